@@ -1,0 +1,94 @@
+/**
+ * Event types and payloads, named and shaped as ZITADEL's so that the events table reads the same.
+ * Apps and app keys are entities inside the `project` aggregate, as in ZITADEL.
+ */
+export type AggregateType = "instance" | "org" | "project" | "user";
+
+export interface EventPayloads {
+  "instance.added": { name: string };
+  "instance.member.added": { userId: string; roles: string[] };
+  "instance.member.changed": { userId: string; roles: string[] };
+  "instance.member.removed": { userId: string };
+
+  "org.added": { name: string };
+  "org.domain.added": { domain: string };
+  "org.domain.verified": { domain: string };
+  "org.domain.primary.set": { domain: string };
+  "org.member.added": { userId: string; roles: string[] };
+  "org.member.changed": { userId: string; roles: string[] };
+  "org.member.removed": { userId: string };
+
+  "project.added": ProjectSettings & { name: string };
+  "project.changed": Partial<ProjectSettings & { name: string }>;
+  "project.deactivated": null;
+  "project.reactivated": null;
+  "project.removed": null;
+  "project.member.added": { userId: string; roles: string[] };
+  "project.member.changed": { userId: string; roles: string[] };
+  "project.member.removed": { userId: string };
+
+  "project.application.added": { appId: string; name: string };
+  "project.application.changed": { appId: string; name: string };
+  "project.application.deactivated": { appId: string };
+  "project.application.reactivated": { appId: string };
+  "project.application.removed": { appId: string; name?: string };
+  "project.application.config.api.added": { appId: string; clientId: string; hashedSecret?: string; authMethodType?: number };
+  "project.application.config.api.changed": { appId: string; authMethodType: number };
+  "project.application.config.api.secret.changed": { appId: string; hashedSecret: string };
+  "project.application.oidc.key.added": {
+    applicationId: string;
+    clientId: string;
+    keyId: string;
+    type: number;
+    expirationDate: string;
+    publicKey: string;
+  };
+  "project.application.oidc.key.removed": { keyId: string };
+
+  "user.machine.added": { userName: string; name: string; description?: string; accessTokenType?: number };
+  "user.machine.changed": { name?: string; description?: string; accessTokenType?: number };
+  "user.deactivated": null;
+  "user.reactivated": null;
+  "user.removed": { userName: string };
+  "user.personal.access.token.added": { tokenId: string; expiration: string; scopes: string[]; tokenDigest: string };
+  "user.personal.access.token.removed": { tokenId: string };
+}
+
+export type EventType = keyof EventPayloads;
+
+/** Project settings as ZITADEL's `project.added` carries them; false/0 values are left out. */
+export interface ProjectSettings {
+  projectRoleAssertion?: boolean;
+  projectRoleCheck?: boolean;
+  hasProjectCheck?: boolean;
+  privateLabelingSetting?: number;
+}
+
+/** An event a command decided on, before the store gives it a sequence. */
+export type PendingEvent = {
+  [T in EventType]: { aggregateType: AggregateType; aggregateId: string; type: T; payload: EventPayloads[T] };
+}[EventType];
+
+/** An event as stored. */
+export type StoredEvent = PendingEvent & {
+  instanceId: string;
+  sequence: number;
+  revision: number;
+  createdAt: Date;
+  creator: string;
+  owner: string;
+  position: string;
+  inTxOrder: number;
+};
+
+export function event<T extends EventType>(
+  aggregateType: AggregateType,
+  aggregateId: string,
+  type: T,
+  payload: EventPayloads[T],
+): PendingEvent {
+  return { aggregateType, aggregateId, type, payload } as PendingEvent;
+}
+
+/** Narrows a stored event to one type, for projections that handle it. */
+export type EventOf<T extends EventType> = StoredEvent & { type: T; payload: EventPayloads[T] };

@@ -1,0 +1,29 @@
+import { generateKeyPair } from "node:crypto";
+import { promisify } from "node:util";
+
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+/** ZITADEL's `ApplicationKeySize`. */
+export const APP_KEY_BITS = 2048;
+
+export interface RsaKeyPair {
+  /** PKCS#1 PEM ("RSA PRIVATE KEY"), as ZITADEL's key files carry it. */
+  privateKeyPem: string;
+  /** SPKI PEM ("PUBLIC KEY"). */
+  publicKeyPem: string;
+}
+
+/** Generated on libuv's thread pool, so the event loop keeps serving other calls meanwhile. */
+export async function generateRsaKeyPair(bits = APP_KEY_BITS): Promise<RsaKeyPair> {
+  const { privateKey, publicKey } = await generateKeyPairAsync("rsa", {
+    modulusLength: bits,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs1", format: "pem" },
+  });
+  return { privateKeyPem: privateKey, publicKeyPem: publicKey };
+}
+
+/** The key file ZITADEL hands out once, as JSON: the only place the private key ever appears. */
+export function appKeyFile(input: { keyId: string; privateKeyPem: string; appId: string; clientId: string }): string {
+  return JSON.stringify({ type: "application", keyId: input.keyId, key: input.privateKeyPem, appId: input.appId, clientId: input.clientId });
+}

@@ -1,0 +1,28 @@
+import { alreadyExists, UNIQUE_CONSTRAINT_ERROR_ID } from "./errors.js";
+import type { UniqueConstraintChange } from "./decision.js";
+
+/** The unique constraints ZITADEL keeps, with its types, fields and messages. */
+const claim = (type: string, field: string, text: string): UniqueConstraintChange => ({
+  action: "add",
+  type,
+  field,
+  error: alreadyExists(UNIQUE_CONSTRAINT_ERROR_ID, text),
+});
+const release = (type: string, field: string): UniqueConstraintChange => ({ action: "remove", type, field });
+
+const orgNameField = (name: string) => name;
+const projectNameField = (orgId: string, name: string) => `${name}${orgId}`;
+const appNameField = (projectId: string, name: string) => `${name}:${projectId}`;
+const userNameField = (orgId: string, userName: string) => `${userName}${orgId}`;
+
+export const claimOrgName = (name: string) =>
+  claim("org_name", orgNameField(name), "Organisation's name or id already taken");
+export const claimProjectName = (orgId: string, name: string) =>
+  claim("project_names", projectNameField(orgId, name), "Project already exists on organization");
+export const releaseProjectName = (orgId: string, name: string) => release("project_names", projectNameField(orgId, name));
+export const claimAppName = (projectId: string, name: string) =>
+  claim("appname", appNameField(projectId, name), "Application already exists");
+export const releaseAppName = (projectId: string, name: string) => release("appname", appNameField(projectId, name));
+export const claimUserName = (orgId: string, userName: string) =>
+  claim("usernames", userNameField(orgId, userName), "User already exists");
+export const releaseUserName = (orgId: string, userName: string) => release("usernames", userNameField(orgId, userName));

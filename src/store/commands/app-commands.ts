@@ -1,0 +1,62 @@
+import * as app from "../../domain/app.js";
+import { ApiAuthMethod, type AppState } from "../../domain/app.js";
+import type { Decision } from "../../domain/decision.js";
+import { generateClientSecret } from "../../domain/secrets.js";
+import type { Actor } from "../event-store.js";
+import { loadApiApp, loadProject } from "../write-models.js";
+import { detailsOf, type CommandDeps, type WriteDetails } from "./command-deps.js";
+
+export interface AddedApiApp {
+  appId: string;
+  clientId: string;
+  /** Plaintext, BASIC apps only: returned this once and never stored. */
+  clientSecret?: string;
+  details: WriteDetails;
+}
+
+/** The app id is taken first and the client id second, as in ZITADEL. */
+export async function addApiApp(
+  deps: CommandDeps,
+  actor: Actor,
+  projectId: string,
+  input: { name: string; authMethod: ApiAuthMethod },
+): Promise<AddedApiApp> {
+  const appId = deps.ids.next();
+  const clientId = deps.ids.next();
+  const clientSecret = input.authMethod === ApiAuthMethod.Basic ? generateClientSecret() : undefined;
+  const hashedSecret = clientSecret === undefined ? undefined : await deps.hashSecret(clientSecret);
+  const events = await deps.store.execute(actor, { type: "project", id: projectId }, async (tx) => {
+    const project = await loadProject({ tx, instanceId: actor.instanceId, orgId: actor.orgId }, projectId);
+    return app.addApiApp(project, { appId, clientId, name: input.name, authMethod: input.authMethod, ...(hashedSecret ? { hashedSecret } : {}) });
+  });
+  return { appId, clientId, ...(clientSecret ? { clientSecret } : {}), details: detailsOf(events) };
+}
+
+export const renameApp = (deps: CommandDeps, actor: Actor, projectId: string, appId: string, name: string) =>
+  onApp(deps, actor, projectId, appId, (state) => app.renameApp(state, name)).then(detailsOf);
+
+export const changeApiAuthMethod = (deps: CommandDeps, actor: Actor, projectId: string, appId: string, authMethod: ApiAuthMethod) =>
+  onApp(deps, actor, projectId, appId, (state) => app.changeApiAuthMethod(state, authMethod)).then(detailsOf);
+
+/** The new plaintext is returned once; only its hash is appended, and the old secret stops verifying. */
+export async function regenerateApiSecret(deps: CommandDeps, actor: Actor, projectId: string, appId: string) {
+  const clientSecret = generateClientSecret();
+  const hashedSecret = await deps.hashSecret(clientSecret);
+  const events = await onApp(deps, actor, projectId, appId, (state) => app.changeApiSecret(state, hashedSecret));
+  return { clientSecret, details: detailsOf(events) };
+}
+
+export const deactivateApp = (deps: CommandDeps, actor: Actor, projectId: string, appId: string) =>
+  onApp(deps, actor, projectId, appId, app.deactivateApp).then(detailsOf);
+
+export const reactivateApp = (deps: CommandDeps, actor: Actor, projectId: string, appId: string) =>
+  onApp(deps, actor, projectId, appId, app.reactivateApp).then(detailsOf);
+
+export const removeApp = (deps: CommandDeps, actor: Actor, projectId: string, appId: string) =>
+  onApp(deps, actor, projectId, appId, app.removeApp).then(detailsOf);
+
+function onApp(deps: CommandDeps, actor: Actor, projectId: string, appId: string, decide: (state: AppState | undefined) => Decision) {
+  return deps.store.execute(actor, { type: "project", id: projectId }, async (tx) =>
+    decide(await loadApiApp({ tx, instanceId: actor.instanceId, orgId: actor.orgId }, projectId, appId)),
+  );
+}

@@ -1,0 +1,69 @@
+import { sql } from "kysely";
+import { NO_EXPIRATION } from "../../domain/app-key.js";
+import { addInstance } from "../../domain/instance.js";
+import { addInstanceMember } from "../../domain/member.js";
+import { addOrg } from "../../domain/org.js";
+import { IAM_OWNER } from "../../domain/roles.js";
+import { accessTokenDigest, generateAccessToken } from "../../domain/secrets.js";
+import { addMachineUser, addPersonalAccessToken } from "../../domain/user.js";
+import type { Actor } from "../event-store.js";
+import type { CommandDeps } from "./command-deps.js";
+
+export interface BootstrapOptions {
+  instanceName: string;
+  instanceDomain: string;
+  firstOrgName: string;
+  /** A token to accept for the admin; when absent one is generated on first start. */
+  adminToken: string | undefined;
+}
+
+export interface BootstrapResult {
+  instanceId: string;
+  adminUserId: string;
+  /** Set only when this start created a token nobody was given yet: to be handed over once. */
+  generatedAdminToken?: string;
+}
+
+const ADMIN_USER_NAME = "admin";
+// Any constant will do: it only has to be the same in every keygate process on the database.
+const BOOTSTRAP_LOCK_KEY = 7_245_001;
+
+/**
+ * On first start: an instance, the first org, an admin service user with IAM_OWNER and a personal
+ * access token. Later starts find the instance; a configured admin token that is not known yet is
+ * added to the admin. Processes starting together on one database take turns on an advisory lock.
+ */
+export async function bootstrap(deps: CommandDeps, options: BootstrapOptions): Promise<BootstrapResult> {
+  return deps.store.transaction(async (tx) => {
+    await sql`SELECT pg_advisory_xact_lock(${BOOTSTRAP_LOCK_KEY})`.execute(tx);
+    const existing = await tx
+      .selectFrom("instances")
+      .innerJoin("users", "users.instance_id", "instances.id")
+      .select(["instances.id as instanceId", "users.id as userId", "users.owner as orgId"])
+      .where("users.user_name", "=", ADMIN_USER_NAME)
+      .orderBy("users.creation_date")
+      .executeTakeFirst();
+
+    if (existing) {
+      const admin: Actor = { instanceId: existing.instanceId, orgId: existing.orgId, userId: existing.userId };
+      if (options.adminToken !== undefined) {
+        const digest = accessTokenDigest(options.adminToken);
+        const known = await tx.selectFrom("personal_access_tokens").select("id").where("token_digest", "=", digest).executeTakeFirst();
+        if (!known) await deps.store.push(tx, admin, addPersonalAccessToken(admin.userId, deps.ids.next(), digest, NO_EXPIRATION));
+      }
+      return { instanceId: admin.instanceId, adminUserId: admin.userId };
+    }
+
+    const instanceId = deps.ids.next();
+    const orgId = deps.ids.next();
+    const userId = deps.ids.next();
+    const admin: Actor = { instanceId, orgId, userId };
+    const token = options.adminToken ?? generateAccessToken();
+    await deps.store.push(tx, admin, addInstance(instanceId, options.instanceName), instanceId);
+    await deps.store.push(tx, admin, addMachineUser(userId, orgId, { userName: ADMIN_USER_NAME, name: "keygate admin" }));
+    await deps.store.push(tx, admin, addOrg(orgId, options.firstOrgName, options.instanceDomain, userId), orgId);
+    await deps.store.push(tx, admin, addInstanceMember(instanceId, userId, [IAM_OWNER]), instanceId);
+    await deps.store.push(tx, admin, addPersonalAccessToken(userId, deps.ids.next(), accessTokenDigest(token), NO_EXPIRATION));
+    return { instanceId, adminUserId: userId, ...(options.adminToken === undefined ? { generatedAdminToken: token } : {}) };
+  });
+}

@@ -1,0 +1,39 @@
+import type { Decision } from "../../domain/decision.js";
+import * as project from "../../domain/project.js";
+import type { ProjectInput } from "../../domain/project.js";
+import type { Actor } from "../event-store.js";
+import { loadProject, type ProjectSnapshot } from "../write-models.js";
+import { detailsOf, type CommandDeps, type WriteDetails } from "./command-deps.js";
+
+export async function addProject(deps: CommandDeps, actor: Actor, input: ProjectInput): Promise<{ id: string; details: WriteDetails }> {
+  const id = deps.ids.next();
+  const decision = project.addProject(id, actor.orgId, input);
+  const events = await deps.store.execute(actor, { type: "project", id }, async () => decision);
+  return { id, details: detailsOf(events) };
+}
+
+/** An update that changes nothing answers with the details of the project as it is, like ZITADEL. */
+export async function updateProject(deps: CommandDeps, actor: Actor, projectId: string, input: ProjectInput): Promise<WriteDetails> {
+  let current: ProjectSnapshot | undefined;
+  const events = await onProject(deps, actor, projectId, (state) => {
+    current = state;
+    return project.updateProject(state, input);
+  });
+  if (events.length > 0 || !current) return detailsOf(events);
+  return { sequence: current.sequence, date: current.changeDate, resourceOwner: current.owner };
+}
+
+export const deactivateProject = (deps: CommandDeps, actor: Actor, projectId: string) =>
+  onProject(deps, actor, projectId, project.deactivateProject).then(detailsOf);
+
+export const reactivateProject = (deps: CommandDeps, actor: Actor, projectId: string) =>
+  onProject(deps, actor, projectId, project.reactivateProject).then(detailsOf);
+
+export const removeProject = (deps: CommandDeps, actor: Actor, projectId: string) =>
+  onProject(deps, actor, projectId, project.removeProject).then(detailsOf);
+
+function onProject(deps: CommandDeps, actor: Actor, projectId: string, decide: (state: ProjectSnapshot | undefined) => Decision) {
+  return deps.store.execute(actor, { type: "project", id: projectId }, async (tx) =>
+    decide(await loadProject({ tx, instanceId: actor.instanceId, orgId: actor.orgId }, projectId)),
+  );
+}

@@ -1,0 +1,41 @@
+import { ApiAuthMethod } from "../../domain/app.js";
+import type { Projection } from "../projector.js";
+import { createdBy } from "./row-metadata.js";
+
+/** Keys of JWT apps. Rows of removed apps and projects go with the app rows (foreign key cascade). */
+export const appKeysProjection: Projection = {
+  name: "app_keys",
+  tables: ["app_keys"],
+  handlers: {
+    "project.application.oidc.key.added": async (tx, event) => {
+      const p = event.payload;
+      await tx
+        .insertInto("app_keys")
+        .values({
+          ...createdBy(event),
+          id: p.keyId,
+          project_id: event.aggregateId,
+          app_id: p.applicationId,
+          owner: event.owner,
+          client_id: p.clientId,
+          type: p.type,
+          expiration: p.expirationDate,
+          public_key: p.publicKey,
+          enabled: true,
+        })
+        .execute();
+    },
+    "project.application.oidc.key.removed": async (tx, event) => {
+      await tx.deleteFrom("app_keys").where("instance_id", "=", event.instanceId).where("id", "=", event.payload.keyId).execute();
+    },
+    // Keys are hidden while their app is BASIC and reappear when it switches back to JWT.
+    "project.application.config.api.changed": async (tx, event) => {
+      await tx
+        .updateTable("app_keys")
+        .set({ enabled: event.payload.authMethodType === ApiAuthMethod.PrivateKeyJwt })
+        .where("instance_id", "=", event.instanceId)
+        .where("app_id", "=", event.payload.appId)
+        .execute();
+    },
+  },
+};

@@ -1,0 +1,21 @@
+import { Projector } from "../projector.js";
+import { appKeysProjection } from "./app-keys.js";
+import { appsProjection } from "./apps.js";
+import { instancesProjection } from "./instances.js";
+import { membersProjection } from "./members.js";
+import { orgsProjection } from "./orgs.js";
+import { projectsProjection } from "./projects.js";
+import { usersProjection } from "./users.js";
+
+/** Every read model, dependents before what they depend on (the order their tables are cleared in). */
+export function createProjector(): Projector {
+  return new Projector([
+    appKeysProjection,
+    appsProjection,
+    projectsProjection,
+    membersProjection,
+    usersProjection,
+    orgsProjection,
+    instancesProjection,
+  ]);
+}

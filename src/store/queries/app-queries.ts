@@ -1,0 +1,78 @@
+import type { Kysely } from "kysely";
+import type { ApiAuthMethod } from "../../domain/app.js";
+import { notFound } from "../../domain/errors.js";
+import type { Database } from "../schema.js";
+import { textCondition, type ListOptions, type Page, type TextQuery } from "./list-options.js";
+import { paged } from "./paged.js";
+import { readDetails, type ReadDetails } from "./projections-read.js";
+
+export interface AppView {
+  id: string;
+  name: string;
+  state: number;
+  clientId: string;
+  authMethod: ApiAuthMethod;
+  details: ReadDetails;
+}
+
+function appsOfProject(db: Kysely<Database>, instanceId: string, orgId: string, projectId: string) {
+  return db
+    .selectFrom("apps")
+    .innerJoin("app_api_configs", (join) => join.onRef("app_api_configs.instance_id", "=", "apps.instance_id").onRef("app_api_configs.app_id", "=", "apps.id"))
+    .where("apps.instance_id", "=", instanceId)
+    .where("apps.owner", "=", orgId)
+    .where("apps.project_id", "=", projectId);
+}
+
+const appColumns = [
+  "apps.id",
+  "apps.name",
+  "apps.state",
+  "apps.owner",
+  "apps.sequence",
+  "apps.creation_date",
+  "apps.change_date",
+  "app_api_configs.client_id",
+  "app_api_configs.auth_method",
+] as const;
+
+type AppRow = {
+  id: string;
+  name: string;
+  state: number;
+  owner: string;
+  sequence: number;
+  creation_date: Date;
+  change_date: Date;
+  client_id: string;
+  auth_method: number;
+};
+
+const toView = (row: AppRow): AppView => ({
+  id: row.id,
+  name: row.name,
+  state: row.state,
+  clientId: row.client_id,
+  authMethod: row.auth_method as ApiAuthMethod,
+  details: readDetails(row, row.owner),
+});
+
+export async function getApp(db: Kysely<Database>, instanceId: string, orgId: string, projectId: string, appId: string): Promise<AppView> {
+  const row = await appsOfProject(db, instanceId, orgId, projectId).select(appColumns).where("apps.id", "=", appId).executeTakeFirst();
+  if (!row) throw notFound("QUERY-pCP8P", "Errors.App.NotExisting");
+  return toView(row);
+}
+
+/** An unknown (or foreign) project simply has no apps. */
+export function listApps(
+  db: Kysely<Database>,
+  instanceId: string,
+  orgId: string,
+  projectId: string,
+  names: TextQuery[],
+  options: ListOptions,
+): Promise<Page<AppView>> {
+  let query = appsOfProject(db, instanceId, orgId, projectId);
+  for (const name of names) query = query.where(textCondition("apps.name", name));
+  return paged(query, (q) => q.select(appColumns), "apps.id", "apps.sequence", options, toView);
+}

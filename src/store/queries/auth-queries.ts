@@ -1,0 +1,33 @@
+import type { Kysely } from "kysely";
+import { digestsEqual } from "../../domain/secrets.js";
+import { ACTIVE } from "../projections/row-metadata.js";
+import type { Database } from "../schema.js";
+
+export interface TokenOwner {
+  instanceId: string;
+  userId: string;
+  /** The org the user belongs to: the default org context. */
+  orgId: string;
+}
+
+/**
+ * The active user a bearer token belongs to, if the token exists, has not expired, and its user
+ * exists and is active. The digest is looked up by index, then compared again in constant time.
+ */
+export async function findTokenOwner(db: Kysely<Database>, digest: string, now: Date): Promise<TokenOwner | undefined> {
+  const row = await db
+    .selectFrom("personal_access_tokens as t")
+    .innerJoin("users as u", (join) => join.onRef("u.instance_id", "=", "t.instance_id").onRef("u.id", "=", "t.user_id"))
+    .select(["t.token_digest", "t.instance_id", "u.id as user_id", "u.owner"])
+    .where("t.token_digest", "=", digest)
+    .where("t.expiration", ">", now)
+    .where("u.state", "=", ACTIVE)
+    .executeTakeFirst();
+  if (!row || !digestsEqual(row.token_digest, digest)) return undefined;
+  return { instanceId: row.instance_id, userId: row.user_id, orgId: row.owner };
+}
+
+export async function orgExists(db: Kysely<Database>, instanceId: string, orgId: string): Promise<boolean> {
+  const row = await db.selectFrom("orgs").select("id").where("instance_id", "=", instanceId).where("id", "=", orgId).executeTakeFirst();
+  return row !== undefined;
+}

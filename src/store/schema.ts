@@ -1,0 +1,141 @@
+import type { ColumnType, Insertable, Selectable } from "kysely";
+
+/** Tables as the migrations create them. int8 columns are parsed to numbers (see database.ts). */
+export interface Database {
+  events2: EventsTable;
+  aggregates: AggregatesTable;
+  unique_constraints: UniqueConstraintsTable;
+  instances: InstancesTable;
+  orgs: OrgsTable;
+  projects: ProjectsTable;
+  apps: AppsTable;
+  app_api_configs: AppApiConfigsTable;
+  app_keys: AppKeysTable;
+  users: UsersTable;
+  personal_access_tokens: PersonalAccessTokensTable;
+  members: MembersTable;
+}
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface EventsTable {
+  instance_id: string;
+  aggregate_type: string;
+  aggregate_id: string;
+  event_type: string;
+  sequence: number;
+  revision: number;
+  created_at: Timestamp;
+  payload: ColumnType<unknown, string | null, string | null>;
+  creator: string;
+  owner: string;
+  position: ColumnType<string, string, string>;
+  in_tx_order: number;
+}
+
+/** The head of each aggregate: its owner and latest sequence. Locked by writers of that aggregate. */
+export interface AggregatesTable {
+  instance_id: string;
+  aggregate_type: string;
+  aggregate_id: string;
+  owner: string;
+  sequence: number;
+  updated_at: Timestamp;
+}
+
+export interface UniqueConstraintsTable {
+  instance_id: string;
+  unique_type: string;
+  unique_field: string;
+}
+
+interface ProjectedRow {
+  instance_id: string;
+  creation_date: Timestamp;
+  change_date: Timestamp;
+  sequence: number;
+}
+
+export interface InstancesTable {
+  id: string;
+  name: string;
+  creation_date: Timestamp;
+}
+
+export interface OrgsTable extends ProjectedRow {
+  id: string;
+  name: string;
+  state: number;
+  primary_domain: string;
+}
+
+export interface ProjectsTable extends ProjectedRow {
+  id: string;
+  owner: string;
+  name: string;
+  state: number;
+  project_role_assertion: boolean;
+  project_role_check: boolean;
+  has_project_check: boolean;
+  private_labeling_setting: number;
+}
+
+export interface AppsTable extends ProjectedRow {
+  id: string;
+  project_id: string;
+  owner: string;
+  name: string;
+  state: number;
+}
+
+export interface AppApiConfigsTable {
+  instance_id: string;
+  app_id: string;
+  client_id: string;
+  client_secret_hash: string | null;
+  auth_method: number;
+}
+
+export interface AppKeysTable extends ProjectedRow {
+  id: string;
+  project_id: string;
+  app_id: string;
+  owner: string;
+  client_id: string;
+  type: number;
+  expiration: Timestamp;
+  public_key: string;
+  /** False while the app is BASIC: keys are hidden then, and visible again when it switches back. */
+  enabled: boolean;
+}
+
+export interface UsersTable extends ProjectedRow {
+  id: string;
+  owner: string;
+  user_name: string;
+  name: string;
+  description: string;
+  state: number;
+}
+
+export interface PersonalAccessTokensTable extends ProjectedRow {
+  id: string;
+  user_id: string;
+  owner: string;
+  token_digest: string;
+  expiration: Timestamp;
+}
+
+export interface MembersTable extends ProjectedRow {
+  /** instance, org or project */
+  aggregate_type: string;
+  aggregate_id: string;
+  user_id: string;
+  owner: string;
+  roles: string[];
+}
+
+export type EventRow = Selectable<EventsTable>;
+export type NewEventRow = Insertable<EventsTable>;
+export type ProjectRow = Selectable<ProjectsTable>;
+export type AppRow = Selectable<AppsTable>;

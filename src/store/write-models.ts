@@ -1,0 +1,84 @@
+import type { Transaction } from "kysely";
+import type { AppKeyState } from "../domain/app-key.js";
+import type { ApiAuthMethod, AppState } from "../domain/app.js";
+import type { LifecycleState, ProjectState } from "../domain/project.js";
+import { ACTIVE } from "./projections/row-metadata.js";
+import type { Database } from "./schema.js";
+
+/**
+ * The state commands decide on, read from the projections inside the command's transaction after
+ * the aggregate is locked (projections move in the same transaction as the events, so they are
+ * exact). Reading one row instead of replaying a project's history keeps writes flat in project
+ * size. Everything is confined to the acting org: another org's objects do not exist here.
+ */
+export interface Scope {
+  tx: Transaction<Database>;
+  instanceId: string;
+  orgId: string;
+}
+
+const lifecycle = (state: number): LifecycleState => (state === ACTIVE ? "active" : "inactive");
+
+export interface ProjectSnapshot extends ProjectState {
+  sequence: number;
+  changeDate: Date;
+}
+
+export async function loadProject({ tx, instanceId, orgId }: Scope, projectId: string): Promise<ProjectSnapshot | undefined> {
+  const row = await tx
+    .selectFrom("projects")
+    .selectAll()
+    .where("instance_id", "=", instanceId)
+    .where("owner", "=", orgId)
+    .where("id", "=", projectId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    owner: row.owner,
+    name: row.name,
+    state: lifecycle(row.state),
+    settings: {
+      projectRoleAssertion: row.project_role_assertion,
+      projectRoleCheck: row.project_role_check,
+      hasProjectCheck: row.has_project_check,
+      privateLabelingSetting: row.private_labeling_setting,
+    },
+    sequence: row.sequence,
+    changeDate: row.change_date,
+  };
+}
+
+export async function loadApiApp({ tx, instanceId, orgId }: Scope, projectId: string, appId: string): Promise<AppState | undefined> {
+  const row = await tx
+    .selectFrom("apps")
+    .innerJoin("app_api_configs", (join) => join.onRef("app_api_configs.instance_id", "=", "apps.instance_id").onRef("app_api_configs.app_id", "=", "apps.id"))
+    .select(["apps.id", "apps.project_id", "apps.name", "apps.state", "app_api_configs.client_id", "app_api_configs.auth_method"])
+    .where("apps.instance_id", "=", instanceId)
+    .where("apps.owner", "=", orgId)
+    .where("apps.project_id", "=", projectId)
+    .where("apps.id", "=", appId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    name: row.name,
+    state: lifecycle(row.state),
+    clientId: row.client_id,
+    authMethod: row.auth_method as ApiAuthMethod,
+  };
+}
+
+export async function loadAppKey({ tx, instanceId, orgId }: Scope, projectId: string, appId: string, keyId: string): Promise<AppKeyState | undefined> {
+  const row = await tx
+    .selectFrom("app_keys")
+    .select(["id", "project_id", "app_id"])
+    .where("instance_id", "=", instanceId)
+    .where("owner", "=", orgId)
+    .where("project_id", "=", projectId)
+    .where("app_id", "=", appId)
+    .where("id", "=", keyId)
+    .executeTakeFirst();
+  return row && { id: row.id, projectId: row.project_id, appId: row.app_id };
+}
