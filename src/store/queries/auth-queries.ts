@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import type { Membership } from "../../domain/authorization.js";
 import { digestsEqual } from "../../domain/secrets.js";
 import { ACTIVE } from "../projections/row-metadata.js";
 import type { Database } from "../schema.js";
@@ -30,4 +31,16 @@ export async function findTokenOwner(db: Kysely<Database>, digest: string, now: 
 export async function orgExists(db: Kysely<Database>, instanceId: string, orgId: string): Promise<boolean> {
   const row = await db.selectFrom("orgs").select("id").where("instance_id", "=", instanceId).where("id", "=", orgId).executeTakeFirst();
   return row !== undefined;
+}
+
+/** The caller's memberships that count in an org context: instance-wide ones and those inside the org. */
+export async function membershipsIn(db: Kysely<Database>, instanceId: string, userId: string, orgId: string): Promise<Membership[]> {
+  const rows = await db
+    .selectFrom("members")
+    .select(["aggregate_type", "aggregate_id", "roles"])
+    .where("instance_id", "=", instanceId)
+    .where("user_id", "=", userId)
+    .where((eb) => eb.or([eb("aggregate_type", "=", "instance"), eb("owner", "=", orgId)]))
+    .execute();
+  return rows.map((row) => ({ scope: row.aggregate_type as Membership["scope"], objectId: row.aggregate_id, roles: row.roles }));
 }

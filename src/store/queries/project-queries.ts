@@ -19,6 +19,8 @@ export interface ProjectView {
 export interface ProjectFilter {
   names: TextQuery[];
   resourceOwners: string[];
+  /** For callers with project roles only: the projects they may see (never empty). */
+  projectScope: "all" | string[];
 }
 
 const toView = (row: Selectable<ProjectsTable>): ProjectView => ({
@@ -50,5 +52,6 @@ export function listProjects(db: Kysely<Database>, instanceId: string, orgId: st
   let query = db.selectFrom("projects").where("instance_id", "=", instanceId).where("owner", "=", orgId);
   for (const name of filter.names) query = query.where(textCondition("name", name));
   for (const owner of filter.resourceOwners) query = query.where("owner", "=", owner);
+  if (filter.projectScope !== "all") query = query.where("id", "in", filter.projectScope);
   return paged(query, (q) => q.selectAll(), "id", "sequence", options, toView);
 }

@@ -1,0 +1,64 @@
+import type { DescMessage, Message } from "@bufbuild/protobuf";
+import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import type { Kysely } from "kysely";
+import { authorize } from "../domain/authorization.js";
+import { permissionDenied, unauthenticated } from "../domain/errors.js";
+import { accessTokenDigest } from "../domain/secrets.js";
+import { ManagementService } from "../gen/zitadel/management_pb.js";
+import { findTokenOwner, membershipsIn, orgExists } from "../store/queries/auth-queries.js";
+import type { Database } from "../store/schema.js";
+import { callerKey } from "./call-context.js";
+import { toCallError } from "./errors.js";
+import { METHOD_PERMISSIONS } from "./method-permissions.js";
+import { validateRequest } from "./validation/validate.js";
+
+const ORG_HEADER = "x-zitadel-orgid";
+const BEARER = "Bearer ";
+
+/** Outermost: every error leaves as ZITADEL would send it; our own faults are logged, not leaked. */
+export function errorInterceptor(onInternal: (error: unknown) => void): Interceptor {
+  return (next) => async (req) => {
+    try {
+      return await next(req);
+    } catch (error) {
+      throw toCallError(error, onInternal);
+    }
+  };
+}
+
+/**
+ * Authentication, org context and the permission check, in ZITADEL's order and with its errors,
+ * before any validation of the request. Services other than ManagementService (health,
+ * reflection) are public.
+ */
+export function authInterceptor(db: Kysely<Database>): Interceptor {
+  return (next) => async (req) => {
+    if (req.service.typeName !== ManagementService.typeName) return next(req);
+    const required = METHOD_PERMISSIONS[req.method.name];
+    if (required === "none") return next(req);
+    if (!required) throw new ConnectError(`${req.method.name} is not implemented`, Code.Unimplemented);
+
+    const authorization = req.header.get("authorization");
+    if (authorization === null) throw new ConnectError("auth header missing", Code.Unauthenticated);
+    if (!authorization.startsWith(BEARER)) throw unauthenticated("AUTH-toLo1", "invalid auth header");
+    const owner = await findTokenOwner(db, accessTokenDigest(authorization.slice(BEARER.length)), new Date());
+    if (!owner) throw unauthenticated("AUTH-7fs1e", "Errors.Token.Invalid");
+
+    const requestedOrg = req.header.get(ORG_HEADER);
+    const orgId = requestedOrg || owner.orgId;
+    if (requestedOrg && !(await orgExists(db, owner.instanceId, requestedOrg))) {
+      throw permissionDenied("AUTH-Bs7Ds", "Organisation doesn't exist");
+    }
+    const memberships = await membershipsIn(db, owner.instanceId, owner.userId, orgId);
+    const projectId = required.checkField && !req.stream ? String((req.message as Record<string, unknown>)[required.checkField] ?? "") : undefined;
+    const projectScope = authorize(memberships, { permission: required.permission, ...(projectId === undefined ? {} : { projectId }) });
+    req.contextValues.set(callerKey, { actor: { instanceId: owner.instanceId, orgId, userId: owner.userId }, projectScope });
+    return next(req);
+  };
+}
+
+/** Innermost: protoc-gen-validate's checks, after authentication as in ZITADEL. */
+export const validationInterceptor: Interceptor = (next) => async (req) => {
+  if (!req.stream) validateRequest(req.method.input as DescMessage, req.message as Message);
+  return next(req);
+};

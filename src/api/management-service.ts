@@ -1,0 +1,17 @@
+import type { ConnectRouter } from "@connectrpc/connect";
+import { ManagementService } from "../gen/zitadel/management_pb.js";
+import { appKeyService } from "./services/app-key-service.js";
+import { appService } from "./services/app-service.js";
+import { orgService } from "./services/org-service.js";
+import { projectService } from "./services/project-service.js";
+import type { ServiceDeps } from "./services/service-deps.js";
+
+/** keygate's ManagementService: one implementation behind all four protocols. Unlisted RPCs answer Unimplemented. */
+export function registerManagementService(router: ConnectRouter, deps: ServiceDeps): void {
+  router.service(ManagementService, {
+    ...orgService(deps),
+    ...projectService(deps),
+    ...appService(deps),
+    ...appKeyService(deps),
+  });
+}

@@ -1,0 +1,37 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { KeySchema } from "../../gen/zitadel/auth_n_key_pb.js";
+import * as commands from "../../store/commands/app-key-commands.js";
+import { getAppKey, listAppKeys, type AppKeyView } from "../../store/queries/app-key-queries.js";
+import { actorOf } from "../call-context.js";
+import { addedDetails, changedDetails, listDetails, listOptions, readDetails } from "../details.js";
+import type { ManagementPart, ServiceDeps } from "./service-deps.js";
+
+const keyMessage = (view: AppKeyView) =>
+  create(KeySchema, { id: view.id, type: view.type, expirationDate: timestampFromDate(view.expiration), details: readDetails(view.details) });
+
+export function appKeyService(deps: ServiceDeps): ManagementPart {
+  const { commands: c, db } = deps;
+  return {
+    async addAppKey(req, ctx) {
+      const expiration = req.expirationDate ? timestampDate(req.expirationDate) : undefined;
+      const added = await commands.addAppKey(c, actorOf(ctx), req.projectId, req.appId, expiration);
+      return { id: added.id, keyDetails: new TextEncoder().encode(added.keyDetails), details: addedDetails(added.details) };
+    },
+
+    async getAppKey(req, ctx) {
+      const actor = actorOf(ctx);
+      return { key: keyMessage(await getAppKey(db, actor.instanceId, actor.orgId, req.projectId, req.appId, req.keyId)) };
+    },
+
+    async listAppKeys(req, ctx) {
+      const actor = actorOf(ctx);
+      const page = await listAppKeys(db, actor.instanceId, actor.orgId, req.projectId, req.appId, listOptions(req.query));
+      return { details: listDetails(page), result: page.result.map(keyMessage) };
+    },
+
+    async removeAppKey(req, ctx) {
+      return { details: changedDetails(await commands.removeAppKey(c, actorOf(ctx), req.projectId, req.appId, req.keyId)) };
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * ZITADEL's protoc-gen-validate rules for the requests keygate serves, keyed by message and field
+ * (proto names). Enum fields everywhere must hold a defined value, and a oneof named here must be set;
+ * both are checked without being listed per field.
+ */
+export interface FieldRule {
+  minLen?: number;
+  maxLen?: number;
+  notIn?: number[];
+}
+
+const id: FieldRule = { minLen: 1, maxLen: 200 };
+const name: FieldRule = { minLen: 1, maxLen: 200 };
+const queryText: FieldRule = { maxLen: 200 };
+
+export const FIELD_RULES: Readonly<Record<string, Readonly<Record<string, FieldRule>>>> = {
+  "zitadel.management.v1.AddOrgRequest": { name },
+  "zitadel.management.v1.GetProjectByIDRequest": { id },
+  "zitadel.management.v1.AddProjectRequest": { name },
+  "zitadel.management.v1.UpdateProjectRequest": { id, name },
+  "zitadel.management.v1.DeactivateProjectRequest": { id },
+  "zitadel.management.v1.ReactivateProjectRequest": { id },
+  "zitadel.management.v1.RemoveProjectRequest": { id },
+  "zitadel.management.v1.GetAppByIDRequest": { project_id: id, app_id: id },
+  "zitadel.management.v1.ListAppsRequest": { project_id: id },
+  "zitadel.management.v1.ListAppChangesRequest": { project_id: id, app_id: id },
+  "zitadel.management.v1.AddAPIAppRequest": { project_id: id, name },
+  "zitadel.management.v1.UpdateAppRequest": { project_id: id, app_id: id, name },
+  "zitadel.management.v1.UpdateAPIAppConfigRequest": { project_id: id, app_id: id },
+  "zitadel.management.v1.DeactivateAppRequest": { project_id: id, app_id: id },
+  "zitadel.management.v1.ReactivateAppRequest": { project_id: id, app_id: id },
+  "zitadel.management.v1.RemoveAppRequest": { project_id: id, app_id: id },
+  "zitadel.management.v1.RegenerateAPIClientSecretRequest": { project_id: id, app_id: id },
+  "zitadel.management.v1.GetAppKeyRequest": { project_id: id, app_id: id, key_id: id },
+  "zitadel.management.v1.ListAppKeysRequest": { project_id: id, app_id: id },
+  "zitadel.management.v1.AddAppKeyRequest": { project_id: id, app_id: id, type: { notIn: [0] } },
+  "zitadel.management.v1.RemoveAppKeyRequest": { project_id: id, app_id: id, key_id: id },
+  "zitadel.app.v1.AppNameQuery": { name: queryText },
+  "zitadel.project.v1.ProjectNameQuery": { name: queryText },
+  "zitadel.project.v1.ProjectResourceOwnerQuery": { resource_owner: queryText },
+};
+
+/** Oneofs that must be set, as `(validate.required) = true` in ZITADEL's protos. */
+export const REQUIRED_ONEOFS: ReadonlySet<string> = new Set(["zitadel.app.v1.AppQuery.query", "zitadel.project.v1.ProjectQuery.query"]);

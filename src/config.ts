@@ -1,0 +1,116 @@
+import { MAX_NODE_ID } from "./domain/ids.js";
+
+/** keygate's configuration: one typed object from the environment, validated at start. */
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  poolSize: number;
+  dataDir: string;
+  nodeId: number | undefined;
+  adminToken: string | undefined;
+  firstOrgName: string;
+  instanceDomain: string;
+  secretHash: "sha256" | "bcrypt";
+  maxRequestBytes: number;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  shutdownTimeoutMs: number;
+}
+
+interface Setting<K extends keyof Config> {
+  key: K;
+  env: string;
+  default: string | undefined;
+  description: string;
+  parse: (raw: string) => Config[K];
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+const integer = (env: string, min: number, max: number) => (raw: string) => {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || value < min || value > max) throw new ConfigError(`${env} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  return value;
+};
+
+const oneOf =
+  <T extends string>(env: string, values: readonly T[]) =>
+  (raw: string) => {
+    if (!(values as readonly string[]).includes(raw)) throw new ConfigError(`${env} must be one of ${values.join(", ")}, got "${raw}"`);
+    return raw as T;
+  };
+
+const nonEmpty = (env: string) => (raw: string) => {
+  if (raw.trim() === "") throw new ConfigError(`${env} must not be empty`);
+  return raw;
+};
+
+function postgresUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`DATABASE_URL is not a URL: expected postgres://user@host:port/database`);
+  }
+  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
+    throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql://, got "${url.protocol}//"`);
+  }
+  return raw;
+}
+
+function adminToken(raw: string): string {
+  if (raw.length < 32) throw new ConfigError("KEYGATE_ADMIN_TOKEN must be at least 32 characters long");
+  return raw;
+}
+
+const setting = <K extends keyof Config>(s: Setting<K>) => s;
+
+/** Every setting, in the order the README's table and `--help` show them. */
+export const SETTINGS = [
+  setting({ key: "port", env: "PORT", default: "8080", description: "Port serving gRPC (h2c), gRPC-Web, Connect and REST", parse: integer("PORT", 0, 65535) }),
+  setting({ key: "host", env: "HOST", default: "0.0.0.0", description: "Address to listen on", parse: nonEmpty("HOST") }),
+  setting({ key: "databaseUrl", env: "DATABASE_URL", default: undefined, description: "PostgreSQL URL; without it keygate runs on the embedded PGlite in KEYGATE_DATA_DIR", parse: postgresUrl }),
+  setting({ key: "poolSize", env: "KEYGATE_DB_POOL_SIZE", default: "10", description: "Connections in the PostgreSQL pool", parse: integer("KEYGATE_DB_POOL_SIZE", 1, 1000) }),
+  setting({ key: "dataDir", env: "KEYGATE_DATA_DIR", default: "./.keygate", description: "Embedded database and the generated admin token file (admin.pat)", parse: nonEmpty("KEYGATE_DATA_DIR") }),
+  setting({ key: "nodeId", env: "KEYGATE_NODE_ID", default: undefined, description: `Id generator node (0-${MAX_NODE_ID}), unique per running process; by default taken from a database sequence`, parse: integer("KEYGATE_NODE_ID", 0, MAX_NODE_ID) }),
+  setting({ key: "adminToken", env: "KEYGATE_ADMIN_TOKEN", default: undefined, description: "Token of the bootstrap admin (IAM_OWNER); generated into <data dir>/admin.pat when unset", parse: adminToken }),
+  setting({ key: "firstOrgName", env: "KEYGATE_FIRST_ORG_NAME", default: "keygate", description: "Name of the org created on first start", parse: nonEmpty("KEYGATE_FIRST_ORG_NAME") }),
+  setting({ key: "instanceDomain", env: "KEYGATE_INSTANCE_DOMAIN", default: "localhost", description: "Domain under which orgs get their primary domain", parse: nonEmpty("KEYGATE_INSTANCE_DOMAIN") }),
+  setting({ key: "secretHash", env: "KEYGATE_SECRET_HASH", default: "sha256", description: "Hash for new client secrets: sha256 (salted) or bcrypt (cost 4, as ZITADEL)", parse: oneOf("KEYGATE_SECRET_HASH", ["sha256", "bcrypt"] as const) }),
+  setting({ key: "maxRequestBytes", env: "KEYGATE_MAX_REQUEST_BYTES", default: "4194304", description: "Largest request body accepted, in bytes", parse: integer("KEYGATE_MAX_REQUEST_BYTES", 1024, 64 * 1024 * 1024) }),
+  setting({ key: "logLevel", env: "KEYGATE_LOG_LEVEL", default: "info", description: "Log level: fatal, error, warn, info, debug, trace or silent", parse: oneOf("KEYGATE_LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const) }),
+  setting({ key: "shutdownTimeoutMs", env: "KEYGATE_SHUTDOWN_TIMEOUT_MS", default: "10000", description: "How long shutdown waits for calls in flight, in milliseconds", parse: integer("KEYGATE_SHUTDOWN_TIMEOUT_MS", 0, 600000) }),
+] as const;
+
+/** Reads and validates every setting; reports all bad values at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const config: Partial<Record<keyof Config, unknown>> = {};
+  const problems: string[] = [];
+  for (const s of SETTINGS) {
+    const raw = env[s.env] === "" ? undefined : (env[s.env] ?? s.default);
+    if (raw === undefined) continue;
+    try {
+      config[s.key] = s.parse(raw);
+    } catch (error) {
+      problems.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join("\n  ")}`);
+  return config as Config;
+}
+
+export function helpText(): string {
+  const rows = SETTINGS.map((s) => `  ${s.env.padEnd(28)} ${s.description}${s.default === undefined ? "" : ` (default: ${s.default})`}`);
+  return [
+    "keygate: API applications under projects in organizations, wire-compatible with ZITADEL's Management API.",
+    "",
+    "Usage: keygate [serve]                 start the service",
+    "       keygate rebuild-projections     rebuild every read table from the events, then exit",
+    "       keygate --help                  this text",
+    "",
+    "Environment:",
+    ...rows,
+  ].join("\n");
+}

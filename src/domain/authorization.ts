@@ -1,0 +1,34 @@
+import { notFound, permissionDenied } from "./errors.js";
+import { permissionsOf } from "./roles.js";
+
+/** A membership of the caller that counts in the org context. */
+export interface Membership {
+  scope: "instance" | "org" | "project";
+  /** The project id for project memberships. */
+  objectId: string;
+  roles: readonly string[];
+}
+
+/** What a method requires: a permission, and where project roles may grant it, the request's project id. */
+export interface Requirement {
+  permission: string;
+  /** Set when a project membership may grant the permission for this project id. */
+  projectId?: string;
+}
+
+/**
+ * ZITADEL's interceptor check: no membership in the org context at all is NotFound; instance and org
+ * memberships grant their permissions everywhere in the org; project memberships only on their project.
+ * Returns the projects the caller may act on, or "all".
+ */
+export function authorize(memberships: readonly Membership[], requirement: Requirement): "all" | string[] {
+  if (memberships.length === 0) throw notFound("AUTHZ-cdgFk", "membership not found");
+  const global = memberships.filter((m) => m.scope !== "project");
+  if (permissionsOf(global.flatMap((m) => m.roles)).has(requirement.permission)) return "all";
+  const projects = memberships.filter((m) => m.scope === "project" && permissionsOf(m.roles).has(requirement.permission)).map((m) => m.objectId);
+  if (projects.length === 0) throw permissionDenied("AUTH-5mWD2", "No matching permissions found");
+  if (requirement.projectId !== undefined && !projects.includes(requirement.projectId)) {
+    throw permissionDenied("AUTH-3jknH", "No matching permissions found");
+  }
+  return projects;
+}

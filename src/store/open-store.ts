@@ -1,0 +1,43 @@
+import { sql, type Kysely } from "kysely";
+import { createIdGenerator, type IdGenerator } from "../domain/ids.js";
+import { openDatabase, type DatabaseTarget, type OpenDatabase } from "./database.js";
+import { EventStore } from "./event-store.js";
+import { migrateToLatest } from "./migrator.js";
+import { createProjector } from "./projections/index.js";
+import type { Projector } from "./projector.js";
+import type { Database } from "./schema.js";
+
+export interface Store extends OpenDatabase {
+  events: EventStore;
+  projector: Projector;
+  ids: IdGenerator;
+  nodeId: number;
+  close(): Promise<void>;
+}
+
+/** Opens the database, brings its schema up to date and sets up the event store and id generator. */
+export async function openStore(target: DatabaseTarget, nodeId?: number): Promise<Store> {
+  const opened = await openDatabase(target);
+  try {
+    await migrateToLatest(opened.db as unknown as Kysely<unknown>);
+    const node = nodeId ?? (await takeNodeId(opened.db));
+    const projector = createProjector();
+    return {
+      ...opened,
+      events: new EventStore(opened.db, projector),
+      projector,
+      ids: createIdGenerator(node),
+      nodeId: node,
+      close: () => opened.db.destroy(),
+    };
+  } catch (error) {
+    await opened.db.destroy();
+    throw error;
+  }
+}
+
+/** Each starting process takes the next node id from a database sequence (see migration 0001). */
+async function takeNodeId(db: Kysely<Database>): Promise<number> {
+  const { rows } = await sql<{ id: number }>`SELECT nextval('node_ids')::int AS id`.execute(db);
+  return rows[0]!.id;
+}

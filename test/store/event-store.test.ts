@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { ApiAuthMethod } from "../../src/domain/app.js";
+import { DomainError } from "../../src/domain/errors.js";
+import { hashSecret } from "../../src/domain/secrets.js";
+import { addApiApp, renameApp } from "../../src/store/commands/app-commands.js";
+import type { CommandDeps } from "../../src/store/commands/command-deps.js";
+import { addProject } from "../../src/store/commands/project-commands.js";
+import type { Actor } from "../../src/store/event-store.js";
+import { openStore, type Store } from "../../src/store/open-store.js";
+import { describeEachBackend } from "../support/backends.js";
+
+const settings = { projectRoleAssertion: false, projectRoleCheck: false, hasProjectCheck: false, privateLabelingSetting: 0 };
+const actor: Actor = { instanceId: "inst-1", orgId: "org-1", userId: "user-1" };
+const depsOf = (store: Store): CommandDeps => ({ store: store.events, ids: store.ids, hashSecret: async (s) => hashSecret(s) });
+
+describeEachBackend("event store", (backend) => {
+  let first: Store;
+  let second: Store;
+
+  beforeAll(async () => {
+    const target = await backend.create();
+    first = await openStore(target);
+    // A second store on the same database stands for a second keygate process.
+    second = backend.name === "postgres" ? await openStore(target) : first;
+  });
+  afterAll(async () => {
+    if (second !== first) await second.close();
+    await first.close();
+    await backend.dispose();
+  });
+
+  test("50 concurrent AddAPIApp on one project: 50 apps, gap-free sequences, unique ids", async () => {
+    const { id: projectId } = await addProject(depsOf(first), actor, { name: "concurrent", settings });
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        addApiApp(depsOf(i % 2 === 0 ? first : second), actor, projectId, { name: `app-${i}`, authMethod: ApiAuthMethod.Basic }),
+      ),
+    );
+    const ids = results.flatMap((r) => [r.appId, r.clientId]);
+    expect(new Set(ids).size).toBe(100);
+
+    const events = await first.db.selectFrom("events2").select(["sequence", "event_type", "payload"]).where("aggregate_id", "=", projectId).orderBy("sequence").execute();
+    expect(events.map((e) => e.sequence)).toEqual(Array.from({ length: 101 }, (_, i) => i + 1));
+    // Each app's two events are adjacent: no command's events interleave with another's.
+    for (let i = 1; i < events.length; i += 2) {
+      expect(events[i]!.event_type).toBe("project.application.added");
+      expect(events[i + 1]!.event_type).toBe("project.application.config.api.added");
+      expect((events[i + 1]!.payload as { appId: string }).appId).toBe((events[i]!.payload as { appId: string }).appId);
+    }
+    expect(results.map((r) => r.details.sequence).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => 3 + 2 * i));
+    const apps = await first.db.selectFrom("apps").select("id").where("project_id", "=", projectId).execute();
+    expect(apps).toHaveLength(50);
+    const head = await first.db.selectFrom("aggregates").select("sequence").where("aggregate_id", "=", projectId).executeTakeFirstOrThrow();
+    expect(head.sequence).toBe(101);
+  });
+
+  test("a command that fails on a unique constraint leaves nothing behind", async () => {
+    const deps = depsOf(first);
+    const { id: projectId } = await addProject(deps, actor, { name: "atomic", settings });
+    const app = await addApiApp(deps, actor, projectId, { name: "Taken", authMethod: ApiAuthMethod.Basic });
+    const other = await addApiApp(deps, actor, projectId, { name: "other", authMethod: ApiAuthMethod.Basic });
+    const countEvents = async () => (await first.db.selectFrom("events2").select("sequence").where("aggregate_id", "=", projectId).execute()).length;
+    const before = await countEvents();
+
+    await expect(addApiApp(deps, actor, projectId, { name: "taken", authMethod: ApiAuthMethod.Basic })).rejects.toMatchObject({ kind: "AlreadyExists" });
+    await expect(renameApp(deps, actor, projectId, other.appId, "TAKEN")).rejects.toBeInstanceOf(DomainError);
+
+    expect(await countEvents()).toBe(before);
+    const names = await first.db.selectFrom("apps").select("name").where("project_id", "=", projectId).orderBy("name").execute();
+    expect(names.map((n) => n.name)).toEqual(["Taken", "other"]);
+    const head = await first.db.selectFrom("aggregates").select("sequence").where("aggregate_id", "=", projectId).executeTakeFirstOrThrow();
+    expect(head.sequence).toBe(before);
+    expect(app.details.sequence).toBe(3);
+  });
+
+  test("events carry ZITADEL's shape: consecutive sequences, one created_at per push, creator and owner", async () => {
+    const deps = depsOf(first);
+    const { id: projectId } = await addProject(deps, actor, { name: "shape", settings });
+    const added = await addApiApp(deps, actor, projectId, { name: "shaped", authMethod: ApiAuthMethod.PrivateKeyJwt });
+    const rows = await first.db.selectFrom("events2").selectAll().where("aggregate_id", "=", projectId).orderBy("sequence").execute();
+    expect(rows.map((r) => [r.event_type, r.sequence, r.in_tx_order])).toEqual([
+      ["project.added", 1, 1],
+      ["project.application.added", 2, 1],
+      ["project.application.config.api.added", 3, 2],
+    ]);
+    expect(rows[1]!.created_at.getTime()).toBe(rows[2]!.created_at.getTime());
+    expect(rows[1]!.position).toBe(rows[2]!.position);
+    expect(rows.every((r) => r.creator === actor.userId && r.owner === actor.orgId && r.aggregate_type === "project" && r.revision === 1)).toBe(true);
+    expect(rows[2]!.payload).toEqual({ appId: added.appId, clientId: added.clientId, authMethodType: 1 });
+  });
+});
