@@ -1,0 +1,81 @@
+import type { Logger } from "pino";
+import { writeAdminTokenFile } from "./admin-token-file.js";
+import { authInterceptor, errorInterceptor, validationInterceptor } from "./api/interceptors.js";
+import { registerManagementService } from "./api/management-service.js";
+import type { Config } from "./config.js";
+import { hashSecret, hashSecretBcrypt } from "./domain/secrets.js";
+import { ManagementService } from "./gen/zitadel/management_pb.js";
+import { createConnectHandler } from "./server/connect-handler.js";
+import { createMuxServer } from "./server/mux.js";
+import { bootstrap } from "./store/commands/bootstrap.js";
+import type { CommandDeps } from "./store/commands/command-deps.js";
+import type { DatabaseTarget } from "./store/database.js";
+import { openStore, type Store } from "./store/open-store.js";
+
+export interface Keygate {
+  /** http://host:port of the one port serving every protocol. */
+  url: string;
+  port: number;
+  store: Store;
+  instanceId: string;
+  adminUserId: string;
+  /** Stops accepting, lets calls in flight finish (bounded), closes the database. */
+  close(): Promise<void>;
+}
+
+export function databaseTarget(config: Pick<Config, "databaseUrl" | "poolSize" | "dataDir">): DatabaseTarget {
+  return config.databaseUrl
+    ? { kind: "postgres", url: config.databaseUrl, poolSize: config.poolSize }
+    : { kind: "embedded", dataDir: `${config.dataDir}/db` };
+}
+
+/**
+ * Starts keygate: database, migrations, bootstrap, then the server on one port.
+ * `target` overrides the database the config names (tests use in-memory and throwaway databases).
+ */
+export async function startKeygate(config: Config, logger: Logger, target: DatabaseTarget = databaseTarget(config)): Promise<Keygate> {
+  const store = await openStore(target, config.nodeId);
+  try {
+    logger.info({ database: store.kind, nodeId: store.nodeId }, "database ready");
+    const commands: CommandDeps = {
+      store: store.events,
+      ids: store.ids,
+      hashSecret: config.secretHash === "bcrypt" ? (s) => hashSecretBcrypt(s) : async (s) => hashSecret(s),
+    };
+    const boot = await bootstrap(commands, {
+      instanceName: "keygate",
+      instanceDomain: config.instanceDomain,
+      firstOrgName: config.firstOrgName,
+      adminToken: config.adminToken,
+    });
+    if (boot.generatedAdminToken) {
+      const path = await writeAdminTokenFile(config.dataDir, boot.generatedAdminToken);
+      logger.info({ path }, "instance created; the admin's personal access token was written to this file (readable by its owner only)");
+    }
+
+    const { handler } = createConnectHandler({
+      routes: (router) => registerManagementService(router, { commands, db: store.db, instanceDomain: config.instanceDomain }),
+      interceptors: [errorInterceptor((error) => logger.error({ err: error }, "internal error")), authInterceptor(store.db), validationInterceptor],
+      readMaxBytes: config.maxRequestBytes,
+      rest: { prefixes: { [ManagementService.typeName]: "/management/v1" } },
+    });
+    const server = createMuxServer(handler, { onError: (error) => logger.error({ err: error }, "server error") });
+    const address = await server.listen(config.port, config.host);
+    const host = address.host === "0.0.0.0" || address.host === "::" ? "127.0.0.1" : address.host;
+    logger.info({ port: address.port }, "keygate is listening");
+    return {
+      url: `http://${host}:${address.port}`,
+      port: address.port,
+      store,
+      instanceId: boot.instanceId,
+      adminUserId: boot.adminUserId,
+      async close() {
+        await server.close(config.shutdownTimeoutMs);
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

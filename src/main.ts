@@ -1,0 +1,56 @@
+import { ConfigError, helpText, loadConfig } from "./config.js";
+import { databaseTarget, startKeygate } from "./keygate.js";
+import { createLogger } from "./logger.js";
+import { openStore } from "./store/open-store.js";
+import { rebuildProjections } from "./store/rebuild.js";
+
+/** keygate's command line: serve (default), rebuild-projections, --help. */
+async function main(args: string[]): Promise<number> {
+  const command = args[0] ?? "serve";
+  if (command === "--help" || command === "-h" || command === "help") {
+    console.log(helpText());
+    return 0;
+  }
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+
+  if (command === "rebuild-projections") {
+    const store = await openStore(databaseTarget(config), config.nodeId);
+    try {
+      const result = await rebuildProjections(store.db, store.projector);
+      logger.info(result, "projections rebuilt from the events");
+    } finally {
+      await store.close();
+    }
+    return 0;
+  }
+  if (command !== "serve") {
+    console.error(`unknown command "${command}"\n\n${helpText()}`);
+    return 2;
+  }
+
+  const keygate = await startKeygate(config, logger);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, "shutting down");
+      resolve();
+    };
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGINT", () => stop("SIGINT"));
+  });
+  await keygate.close();
+  logger.info("stopped");
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    console.error("keygate failed to start:", error);
+    process.exit(1);
+  },
+);
