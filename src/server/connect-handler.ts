@@ -1,0 +1,172 @@
+import { createRegistry } from "@bufbuild/protobuf";
+import type { BinaryReadOptions, DescFile, DescMessage, DescService, Registry } from "@bufbuild/protobuf";
+import { Code, ConnectError, createConnectRouter } from "@connectrpc/connect";
+import type { ConnectRouter, ContextValues, Interceptor } from "@connectrpc/connect";
+import type { Compression, UniversalHandler } from "@connectrpc/connect/protocol";
+import {
+  compressionBrotli,
+  compressionGzip,
+  universalRequestFromNodeRequest,
+  universalResponseToNodeResponse,
+} from "@connectrpc/connect-node";
+import { validateBinaryRequests } from "./binary-request-validation.js";
+import { encodeGrpcMessageLikeGrpcGo } from "./grpc-message-encoding.js";
+import { createHttpRoutes } from "./http-routes.js";
+import type { HttpRoute } from "./http-routes.js";
+import { writeResponse } from "./node-http.js";
+import type { NodeHandler, NodeRequest, NodeResponse } from "./node-http.js";
+import { defaultForwardHeader } from "./rest/forwarded-headers.js";
+import type { ForwardHeader } from "./rest/forwarded-headers.js";
+import type { RestRoute } from "./rest/rest-route.js";
+import { createRestTranscoder } from "./rest/transcoder.js";
+
+/** Default request size limit: gRPC's default max receive message size. */
+export const defaultReadMaxBytes = 4 * 1024 * 1024;
+
+export interface RestOptions {
+  /**
+   * REST prefix per service type name; services not listed get no REST routes.
+   * e.g. {"zitadel.management.v1.ManagementService": "/management/v1"}
+   */
+  prefixes: Readonly<Record<string, string>>;
+  /** Which request headers a REST call forwards, and under which name. */
+  forwardHeader?: ForwardHeader;
+  /**
+   * Extra error detail types to render in REST error bodies. Every message of
+   * the registered services' files and their imports is known already
+   * (zitadel.v1.ErrorDetail included, via zitadel/change.proto).
+   */
+  errorDetailTypes?: DescMessage[];
+}
+
+export interface ConnectHandlerOptions {
+  /** Registers the services, as for connectNodeAdapter. Called once. */
+  routes: (router: ConnectRouter) => void;
+  /** Run for every call of every protocol, REST included, in this order. */
+  interceptors?: Interceptor[];
+  /** Largest request message (and REST body). Default 4 MiB. */
+  readMaxBytes?: number;
+  writeMaxBytes?: number;
+  /** Upper bound for client-requested timeouts. */
+  maxTimeoutMs?: number;
+  /** Aborted on shutdown so long-running handlers can stop. */
+  shutdownSignal?: AbortSignal;
+  /** Default gzip and brotli, like connectNodeAdapter. */
+  acceptCompression?: Compression[];
+  binaryOptions?: Partial<BinaryReadOptions>;
+  /** Context values for each call (Connect, gRPC, gRPC-Web and REST). */
+  contextValues?: (req: NodeRequest) => ContextValues;
+  /** Plain HTTP endpoints, matched after the RPC paths and before REST. */
+  httpRoutes?: HttpRoute[];
+  /** REST transcoding from google.api.http rules; without it every other path is a REST 404. */
+  rest?: RestOptions;
+}
+
+export interface ConnectHandler {
+  /** For createMuxServer (or any http/http2 server). */
+  readonly handler: NodeHandler;
+  /** The services registered by `routes`. */
+  readonly services: readonly DescService[];
+  /** The REST routes, most specific first (for logs and tests). */
+  readonly restRoutes: readonly RestRoute[];
+}
+
+/**
+ * One Node handler for everything keygate serves on its port, in this order:
+ * 1. gRPC, gRPC-Web and Connect (JSON and binary) at /<package.Service>/<Method>;
+ * 2. plain HTTP routes such as GET /healthz;
+ * 3. REST, transcoded into a Connect JSON call of the same handler as 1.
+ *
+ * This does what connectNodeAdapter does (same router, same request and
+ * response conversion), but keeps the router's UniversalHandlers in hand:
+ * REST needs to call them, and each is wrapped so that undecodable binary
+ * request bodies get InvalidArgument instead of connect's Internal, and so
+ * that grpc-message is percent-encoded as grpc-go does it.
+ */
+export function createConnectHandler(options: ConnectHandlerOptions): ConnectHandler {
+  const readMaxBytes = options.readMaxBytes ?? defaultReadMaxBytes;
+  const acceptCompression = options.acceptCompression ?? [compressionGzip, compressionBrotli];
+  const router = createConnectRouter({
+    interceptors: options.interceptors,
+    readMaxBytes,
+    writeMaxBytes: options.writeMaxBytes,
+    maxTimeoutMs: options.maxTimeoutMs,
+    shutdownSignal: options.shutdownSignal,
+    acceptCompression,
+    binaryOptions: options.binaryOptions,
+    // grpc-gateway's DiscardUnknown; also connect's default, stated to stay so.
+    jsonOptions: { ignoreUnknownFields: true },
+  });
+  options.routes(router);
+
+  const handlers = router.handlers.map((h) =>
+    validateBinaryRequests(encodeGrpcMessageLikeGrpcGo(h), {
+      readMaxBytes,
+      acceptCompression,
+      binaryOptions: options.binaryOptions,
+    }),
+  );
+  const byPath = new Map<string, UniversalHandler>(handlers.map((h) => [h.requestPath, h]));
+  const services = [...new Set(handlers.map((h) => h.service))];
+
+  const rest = createRestTranscoder({
+    handlers,
+    prefixes: options.rest?.prefixes ?? {},
+    readMaxBytes,
+    registry: registryOf(services, options.rest?.errorDetailTypes ?? []),
+    forwardHeader: options.rest?.forwardHeader ?? defaultForwardHeader,
+    contextValues: options.contextValues,
+  });
+  const httpRoutes = createHttpRoutes(options.httpRoutes ?? []);
+
+  const handler: NodeHandler = (req, res) => {
+    const url = req.url ?? "";
+    const q = url.indexOf("?");
+    const rpc = byPath.get(q < 0 ? url : url.slice(0, q));
+    if (rpc !== undefined) {
+      serveRpc(rpc, req, res, options.contextValues);
+    } else if (!httpRoutes(req, res)) {
+      rest.handle(req, res);
+    }
+  };
+  return { handler, services, restRoutes: rest.routes };
+}
+
+/** connectNodeAdapter's request path, for one handler. */
+function serveRpc(
+  handler: UniversalHandler,
+  req: NodeRequest,
+  res: NodeResponse,
+  contextValues: ((req: NodeRequest) => ContextValues) | undefined,
+): void {
+  let universalRequest;
+  try {
+    universalRequest = universalRequestFromNodeRequest(req, res, undefined, contextValues?.(req));
+  } catch {
+    // Only an HTTP/1.0 request without Host gets here (no authority to build a URL from).
+    writeResponse(res, 400, {});
+    return;
+  }
+  handler(universalRequest)
+    .then((universalResponse) => universalResponseToNodeResponse(universalResponse, res))
+    .catch((reason: unknown) => {
+      // Aborted: the client went away; nothing to answer and nothing to report.
+      if (ConnectError.from(reason).code === Code.Aborted) {
+        return;
+      }
+      console.error(`handler for rpc ${handler.method.name} of ${handler.service.typeName} failed`, reason);
+    });
+}
+
+/** Every type in the services' files and everything they import, plus the extras. */
+function registryOf(services: readonly DescService[], extra: readonly DescMessage[]): Registry {
+  const files = new Set<DescFile>();
+  const visit = (file: DescFile) => {
+    if (!files.has(file)) {
+      files.add(file);
+      file.dependencies.forEach(visit);
+    }
+  };
+  services.forEach((s) => visit(s.file));
+  return createRegistry(...files, ...extra);
+}

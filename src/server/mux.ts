@@ -1,0 +1,222 @@
+import * as http from "node:http";
+import * as http2 from "node:http2";
+import * as net from "node:net";
+import type { NodeHandler } from "./node-http.js";
+
+/**
+ * Every HTTP/2 connection with prior knowledge starts with this preface
+ * (RFC 9113 §3.4). An HTTP/1.1 request can never start with it, so the first
+ * bytes of a connection decide which server gets the socket.
+ */
+const http2Preface = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1");
+
+export interface MuxServerOptions {
+  /**
+   * A connection that has not sent enough bytes to pick a protocol within this
+   * time is dropped, so idle sockets cannot pile up before any server owns them.
+   * Default 10 s.
+   */
+  sniffTimeoutMs?: number;
+  /** Idle time before an HTTP/1.1 keep-alive connection is closed. Default 5 s (Node's default). */
+  keepAliveTimeoutMs?: number;
+  /** HTTP/2 settings advertised to clients. */
+  http2Settings?: http2.Settings;
+  /** Grace period of close() when the caller passes none. Default 10 s. */
+  closeTimeoutMs?: number;
+  /** Errors of the listening socket after listen() resolved. Default: console.error. */
+  onError?: (error: Error) => void;
+}
+
+export interface MuxServer {
+  /** Start listening; port 0 picks a free port. Resolves with the bound address. */
+  listen(port: number, host?: string): Promise<{ port: number; host: string }>;
+  /**
+   * Stop accepting connections, let in-flight requests finish, close keep-alive
+   * connections, and destroy whatever is still open after timeoutMs.
+   * Resolves when every connection is gone. Calling it twice returns the same promise.
+   */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+type ConnectionState = "sniffing" | "http1" | "http2";
+
+/**
+ * One cleartext port for HTTP/2 with prior knowledge (gRPC and everything
+ * else over h2c) and HTTP/1.1 (gRPC-Web, Connect, REST): a net.Server peeks at
+ * the first bytes of each connection and hands the socket to an http2 or an
+ * http server, both running the same handler.
+ */
+export function createMuxServer(handler: NodeHandler, options: MuxServerOptions = {}): MuxServer {
+  const sniffTimeoutMs = options.sniffTimeoutMs ?? 10_000;
+  const defaultCloseTimeoutMs = options.closeTimeoutMs ?? 10_000;
+  const onError = options.onError ?? ((error: Error) => console.error("mux server error", error));
+
+  // Every accepted socket, whatever it turned into; close() needs all of them.
+  const connections = new Map<net.Socket, ConnectionState>();
+  // HTTP/1.1 sockets with responses in flight; the others are idle keep-alives.
+  const http1InFlight = new Map<net.Socket, Set<http.ServerResponse>>();
+  const sessions = new Set<http2.ServerHttp2Session>();
+  let draining = false;
+  let closing: Promise<void> | undefined;
+
+  const h1 = http.createServer();
+  h1.keepAliveTimeout = options.keepAliveTimeoutMs ?? h1.keepAliveTimeout;
+  h1.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const socket = req.socket;
+    if (draining) {
+      announceClose(res);
+    }
+    const inFlight = http1InFlight.get(socket) ?? new Set<http.ServerResponse>();
+    inFlight.add(res);
+    http1InFlight.set(socket, inFlight);
+    res.once("close", () => {
+      inFlight.delete(res);
+      if (inFlight.size > 0) {
+        return;
+      }
+      http1InFlight.delete(socket);
+      if (draining) {
+        // end(), not destroy(): the response may still sit in the socket's write buffer.
+        socket.end();
+      }
+    });
+    handler(req, res);
+  });
+
+  const h2 = http2.createServer({ settings: options.http2Settings });
+  h2.on("request", handler);
+  h2.on("session", (session: http2.ServerHttp2Session) => {
+    sessions.add(session);
+    session.once("close", () => sessions.delete(session));
+    if (draining) {
+      session.close();
+    }
+  });
+
+  const server = net.createServer({ noDelay: true }, (socket) => {
+    connections.set(socket, "sniffing");
+    socket.once("close", () => {
+      connections.delete(socket);
+      http1InFlight.delete(socket);
+    });
+    // A reset while we sniff must not crash the process; after the hand-off
+    // the protocol servers report socket errors themselves.
+    socket.on("error", ignore);
+    if (draining) {
+      socket.destroy();
+      return;
+    }
+    sniff(socket);
+  });
+
+  function sniff(socket: net.Socket): void {
+    let buffered: Buffer = Buffer.alloc(0);
+    const timer = setTimeout(() => socket.destroy(), sniffTimeoutMs);
+    const stop = () => {
+      clearTimeout(timer);
+      socket.off("data", onData);
+      socket.off("end", onEnd);
+      socket.off("close", stop);
+    };
+    const onEnd = () => {
+      stop();
+      socket.destroy();
+    };
+    const onData = (chunk: Buffer) => {
+      buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+      const protocol = detectProtocol(buffered);
+      if (protocol === undefined) {
+        return;
+      }
+      stop();
+      socket.pause();
+      socket.unshift(buffered);
+      connections.set(socket, protocol);
+      if (protocol === "http2") {
+        // Do NOT resume(): the Http2Session reads the unshifted bytes with
+        // socket.read() on the next tick (nodejs/node#35475). Resuming would
+        // flush the preface to nobody and clients would see RST_STREAM.
+        h2.emit("connection", socket);
+      } else {
+        h1.emit("connection", socket);
+        // The HTTP/1.1 parser listens for "data"; a paused socket would hang.
+        socket.resume();
+      }
+    };
+    socket.on("data", onData);
+    socket.once("end", onEnd);
+    socket.once("close", stop);
+  }
+
+  async function drain(timeoutMs: number): Promise<void> {
+    draining = true;
+    // net.Server.close() calls back only once every accepted socket has closed,
+    // which makes it the "everything is gone" signal.
+    const allClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Clears the HTTP/1.1 connection-checking interval started in listen().
+    h1.close();
+    for (const session of sessions) {
+      // GOAWAY: no new streams; running streams finish, then the session ends.
+      session.close();
+    }
+    for (const [socket, state] of connections) {
+      const inFlight = http1InFlight.get(socket);
+      if (state === "sniffing" || (state === "http1" && inFlight === undefined)) {
+        socket.destroy();
+      }
+      inFlight?.forEach(announceClose);
+    }
+    const deadline = setTimeout(() => {
+      for (const session of sessions) {
+        session.destroy();
+      }
+      for (const socket of connections.keys()) {
+        socket.destroy();
+      }
+    }, timeoutMs);
+    try {
+      await allClosed;
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+
+  return {
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          server.on("error", onError);
+          // The http server never listens itself; "listening" is what starts its
+          // headersTimeout/requestTimeout checks for the connections we hand it.
+          h1.emit("listening");
+          const address = server.address() as net.AddressInfo;
+          resolve({ port: address.port, host: address.address });
+        });
+      });
+    },
+    close(timeoutMs = defaultCloseTimeoutMs) {
+      closing ??= drain(timeoutMs);
+      return closing;
+    },
+  };
+}
+
+/** Tell an HTTP/1.1 client that the connection ends with this response, if it is not too late. */
+function announceClose(res: http.ServerResponse): void {
+  if (!res.headersSent) {
+    res.setHeader("connection", "close");
+  }
+}
+
+/** "http2" or "http1" once the bytes decide it, undefined while they are a prefix of the preface. */
+function detectProtocol(bytes: Buffer): "http1" | "http2" | undefined {
+  const n = Math.min(bytes.length, http2Preface.length);
+  if (bytes.compare(http2Preface, 0, n, 0, n) !== 0) {
+    return "http1";
+  }
+  return bytes.length >= http2Preface.length ? "http2" : undefined;
+}
+
+function ignore(): void {}

@@ -1,0 +1,42 @@
+import * as http2 from "node:http2";
+import type * as http from "node:http";
+
+/**
+ * A request from either server behind the mux. Both carry the same
+ * information; code that needs the HTTP/2 stream can narrow with
+ * `"stream" in req`.
+ */
+export type NodeRequest = http.IncomingMessage | http2.Http2ServerRequest;
+
+/** The response that belongs to a NodeRequest. */
+export type NodeResponse = http.ServerResponse | http2.Http2ServerResponse;
+
+/**
+ * One handler serves both HTTP/1.1 and HTTP/2 (compatibility API), like
+ * connect-node's NodeHandlerFn.
+ */
+export type NodeHandler = (req: NodeRequest, res: NodeResponse) => void;
+
+/**
+ * Write a complete response unless one is already under way. The two response
+ * classes have incompatible writeHead() overloads, hence the narrowing.
+ */
+export function writeResponse(
+  res: NodeResponse,
+  status: number,
+  headers: http.OutgoingHttpHeaders,
+  body?: Uint8Array,
+): void {
+  if (res.headersSent || res.writableEnded) {
+    return;
+  }
+  const all: http.OutgoingHttpHeaders = { ...headers, "content-length": body?.byteLength ?? 0 };
+  const bytes = body ?? new Uint8Array(0);
+  if (res instanceof http2.Http2ServerResponse) {
+    res.writeHead(status, all);
+    res.end(bytes);
+  } else {
+    res.writeHead(status, all);
+    res.end(bytes);
+  }
+}

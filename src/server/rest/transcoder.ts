@@ -1,0 +1,138 @@
+import type { DescMethod, Registry } from "@bufbuild/protobuf";
+import { Code, ConnectError, createContextValues } from "@connectrpc/connect";
+import type { ContextValues } from "@connectrpc/connect";
+import { createAsyncIterable, readAllBytes } from "@connectrpc/connect/protocol";
+import type { UniversalHandler } from "@connectrpc/connect/protocol";
+import { universalRequestFromNodeRequest } from "@connectrpc/connect-node";
+import type { NodeHandler, NodeRequest, NodeResponse } from "../node-http.js";
+import { connectErrorFromResponse, sendRestError } from "./error-response.js";
+import { forwardedHeaders } from "./forwarded-headers.js";
+import type { ForwardHeader } from "./forwarded-headers.js";
+import { httpBindingsOf } from "./http-rules.js";
+import { sendJson } from "./json-response.js";
+import { readBody } from "./read-body.js";
+import { buildRequestJson } from "./request-message.js";
+import { restCallKey } from "./rest-call.js";
+import { compileRestRoute } from "./rest-route.js";
+import type { RestRoute } from "./rest-route.js";
+import { createRouteTable } from "./route-table.js";
+
+export interface RestTranscoderOptions {
+  /**
+   * The router's handlers. REST calls are turned into Connect unary JSON
+   * calls of exactly these handlers, so interceptors, validation and error
+   * mapping run as for every other protocol.
+   */
+  handlers: readonly UniversalHandler[];
+  /**
+   * REST prefix per service, by type name, e.g.
+   * {"zitadel.management.v1.ManagementService": "/management/v1"}.
+   * Services not listed get no REST routes.
+   */
+  prefixes: Readonly<Record<string, string>>;
+  /** Largest accepted request body; larger ones get ResourceExhausted (HTTP 429). */
+  readMaxBytes: number;
+  /** Resolves error detail types for the JSON error body. */
+  registry: Registry;
+  /** Which request headers reach the call, and under which name. */
+  forwardHeader: ForwardHeader;
+  /** Context values for each call, as the Connect adapter gets them. */
+  contextValues?: (req: NodeRequest) => ContextValues;
+}
+
+export interface RestTranscoder {
+  /** Serves every request; unknown paths get grpc-gateway's 404. */
+  readonly handle: NodeHandler;
+  /** The compiled routes, most specific first. */
+  readonly routes: readonly RestRoute[];
+}
+
+const textEncoder = new TextEncoder();
+
+export function createRestTranscoder(options: RestTranscoderOptions): RestTranscoder {
+  const handlersByMethod = new Map<DescMethod, UniversalHandler>();
+  const routes: RestRoute[] = [];
+  for (const handler of options.handlers) {
+    const prefix = options.prefixes[handler.service.typeName];
+    if (prefix === undefined || handlersByMethod.has(handler.method)) {
+      continue;
+    }
+    handlersByMethod.set(handler.method, handler);
+    for (const binding of httpBindingsOf(handler.method)) {
+      routes.push(compileRestRoute(handler.method, binding, prefix));
+    }
+  }
+  const table = createRouteTable(routes);
+
+  async function serve(req: NodeRequest, res: NodeResponse): Promise<void> {
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const path = q < 0 ? url : url.slice(0, q);
+    const found = table.lookup(req.method ?? "", path);
+    switch (found.kind) {
+      case "not-found":
+        sendRestError(res, new ConnectError("Not Found", Code.NotFound), options.registry);
+        return;
+      case "method-not-allowed":
+        // ZITADEL's gateway answers a known path with the wrong method with
+        // HTTP 405 but code 12, not grpc-gateway's 501.
+        sendRestError(res, new ConnectError("Method Not Allowed", Code.Unimplemented), options.registry, {
+          status: 405,
+        });
+        return;
+      case "malformed-path":
+        sendRestError(res, new ConnectError("invalid percent-encoding in path", Code.InvalidArgument), options.registry);
+        return;
+    }
+    const { route, pathValues } = found;
+    const handler = handlersByMethod.get(route.method);
+    if (handler === undefined) {
+      throw new Error(`no handler for ${route.method.parent.typeName}.${route.method.name}`);
+    }
+    // A rule without body takes everything from the URL; its body is never read.
+    let body: Uint8Array = new Uint8Array(0);
+    if (route.body !== "") {
+      const read = await readBody(req, options.readMaxBytes);
+      if (!read.ok) {
+        sendRestError(res, read.error, options.registry, { closeConnection: true });
+        return;
+      }
+      body = read.bytes;
+    }
+    const message = buildRequestJson(route, pathValues, new URLSearchParams(q < 0 ? "" : url.slice(q + 1)), body);
+
+    const contextValues = options.contextValues?.(req) ?? createContextValues();
+    contextValues.set(restCallKey, { httpMethod: req.method ?? "", path, template: route.template.template });
+    const original = universalRequestFromNodeRequest(req, res, undefined, contextValues);
+    const header = forwardedHeaders(req.headers, options.forwardHeader);
+    header.set("content-type", "application/json");
+    header.set("connect-protocol-version", "1");
+    const response = await handler({
+      ...original,
+      url: new URL(handler.requestPath, original.url).toString(),
+      method: "POST",
+      header,
+      body: createAsyncIterable([textEncoder.encode(JSON.stringify(message))]),
+    });
+    const responseBody =
+      response.body === undefined ? new Uint8Array(0) : await readAllBytes(response.body, 0xffffffff);
+    if (response.status === 200) {
+      // Connect's JSON is grpc-gateway's: lowerCamel names, zero values left out.
+      sendJson(res, 200, responseBody);
+    } else {
+      sendRestError(res, connectErrorFromResponse(response.status, responseBody), options.registry);
+    }
+  }
+
+  const handle: NodeHandler = (req, res) => {
+    serve(req, res).catch((reason: unknown) => {
+      if (reason instanceof ConnectError) {
+        sendRestError(res, reason, options.registry);
+        return;
+      }
+      console.error(`REST ${req.method ?? ""} ${req.url ?? ""} failed`, reason);
+      sendRestError(res, new ConnectError("internal error", Code.Internal), options.registry);
+    });
+  };
+  return { handle, routes: table.routes };
+}
