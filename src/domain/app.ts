@@ -89,7 +89,7 @@ export function reactivateApp(app: AppState | undefined): Decision {
 export function removeApp(app: AppState | undefined): Decision {
   const current = requireApp(app, "COMMAND-0po9s");
   return decide(
-    [event("project", current.projectId, "project.application.removed", { appId: current.id, name: current.name })],
+    [event("project", current.projectId, "project.application.removed", { appId: current.id })],
     [releaseAppName(current.projectId, current.name)],
   );
 }

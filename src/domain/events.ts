@@ -31,7 +31,7 @@ export interface EventPayloads {
   "project.application.changed": { appId: string; name: string };
   "project.application.deactivated": { appId: string };
   "project.application.reactivated": { appId: string };
-  "project.application.removed": { appId: string; name?: string };
+  "project.application.removed": { appId: string };
   "project.application.config.api.added": { appId: string; clientId: string; hashedSecret?: string; authMethodType?: number };
   "project.application.config.api.changed": { appId: string; authMethodType: number };
   "project.application.config.api.secret.changed": { appId: string; hashedSecret: string };

@@ -2,7 +2,7 @@ import { decide, type Decision } from "./decision.js";
 import { invalidArgument } from "./errors.js";
 import { event } from "./events.js";
 import { ORG_OWNER } from "./roles.js";
-import { claimOrgName } from "./unique-constraints.js";
+import { claimOrgDomain, claimOrgName } from "./unique-constraints.js";
 
 /**
  * A new org with its generated primary domain, and its creator as ORG_OWNER, in one push as ZITADEL does.
@@ -20,15 +20,22 @@ export function addOrg(orgId: string, name: string, instanceDomain: string, crea
       event("org", orgId, "org.domain.primary.set", { domain }),
       event("org", orgId, "org.member.added", { userId: creatorUserId, roles: [ORG_OWNER] }),
     ],
-    [claimOrgName(trimmed)],
+    [claimOrgName(trimmed), claimOrgDomain(domain)],
   );
 }
 
-/** Spaces become dashes; anything but letters, marks, digits and dashes is dropped; at most 63 characters. */
+/**
+ * ZITADEL's label rules: each space becomes a dash, anything but letters, marks, ASCII digits and
+ * dashes is dropped, the label is cut to 63 characters and loses one leading and one trailing dash.
+ */
 export function orgDomainLabel(name: string): string {
-  return name
+  const label = name
     .toLowerCase()
-    .replace(/\s+/gu, "-")
-    .replace(/[^\p{L}\p{M}\p{N}-]/gu, "")
-    .slice(0, 63);
+    .replaceAll(" ", "-")
+    .replace(/[^\p{L}\p{M}0-9-]/gu, "")
+    .slice(0, 63)
+    .replace(/^-/, "")
+    .replace(/-$/, "");
+  if (label === "") throw invalidArgument("ORG-RrfXY", "Organisation is invalid: its name gives no domain");
+  return label;
 }

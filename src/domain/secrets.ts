@@ -65,9 +65,12 @@ export async function verifySecret(secret: string, encoded: string): Promise<boo
   return false;
 }
 
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
 function verifySha256(secret: string, encoded: string): boolean {
-  const [salt, digest] = encoded.slice(SHA256_PREFIX.length).split("$");
-  if (salt === undefined || digest === undefined) return false;
+  const parts = encoded.slice(SHA256_PREFIX.length).split("$");
+  if (parts.length !== 2 || !parts.every((part) => BASE64URL.test(part))) return false;
+  const [salt, digest] = parts as [string, string];
   const actual = createHash("sha256").update(Buffer.from(salt, "base64url")).update(secret, "utf8").digest("base64url");
   return digestsEqual(actual, digest);
 }

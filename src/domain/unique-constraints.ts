@@ -17,6 +17,7 @@ const userNameField = (orgId: string, userName: string) => `${userName}${orgId}`
 
 export const claimOrgName = (name: string) =>
   claim("org_name", orgNameField(name), "Organisation's name or id already taken");
+export const claimOrgDomain = (domain: string) => claim("org_domain", domain, "Domain already exists");
 export const claimProjectName = (orgId: string, name: string) =>
   claim("project_names", projectNameField(orgId, name), "Project already exists on organization");
 export const releaseProjectName = (orgId: string, name: string) => release("project_names", projectNameField(orgId, name));

@@ -1,7 +1,16 @@
 import { decide, type Decision } from "./decision.js";
-import { invalidArgument } from "./errors.js";
+import { alreadyExists, failedPrecondition, invalidArgument, notFound } from "./errors.js";
 import { event } from "./events.js";
-import { claimUserName } from "./unique-constraints.js";
+import type { LifecycleState } from "./project.js";
+import { claimUserName, releaseUserName } from "./unique-constraints.js";
+
+/** What user commands need to know of a machine user (removed users do not exist). */
+export interface UserState {
+  id: string;
+  owner: string;
+  userName: string;
+  state: LifecycleState;
+}
 
 export interface NewMachineUser {
   userName: string;
@@ -10,15 +19,48 @@ export interface NewMachineUser {
 }
 
 export function addMachineUser(userId: string, orgId: string, user: NewMachineUser): Decision {
-  if (user.userName === "" || user.name === "") throw invalidArgument("USER-bm9sf", "Errors.User.Invalid");
+  if (user.userName.trim() === "" || user.name.trim() === "") throw invalidArgument("COMMAND-bm9Ds", "User is invalid");
   return decide(
     [event("user", userId, "user.machine.added", { userName: user.userName, name: user.name, ...(user.description ? { description: user.description } : {}) })],
     [claimUserName(orgId, user.userName)],
   );
 }
 
-export function addPersonalAccessToken(userId: string, tokenId: string, tokenDigest: string, expiration: Date): Decision {
+export function deactivateUser(user: UserState | undefined): Decision {
+  const current = requireUser(user, "COMMAND-m0gDf");
+  if (current.state !== "active") throw failedPrecondition("COMMAND-5M0sf", "User is already inactive");
+  return decide([event("user", current.id, "user.deactivated", null)]);
+}
+
+export function reactivateUser(user: UserState | undefined): Decision {
+  const current = requireUser(user, "COMMAND-4M9ds");
+  if (current.state !== "inactive") throw failedPrecondition("COMMAND-6M0sf", "User is not inactive");
+  return decide([event("user", current.id, "user.reactivated", null)]);
+}
+
+/** Removing a user also ends its tokens and memberships (in the projections) and frees its name. */
+export function removeUser(user: UserState | undefined): Decision {
+  const current = requireUser(user, "COMMAND-vaWd2");
+  return decide([event("user", current.id, "user.removed", { userName: current.userName })], [releaseUserName(current.owner, current.userName)]);
+}
+
+export function addPersonalAccessToken(user: UserState | undefined, tokenId: string, tokenDigest: string, expiration: Date, now: Date): Decision {
+  const current = requireUser(user, "COMMAND-Dggw2");
+  if (expiration.getTime() < now.getTime()) throw invalidArgument("DOMAIN-dv3t5", "Errors.AuthNKey.ExpireBeforeNow");
   return decide([
-    event("user", userId, "user.personal.access.token.added", { tokenId, expiration: expiration.toISOString(), scopes: ["openid"], tokenDigest }),
+    event("user", current.id, "user.personal.access.token.added", { tokenId, expiration: expiration.toISOString(), scopes: ["openid"], tokenDigest }),
   ]);
 }
+
+export function removePersonalAccessToken(userId: string, token: { id: string } | undefined): Decision {
+  if (!token) throw notFound("COMMAND-4m77G", "Personal Access Token not found");
+  return decide([event("user", userId, "user.personal.access.token.removed", { tokenId: token.id })]);
+}
+
+function requireUser(user: UserState | undefined, errorId: string): UserState {
+  if (!user) throw notFound(errorId, "User could not be found");
+  return user;
+}
+
+/** A caller-chosen user id that is in use (by any org) cannot be taken again. */
+export const userIdTaken = () => alreadyExists("COMMAND-k2dwS", "User already exists");
