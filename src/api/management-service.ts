@@ -2,16 +2,20 @@ import type { ConnectRouter } from "@connectrpc/connect";
 import { ManagementService } from "../gen/zitadel/management_pb.js";
 import { appKeyService } from "./services/app-key-service.js";
 import { appService } from "./services/app-service.js";
+import { memberService } from "./services/member-service.js";
 import { orgService } from "./services/org-service.js";
 import { projectService } from "./services/project-service.js";
 import type { ServiceDeps } from "./services/service-deps.js";
+import { userService } from "./services/user-service.js";
 
-/** keygate's ManagementService: one implementation behind all four protocols. Unlisted RPCs answer Unimplemented. */
+/** keygate's ManagementService: one implementation behind all four protocols. */
 export function registerManagementService(router: ConnectRouter, deps: ServiceDeps): void {
   router.service(ManagementService, {
     ...orgService(deps),
     ...projectService(deps),
     ...appService(deps),
     ...appKeyService(deps),
+    ...userService(deps),
+    ...memberService(deps),
   });
 }

@@ -1,7 +1,9 @@
 import type { Transaction } from "kysely";
 import type { AppKeyState } from "../domain/app-key.js";
 import type { ApiAuthMethod, AppState } from "../domain/app.js";
+import type { MemberState, MemberTarget } from "../domain/member.js";
 import type { LifecycleState, ProjectState } from "../domain/project.js";
+import type { UserState } from "../domain/user.js";
 import { ACTIVE } from "./projections/row-metadata.js";
 import type { Database } from "./schema.js";
 
@@ -81,4 +83,38 @@ export async function loadAppKey({ tx, instanceId, orgId }: Scope, projectId: st
     .where("id", "=", keyId)
     .executeTakeFirst();
   return row && { id: row.id, projectId: row.project_id, appId: row.app_id };
+}
+
+export async function loadUser({ tx, instanceId, orgId }: Scope, userId: string): Promise<UserState | undefined> {
+  const row = await tx
+    .selectFrom("users")
+    .select(["id", "owner", "user_name", "state"])
+    .where("instance_id", "=", instanceId)
+    .where("owner", "=", orgId)
+    .where("id", "=", userId)
+    .executeTakeFirst();
+  return row && { id: row.id, owner: row.owner, userName: row.user_name, state: lifecycle(row.state) };
+}
+
+export async function loadPersonalAccessToken({ tx, instanceId, orgId }: Scope, userId: string, tokenId: string): Promise<{ id: string } | undefined> {
+  return tx
+    .selectFrom("personal_access_tokens")
+    .select("id")
+    .where("instance_id", "=", instanceId)
+    .where("owner", "=", orgId)
+    .where("user_id", "=", userId)
+    .where("id", "=", tokenId)
+    .executeTakeFirst();
+}
+
+export async function loadMember({ tx, instanceId }: Scope, target: MemberTarget, userId: string): Promise<MemberState | undefined> {
+  const row = await tx
+    .selectFrom("members")
+    .select(["user_id", "roles"])
+    .where("instance_id", "=", instanceId)
+    .where("aggregate_type", "=", target.scope)
+    .where("aggregate_id", "=", target.aggregateId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+  return row && { userId: row.user_id, roles: row.roles };
 }

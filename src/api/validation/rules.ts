@@ -35,10 +35,33 @@ export const FIELD_RULES: Readonly<Record<string, Readonly<Record<string, FieldR
   "zitadel.management.v1.ListAppKeysRequest": { project_id: id, app_id: id },
   "zitadel.management.v1.AddAppKeyRequest": { project_id: id, app_id: id, type: { notIn: [0] } },
   "zitadel.management.v1.RemoveAppKeyRequest": { project_id: id, app_id: id, key_id: id },
+  "zitadel.management.v1.GetUserByIDRequest": { id },
+  "zitadel.management.v1.AddMachineUserRequest": { user_name: name, name, description: { maxLen: 500 }, user_id: id },
+  "zitadel.management.v1.DeactivateUserRequest": { id },
+  "zitadel.management.v1.ReactivateUserRequest": { id },
+  "zitadel.management.v1.RemoveUserRequest": { id },
+  "zitadel.management.v1.ListPersonalAccessTokensRequest": { user_id: id },
+  "zitadel.management.v1.AddPersonalAccessTokenRequest": { user_id: { minLen: 1 } },
+  "zitadel.management.v1.RemovePersonalAccessTokenRequest": { user_id: id, token_id: id },
+  "zitadel.management.v1.ListUserMembershipsRequest": { user_id: id },
+  "zitadel.management.v1.AddOrgMemberRequest": { user_id: id },
+  "zitadel.management.v1.UpdateOrgMemberRequest": { user_id: id },
+  "zitadel.management.v1.RemoveOrgMemberRequest": { user_id: id },
+  "zitadel.management.v1.ListProjectMembersRequest": { project_id: id },
+  "zitadel.management.v1.AddProjectMemberRequest": { project_id: id, user_id: id },
+  "zitadel.management.v1.UpdateProjectMemberRequest": { project_id: id, user_id: id },
+  "zitadel.management.v1.RemoveProjectMemberRequest": { project_id: id, user_id: id },
+  "zitadel.user.v1.UserNameQuery": { user_name: queryText },
   "zitadel.app.v1.AppNameQuery": { name: queryText },
   "zitadel.project.v1.ProjectNameQuery": { name: queryText },
   "zitadel.project.v1.ProjectResourceOwnerQuery": { resource_owner: queryText },
 };
 
 /** Oneofs that must be set, as `(validate.required) = true` in ZITADEL's protos. */
-export const REQUIRED_ONEOFS: ReadonlySet<string> = new Set(["zitadel.app.v1.AppQuery.query", "zitadel.project.v1.ProjectQuery.query"]);
+export const REQUIRED_ONEOFS: ReadonlySet<string> = new Set([
+  "zitadel.app.v1.AppQuery.query",
+  "zitadel.project.v1.ProjectQuery.query",
+  "zitadel.user.v1.SearchQuery.query",
+  "zitadel.user.v1.MembershipQuery.query",
+  "zitadel.member.v1.SearchQuery.query",
+]);

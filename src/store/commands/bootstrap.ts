@@ -46,10 +46,11 @@ export async function bootstrap(deps: CommandDeps, options: BootstrapOptions): P
 
     if (existing) {
       const admin: Actor = { instanceId: existing.instanceId, orgId: existing.orgId, userId: existing.userId };
+      const adminUser = { id: admin.userId, owner: admin.orgId, userName: ADMIN_USER_NAME, state: "active" as const };
       if (options.adminToken !== undefined) {
         const digest = accessTokenDigest(options.adminToken);
         const known = await tx.selectFrom("personal_access_tokens").select("id").where("token_digest", "=", digest).executeTakeFirst();
-        if (!known) await deps.store.push(tx, admin, addPersonalAccessToken(admin.userId, deps.ids.next(), digest, NO_EXPIRATION));
+        if (!known) await deps.store.push(tx, admin, addPersonalAccessToken(adminUser, deps.ids.next(), digest, NO_EXPIRATION, new Date()));
       }
       return { instanceId: admin.instanceId, adminUserId: admin.userId };
     }
@@ -63,7 +64,8 @@ export async function bootstrap(deps: CommandDeps, options: BootstrapOptions): P
     await deps.store.push(tx, admin, addMachineUser(userId, orgId, { userName: ADMIN_USER_NAME, name: "keygate admin" }));
     await deps.store.push(tx, admin, addOrg(orgId, options.firstOrgName, options.instanceDomain, userId), orgId);
     await deps.store.push(tx, admin, addInstanceMember(instanceId, userId, [IAM_OWNER]), instanceId);
-    await deps.store.push(tx, admin, addPersonalAccessToken(userId, deps.ids.next(), accessTokenDigest(token), NO_EXPIRATION));
+    const adminUser = { id: userId, owner: orgId, userName: ADMIN_USER_NAME, state: "active" as const };
+    await deps.store.push(tx, admin, addPersonalAccessToken(adminUser, deps.ids.next(), accessTokenDigest(token), NO_EXPIRATION, new Date()));
     return { instanceId, adminUserId: userId, ...(options.adminToken === undefined ? { generatedAdminToken: token } : {}) };
   });
 }

@@ -1,0 +1,86 @@
+import type { MemberTarget } from "../../domain/member.js";
+import { rolesOfScope } from "../../domain/roles.js";
+import { Type } from "../../gen/zitadel/user_pb.js";
+import * as commands from "../../store/commands/member-commands.js";
+import { listMembers, listUserMemberships, type MemberView } from "../../store/queries/member-queries.js";
+import type { Actor } from "../../store/event-store.js";
+import { actorOf } from "../call-context.js";
+import { addedDetails, changedDetails, listDetails, listOptions, readDetails } from "../details.js";
+import type { ManagementPart, ServiceDeps } from "./service-deps.js";
+
+const orgTarget = (actor: Actor): MemberTarget => ({ scope: "org", aggregateId: actor.orgId });
+const projectTarget = (projectId: string): MemberTarget => ({ scope: "project", aggregateId: projectId });
+
+const memberMessage = (view: MemberView) => ({
+  userId: view.userId,
+  details: readDetails(view.details),
+  roles: view.roles,
+  preferredLoginName: view.userName,
+  displayName: view.userName,
+  userType: Type.MACHINE,
+  userResourceOwner: view.userOwner,
+});
+
+const membershipMessage = (view: MemberView) => ({
+  userId: view.userId,
+  details: readDetails(view.details),
+  roles: view.roles,
+  displayName: view.userName,
+  type:
+    view.scope === "instance"
+      ? { case: "iam" as const, value: true }
+      : view.scope === "org"
+        ? { case: "orgId" as const, value: view.objectId }
+        : { case: "projectId" as const, value: view.objectId },
+});
+
+/** Memberships and roles of the org context and its projects. */
+export function memberService(deps: ServiceDeps): ManagementPart {
+  const { commands: c, db } = deps;
+  return {
+    listOrgMemberRoles: () => ({ result: rolesOfScope("org") }),
+    listProjectMemberRoles: () => {
+      const result = rolesOfScope("project");
+      return { details: { totalResult: BigInt(result.length) }, result };
+    },
+
+    async addOrgMember(req, ctx) {
+      const actor = actorOf(ctx);
+      return { details: addedDetails(await commands.addMember(c, actor, orgTarget(actor), req.userId, req.roles)) };
+    },
+    async updateOrgMember(req, ctx) {
+      const actor = actorOf(ctx);
+      return { details: changedDetails(await commands.changeMember(c, actor, orgTarget(actor), req.userId, req.roles)) };
+    },
+    async removeOrgMember(req, ctx) {
+      const actor = actorOf(ctx);
+      return { details: changedDetails(await commands.removeMember(c, actor, orgTarget(actor), req.userId)) };
+    },
+    async listOrgMembers(req, ctx) {
+      const actor = actorOf(ctx);
+      const page = await listMembers(db, actor.instanceId, actor.orgId, orgTarget(actor), listOptions(req.query));
+      return { details: listDetails(page), result: page.result.map(memberMessage) };
+    },
+
+    async addProjectMember(req, ctx) {
+      return { details: addedDetails(await commands.addMember(c, actorOf(ctx), projectTarget(req.projectId), req.userId, req.roles)) };
+    },
+    async updateProjectMember(req, ctx) {
+      return { details: changedDetails(await commands.changeMember(c, actorOf(ctx), projectTarget(req.projectId), req.userId, req.roles)) };
+    },
+    async removeProjectMember(req, ctx) {
+      return { details: changedDetails(await commands.removeMember(c, actorOf(ctx), projectTarget(req.projectId), req.userId)) };
+    },
+    async listProjectMembers(req, ctx) {
+      const actor = actorOf(ctx);
+      const page = await listMembers(db, actor.instanceId, actor.orgId, projectTarget(req.projectId), listOptions(req.query));
+      return { details: listDetails(page), result: page.result.map(memberMessage) };
+    },
+
+    async listUserMemberships(req, ctx) {
+      const actor = actorOf(ctx);
+      const page = await listUserMemberships(db, actor.instanceId, actor.orgId, req.userId, listOptions(req.query));
+      return { details: listDetails(page), result: page.result.map(membershipMessage) };
+    },
+  };
+}
