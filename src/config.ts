@@ -15,6 +15,10 @@ export interface Config {
   maxRequestBytes: number;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   shutdownTimeoutMs: number;
+  jwtIssuer: string | undefined;
+  jwtAudience: string | undefined;
+  jwtJwksUrl: string | undefined;
+  jwtJwksFile: string | undefined;
 }
 
 interface Setting<K extends keyof Config> {
@@ -60,6 +64,17 @@ function postgresUrl(raw: string): string {
   return raw;
 }
 
+const httpUrl = (env: string) => (raw: string) => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${env} is not a URL, got "${raw}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConfigError(`${env} must be an http(s) URL, got "${raw}"`);
+  return raw;
+};
+
 function adminToken(raw: string): string {
   if (raw.length < 32) throw new ConfigError("KEYGATE_ADMIN_TOKEN must be at least 32 characters long");
   return raw;
@@ -82,7 +97,19 @@ export const SETTINGS = [
   setting({ key: "maxRequestBytes", env: "KEYGATE_MAX_REQUEST_BYTES", default: "4194304", description: "Largest request body accepted, in bytes", parse: integer("KEYGATE_MAX_REQUEST_BYTES", 1024, 64 * 1024 * 1024) }),
   setting({ key: "logLevel", env: "KEYGATE_LOG_LEVEL", default: "info", description: "Log level: fatal, error, warn, info, debug, trace or silent", parse: oneOf("KEYGATE_LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const) }),
   setting({ key: "shutdownTimeoutMs", env: "KEYGATE_SHUTDOWN_TIMEOUT_MS", default: "10000", description: "How long shutdown waits for calls in flight, in milliseconds", parse: integer("KEYGATE_SHUTDOWN_TIMEOUT_MS", 0, 600000) }),
+  setting({ key: "jwtIssuer", env: "KEYGATE_JWT_ISSUER", default: undefined, description: "Issuer whose RS256/ES256 JWT access tokens are accepted besides personal access tokens; `sub` is the keygate user id", parse: nonEmpty("KEYGATE_JWT_ISSUER") }),
+  setting({ key: "jwtAudience", env: "KEYGATE_JWT_AUDIENCE", default: undefined, description: "Audience those JWTs must carry (not checked when unset)", parse: nonEmpty("KEYGATE_JWT_AUDIENCE") }),
+  setting({ key: "jwtJwksUrl", env: "KEYGATE_JWT_JWKS_URL", default: undefined, description: "URL of the issuer's JWKS (one of URL or file with KEYGATE_JWT_ISSUER)", parse: httpUrl("KEYGATE_JWT_JWKS_URL") }),
+  setting({ key: "jwtJwksFile", env: "KEYGATE_JWT_JWKS_FILE", default: undefined, description: "Path of a file holding the issuer's JWKS", parse: nonEmpty("KEYGATE_JWT_JWKS_FILE") }),
 ] as const;
+
+/** Settings that only make sense together. */
+function crossCheck(config: Partial<Config>): string[] {
+  const sources = [config.jwtJwksUrl, config.jwtJwksFile].filter((s) => s !== undefined).length;
+  if (config.jwtIssuer !== undefined && sources !== 1) return ["KEYGATE_JWT_ISSUER needs exactly one of KEYGATE_JWT_JWKS_URL and KEYGATE_JWT_JWKS_FILE"];
+  if (config.jwtIssuer === undefined && (sources > 0 || config.jwtAudience !== undefined)) return ["KEYGATE_JWT_* settings need KEYGATE_JWT_ISSUER"];
+  return [];
+}
 
 /** Reads and validates every setting; reports all bad values at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -97,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push(error instanceof Error ? error.message : String(error));
     }
   }
+  problems.push(...crossCheck(config as Partial<Config>));
   if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join("\n  ")}`);
   return config as Config;
 }

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { writeAdminTokenFile } from "./admin-token-file.js";
+import { createAuthenticator, type JwtTrust } from "./api/authentication.js";
 import { authInterceptor, errorInterceptor, validationInterceptor } from "./api/interceptors.js";
 import { registerManagementService } from "./api/management-service.js";
 import type { Config } from "./config.js";
@@ -29,6 +30,12 @@ export function databaseTarget(config: Pick<Config, "databaseUrl" | "poolSize" |
     : { kind: "embedded", dataDir: `${config.dataDir}/db` };
 }
 
+function jwtTrust(config: Config): JwtTrust | undefined {
+  if (config.jwtIssuer === undefined) return undefined;
+  const jwks = config.jwtJwksUrl !== undefined ? { url: config.jwtJwksUrl } : { file: config.jwtJwksFile! };
+  return { issuer: config.jwtIssuer, audience: config.jwtAudience, jwks };
+}
+
 /**
  * Starts keygate: database, migrations, bootstrap, then the server on one port.
  * `target` overrides the database the config names (tests use in-memory and throwaway databases).
@@ -53,9 +60,10 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
       logger.info({ path }, "instance created; the admin's personal access token was written to this file (readable by its owner only)");
     }
 
+    const authenticate = await createAuthenticator(store.db, jwtTrust(config));
     const { handler } = createConnectHandler({
       routes: (router) => registerManagementService(router, { commands, db: store.db, instanceDomain: config.instanceDomain }),
-      interceptors: [errorInterceptor((error) => logger.error({ err: error }, "internal error")), authInterceptor(store.db), validationInterceptor],
+      interceptors: [errorInterceptor((error) => logger.error({ err: error }, "internal error")), authInterceptor(store.db, authenticate), validationInterceptor],
       readMaxBytes: config.maxRequestBytes,
       rest: { prefixes: { [ManagementService.typeName]: "/management/v1" } },
     });

@@ -3,10 +3,10 @@ import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { Kysely } from "kysely";
 import { authorize } from "../domain/authorization.js";
 import { permissionDenied, unauthenticated } from "../domain/errors.js";
-import { accessTokenDigest } from "../domain/secrets.js";
 import { ManagementService } from "../gen/zitadel/management_pb.js";
-import { findTokenOwner, membershipsIn, orgExists } from "../store/queries/auth-queries.js";
+import { membershipsIn, orgExists } from "../store/queries/auth-queries.js";
 import type { Database } from "../store/schema.js";
+import type { Authenticate } from "./authentication.js";
 import { callerKey } from "./call-context.js";
 import { toCallError } from "./errors.js";
 import { METHOD_PERMISSIONS } from "./method-permissions.js";
@@ -31,7 +31,7 @@ export function errorInterceptor(onInternal: (error: unknown) => void): Intercep
  * before any validation of the request. Services other than ManagementService (health,
  * reflection) are public.
  */
-export function authInterceptor(db: Kysely<Database>): Interceptor {
+export function authInterceptor(db: Kysely<Database>, authenticate: Authenticate): Interceptor {
   return (next) => async (req) => {
     if (req.service.typeName !== ManagementService.typeName) return next(req);
     const required = METHOD_PERMISSIONS[req.method.name];
@@ -41,7 +41,7 @@ export function authInterceptor(db: Kysely<Database>): Interceptor {
     const authorization = req.header.get("authorization");
     if (authorization === null) throw new ConnectError("auth header missing", Code.Unauthenticated);
     if (!authorization.startsWith(BEARER)) throw unauthenticated("AUTH-toLo1", "invalid auth header");
-    const owner = await findTokenOwner(db, accessTokenDigest(authorization.slice(BEARER.length)), new Date());
+    const owner = await authenticate(authorization.slice(BEARER.length));
     if (!owner) throw unauthenticated("AUTH-7fs1e", "Errors.Token.Invalid");
 
     const requestedOrg = req.header.get(ORG_HEADER);

@@ -44,3 +44,9 @@ export async function membershipsIn(db: Kysely<Database>, instanceId: string, us
     .execute();
   return rows.map((row) => ({ scope: row.aggregate_type as Membership["scope"], objectId: row.aggregate_id, roles: row.roles }));
 }
+
+/** The active user with this id: the subject of a JWT from a trusted issuer. */
+export async function findActiveUser(db: Kysely<Database>, userId: string): Promise<TokenOwner | undefined> {
+  const row = await db.selectFrom("users").select(["instance_id", "id", "owner"]).where("id", "=", userId).where("state", "=", ACTIVE).executeTakeFirst();
+  return row && { instanceId: row.instance_id, userId: row.id, orgId: row.owner };
+}

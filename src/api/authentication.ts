@@ -1,0 +1,46 @@
+import { readFile } from "node:fs/promises";
+import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
+import type { Kysely } from "kysely";
+import { accessTokenDigest } from "../domain/secrets.js";
+import { findActiveUser, findTokenOwner, type TokenOwner } from "../store/queries/auth-queries.js";
+import type { Database } from "../store/schema.js";
+
+export interface JwtTrust {
+  issuer: string;
+  audience: string | undefined;
+  jwks: { url: string } | { file: string };
+}
+
+/** Finds who a bearer token belongs to; undefined for anything that is not a valid token. */
+export type Authenticate = (token: string) => Promise<TokenOwner | undefined>;
+
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+
+/**
+ * Personal access tokens always; with a trusted issuer also its JWT access tokens (RS256 or ES256,
+ * signature, issuer, audience and expiry checked), whose `sub` names an active keygate user.
+ */
+export async function createAuthenticator(db: Kysely<Database>, jwt: JwtTrust | undefined): Promise<Authenticate> {
+  const byPat: Authenticate = (token) => findTokenOwner(db, accessTokenDigest(token), new Date());
+  if (!jwt) return byPat;
+  const keys = await jwksOf(jwt);
+  return async (token) => {
+    if (!JWT_SHAPE.test(token)) return byPat(token);
+    try {
+      const { payload } = await jwtVerify(token, keys, {
+        issuer: jwt.issuer,
+        algorithms: ["RS256", "ES256"],
+        ...(jwt.audience === undefined ? {} : { audience: jwt.audience }),
+        requiredClaims: ["sub", "exp"],
+      });
+      return payload.sub === undefined ? undefined : await findActiveUser(db, payload.sub);
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+async function jwksOf(jwt: JwtTrust): Promise<JWTVerifyGetKey> {
+  if ("url" in jwt.jwks) return createRemoteJWKSet(new URL(jwt.jwks.url));
+  return createLocalJWKSet(JSON.parse(await readFile(jwt.jwks.file, "utf8")));
+}
