@@ -27,16 +27,28 @@ const MAX_ATTEMPTS = 5;
  * projections are written in the same transaction, so a command lands entirely or not at all.
  */
 export class EventStore {
+  /** Events pushed in a transaction not yet committed; reported to onAppended after the commit. */
+  private readonly uncommitted = new WeakMap<Transaction<Database>, StoredEvent[]>();
+
   constructor(
     readonly db: Kysely<Database>,
     private readonly projector: Projector,
+    /** Told of the events of each committed transaction of `transaction` (metrics). */
+    private readonly onAppended?: (events: readonly StoredEvent[]) => void,
   ) {}
 
   /** Runs `work` in a transaction, again from the start when Postgres reports a serialization conflict. */
   async transaction<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.db.transaction().execute(work);
+        let appended: StoredEvent[] = [];
+        const result = await this.db.transaction().execute(async (tx) => {
+          const value = await work(tx);
+          appended = this.uncommitted.get(tx) ?? [];
+          return value;
+        });
+        if (appended.length > 0) this.onAppended?.(appended);
+        return result;
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS || !isRetryableConflict(error)) throw error;
       }
@@ -93,6 +105,7 @@ export class EventStore {
     const events = inserted.sort((a, b) => a.in_tx_order - b.in_tx_order).map(toStoredEvent);
     await this.advanceHeads(tx, events);
     for (const stored of events) await this.projector.apply(tx, stored);
+    if (this.onAppended) this.uncommitted.set(tx, [...(this.uncommitted.get(tx) ?? []), ...events]);
     return events;
   }
 

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from "kysely";
+import type { StoredEvent } from "../domain/events.js";
 import { createIdGenerator, type IdGenerator } from "../domain/ids.js";
 import { openDatabase, type DatabaseTarget, type OpenDatabase } from "./database.js";
 import { EventStore } from "./event-store.js";
@@ -15,8 +16,13 @@ export interface Store extends OpenDatabase {
   close(): Promise<void>;
 }
 
+export interface StoreHooks {
+  /** The events of each committed command, e.g. for metrics. */
+  onEventsAppended?: (events: readonly StoredEvent[]) => void;
+}
+
 /** Opens the database, brings its schema up to date and sets up the event store and id generator. */
-export async function openStore(target: DatabaseTarget, nodeId?: number): Promise<Store> {
+export async function openStore(target: DatabaseTarget, nodeId?: number, hooks: StoreHooks = {}): Promise<Store> {
   const opened = await openDatabase(target);
   try {
     await migrateToLatest(opened.db as unknown as Kysely<unknown>);
@@ -24,7 +30,7 @@ export async function openStore(target: DatabaseTarget, nodeId?: number): Promis
     const projector = createProjector();
     return {
       ...opened,
-      events: new EventStore(opened.db, projector),
+      events: new EventStore(opened.db, projector, hooks.onEventsAppended),
       projector,
       ids: createIdGenerator(node),
       nodeId: node,

@@ -1,4 +1,4 @@
-import type { Transaction } from "kysely";
+import type { Kysely } from "kysely";
 import type { AppKeyState } from "../domain/app-key.js";
 import type { ApiAuthMethod, AppState } from "../domain/app.js";
 import type { MemberState, MemberTarget } from "../domain/member.js";
@@ -14,7 +14,8 @@ import type { Database } from "./schema.js";
  * size. Everything is confined to the acting org: another org's objects do not exist here.
  */
 export interface Scope {
-  tx: Transaction<Database>;
+  /** The command's transaction (or the database, for checks made before a command's transaction). */
+  tx: Kysely<Database>;
   instanceId: string;
   orgId: string;
 }

@@ -17,7 +17,7 @@ export interface AddedAppKey {
  */
 export async function addAppKey(deps: CommandDeps, actor: Actor, projectId: string, appId: string, expiration: Date | undefined): Promise<AddedAppKey> {
   const scope = { instanceId: actor.instanceId, orgId: actor.orgId };
-  const app = checkKeyAllowed(await deps.store.db.transaction().execute((tx) => loadApiApp({ tx, ...scope }, projectId, appId)), expiration, new Date());
+  const app = checkKeyAllowed(await loadApiApp({ tx: deps.store.db, ...scope }, projectId, appId), expiration, new Date());
   const keyId = deps.ids.next();
   const pair = await generateRsaKeyPair();
   const events = await deps.store.execute(actor, { type: "project", id: projectId }, async (tx) =>
