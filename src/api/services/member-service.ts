@@ -2,7 +2,9 @@ import type { MemberTarget } from "../../domain/member.js";
 import { rolesOfScope } from "../../domain/roles.js";
 import { Type } from "../../gen/zitadel/user_pb.js";
 import * as commands from "../../store/commands/member-commands.js";
-import { listMembers, listUserMemberships, type MemberView } from "../../store/queries/member-queries.js";
+import type { SearchQuery as MemberSearchQuery } from "../../gen/zitadel/member_pb.js";
+import type { MembershipQuery } from "../../gen/zitadel/user_pb.js";
+import { listMembers, listUserMemberships, type MembershipFilter, type MemberView } from "../../store/queries/member-queries.js";
 import type { Actor } from "../../store/event-store.js";
 import { actorOf } from "../call-context.js";
 import { addedDetails, changedDetails, listDetails, listOptions, readDetails } from "../details.js";
@@ -10,6 +12,38 @@ import type { ManagementPart, ServiceDeps } from "./service-deps.js";
 
 const orgTarget = (actor: Actor): MemberTarget => ({ scope: "org", aggregateId: actor.orgId });
 const projectTarget = (projectId: string): MemberTarget => ({ scope: "project", aggregateId: projectId });
+
+/**
+ * Member search queries, ANDed as in ZITADEL. keygate's members are machine users, which have no
+ * first or last name and no email, so those queries match nobody.
+ */
+function memberUserIds(queries: MemberSearchQuery[]): string[] | undefined {
+  let userIds: string[] | undefined;
+  for (const { query } of queries) {
+    if (query.case === undefined) continue;
+    const matches = query.case === "userIdQuery" ? [query.value.userId] : [];
+    userIds = userIds === undefined ? matches : userIds.filter((id) => matches.includes(id));
+  }
+  return userIds;
+}
+
+/** Membership queries, ANDed: each names a scope (and an object) a membership must be on. */
+function membershipScopes(queries: MembershipQuery[]): MembershipFilter[] {
+  return queries.flatMap(({ query }): MembershipFilter[] => {
+    switch (query.case) {
+      case "orgQuery":
+        return [{ scope: "org", objectId: query.value.orgId }];
+      case "projectQuery":
+        return [{ scope: "project", objectId: query.value.projectId }];
+      case "iamQuery":
+        return [{ scope: "instance" }];
+      case "projectGrantQuery":
+        return [{ scope: "project-grant" }];
+      default:
+        return [];
+    }
+  });
+}
 
 const memberMessage = (view: MemberView) => ({
   userId: view.userId,
@@ -58,7 +92,7 @@ export function memberService(deps: ServiceDeps): ManagementPart {
     },
     async listOrgMembers(req, ctx) {
       const actor = actorOf(ctx);
-      const page = await listMembers(db, actor.instanceId, actor.orgId, orgTarget(actor), listOptions(req.query));
+      const page = await listMembers(db, actor.instanceId, actor.orgId, orgTarget(actor), memberUserIds(req.queries), listOptions(req.query));
       return { details: listDetails(page), result: page.result.map(memberMessage) };
     },
 
@@ -73,13 +107,13 @@ export function memberService(deps: ServiceDeps): ManagementPart {
     },
     async listProjectMembers(req, ctx) {
       const actor = actorOf(ctx);
-      const page = await listMembers(db, actor.instanceId, actor.orgId, projectTarget(req.projectId), listOptions(req.query));
+      const page = await listMembers(db, actor.instanceId, actor.orgId, projectTarget(req.projectId), memberUserIds(req.queries), listOptions(req.query));
       return { details: listDetails(page), result: page.result.map(memberMessage) };
     },
 
     async listUserMemberships(req, ctx) {
       const actor = actorOf(ctx);
-      const page = await listUserMemberships(db, actor.instanceId, actor.orgId, req.userId, listOptions(req.query));
+      const page = await listUserMemberships(db, actor.instanceId, actor.orgId, req.userId, membershipScopes(req.queries), listOptions(req.query));
       return { details: listDetails(page), result: page.result.map(membershipMessage) };
     },
   };

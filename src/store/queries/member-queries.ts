@@ -59,20 +59,46 @@ const toView = (row: Row): MemberView => ({
   details: readDetails(row, row.owner),
 });
 
-/** Members of one org or project of the org context (ordered by user id). */
-export function listMembers(db: Kysely<Database>, instanceId: string, orgId: string, target: MemberTarget, options: ListOptions): Promise<Page<MemberView>> {
-  const query = membersWithUsers(db, instanceId)
+/** A scope a membership must be on; "project-grant" exists in ZITADEL only and matches nothing here. */
+export interface MembershipFilter {
+  scope: "instance" | "org" | "project" | "project-grant";
+  objectId?: string;
+}
+
+/** Members of one org or project of the org context (ordered by user id), optionally only some users. */
+export function listMembers(
+  db: Kysely<Database>,
+  instanceId: string,
+  orgId: string,
+  target: MemberTarget,
+  userIds: string[] | undefined,
+  options: ListOptions,
+): Promise<Page<MemberView>> {
+  let query = membersWithUsers(db, instanceId)
     .where("m.aggregate_type", "=", target.scope)
     .where("m.aggregate_id", "=", target.aggregateId)
     .where("m.owner", "=", orgId);
+  // An empty list matches nobody (user ids are never null).
+  if (userIds) query = userIds.length === 0 ? query.where("m.user_id", "is", null) : query.where("m.user_id", "in", userIds);
   return paged(query, (q) => q.select(columns), "m.user_id", "m.sequence", options, toView);
 }
 
 /** A user's memberships that lie in the org context (its org and projects), plus instance roles. */
-export function listUserMemberships(db: Kysely<Database>, instanceId: string, orgId: string, userId: string, options: ListOptions): Promise<Page<MemberView>> {
-  const query = membersWithUsers(db, instanceId)
+export function listUserMemberships(
+  db: Kysely<Database>,
+  instanceId: string,
+  orgId: string,
+  userId: string,
+  filters: MembershipFilter[],
+  options: ListOptions,
+): Promise<Page<MemberView>> {
+  let query = membersWithUsers(db, instanceId)
     .where("m.user_id", "=", userId)
     .where("u.owner", "=", orgId)
     .where((eb) => eb.or([eb("m.owner", "=", orgId), eb("m.aggregate_type", "=", "instance")]));
+  for (const filter of filters) {
+    query = query.where("m.aggregate_type", "=", filter.scope);
+    if (filter.objectId !== undefined) query = query.where("m.aggregate_id", "=", filter.objectId);
+  }
   return paged(query, (q) => q.select(columns), "m.aggregate_id", "m.sequence", options, toView);
 }
