@@ -1,23 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { APIAuthMethodType, AppState } from "../../src/gen/zitadel/app_pb.js";
-import { ErrorDetailSchema } from "../../src/gen/zitadel/message_pb.js";
 import { verifySecret } from "../../src/domain/secrets.js";
 import { describeEachBackend } from "../support/backends.js";
+import { expectError } from "../support/expect-error.js";
 import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
 import { managementClient, type ManagementClient } from "../support/management-client.js";
-
-/** Expects `call` to fail with `code` and, when given, ZITADEL's message and error id. */
-async function expectError(call: Promise<unknown>, code: Code, message?: string, id?: string): Promise<void> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => ConnectError.from(e),
-  );
-  expect(error).toBeDefined();
-  expect(Code[error!.code]).toBe(Code[code]);
-  if (message !== undefined) expect(error!.rawMessage).toBe(message);
-  if (id !== undefined) expect(error!.findDetails(ErrorDetailSchema)[0]?.id).toBe(id);
-}
 
 describeEachBackend("foundation: orgs, projects, AddAPIApp, GetAppByID", (backend) => {
   let keygate: TestKeygate;
