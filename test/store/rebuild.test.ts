@@ -9,20 +9,10 @@ import * as projects from "../../src/store/commands/project-commands.js";
 import type { Actor } from "../../src/store/event-store.js";
 import { openStore, type Store } from "../../src/store/open-store.js";
 import { rebuildProjections } from "../../src/store/rebuild.js";
-import type { Database } from "../../src/store/schema.js";
 import { describeEachBackend } from "../support/backends.js";
+import { snapshot } from "../support/projection-snapshot.js";
 
 const settings = { projectRoleAssertion: true, projectRoleCheck: false, hasProjectCheck: true, privateLabelingSetting: 1 };
-
-/** Every projection table's rows, in a stable order, for comparison. */
-async function snapshot(store: Store): Promise<Record<string, unknown[]>> {
-  const tables: Record<string, unknown[]> = {};
-  for (const table of store.projector.tables) {
-    const rows = await store.db.selectFrom(table as keyof Database).selectAll().execute();
-    tables[table] = rows.map((row) => JSON.stringify(row)).sort();
-  }
-  return tables;
-}
 
 describeEachBackend("rebuild-projections", (backend) => {
   let store: Store;
