@@ -15,6 +15,7 @@ export interface Config {
   maxRequestBytes: number;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   shutdownTimeoutMs: number;
+  corsOrigins: readonly string[] | undefined;
   jwtIssuer: string | undefined;
   jwtAudience: string | undefined;
   jwtJwksUrl: string | undefined;
@@ -80,6 +81,28 @@ function adminToken(raw: string): string {
   return raw;
 }
 
+/** Comma-separated browser origins (scheme://host[:port]) or "*" alone. */
+function corsOrigins(raw: string): readonly string[] {
+  const origins = raw.split(",").map((o) => o.trim()).filter((o) => o !== "");
+  if (origins.includes("*")) {
+    if (origins.length > 1) throw new ConfigError(`KEYGATE_CORS_ORIGINS is either * or a list of origins, not both, got "${raw}"`);
+    return origins;
+  }
+  for (const origin of origins) {
+    let parsed: string;
+    try {
+      parsed = new URL(origin).origin;
+    } catch {
+      parsed = "null";
+    }
+    if (parsed !== origin) {
+      const hint = parsed === "null" ? "" : ` (did you mean "${parsed}"?)`;
+      throw new ConfigError(`KEYGATE_CORS_ORIGINS: "${origin}" is not an origin like https://console.example.com${hint}`);
+    }
+  }
+  return origins;
+}
+
 const setting = <K extends keyof Config>(s: Setting<K>) => s;
 
 /** Every setting, in the order the README's table and `--help` show them. */
@@ -97,6 +120,7 @@ export const SETTINGS = [
   setting({ key: "maxRequestBytes", env: "KEYGATE_MAX_REQUEST_BYTES", default: "4194304", description: "Largest request body accepted, in bytes", parse: integer("KEYGATE_MAX_REQUEST_BYTES", 1024, 64 * 1024 * 1024) }),
   setting({ key: "logLevel", env: "KEYGATE_LOG_LEVEL", default: "info", description: "Log level: fatal, error, warn, info, debug, trace or silent", parse: oneOf("KEYGATE_LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const) }),
   setting({ key: "shutdownTimeoutMs", env: "KEYGATE_SHUTDOWN_TIMEOUT_MS", default: "10000", description: "How long shutdown waits for calls in flight, in milliseconds", parse: integer("KEYGATE_SHUTDOWN_TIMEOUT_MS", 0, 600000) }),
+  setting({ key: "corsOrigins", env: "KEYGATE_CORS_ORIGINS", default: undefined, description: "Browser origins allowed to call keygate (CORS), comma-separated, or * for any; none when unset", parse: corsOrigins }),
   setting({ key: "jwtIssuer", env: "KEYGATE_JWT_ISSUER", default: undefined, description: "Issuer whose RS256/ES256 JWT access tokens are accepted besides personal access tokens; `sub` is the keygate user id", parse: nonEmpty("KEYGATE_JWT_ISSUER") }),
   setting({ key: "jwtAudience", env: "KEYGATE_JWT_AUDIENCE", default: undefined, description: "Audience those JWTs must carry (not checked when unset)", parse: nonEmpty("KEYGATE_JWT_AUDIENCE") }),
   setting({ key: "jwtJwksUrl", env: "KEYGATE_JWT_JWKS_URL", default: undefined, description: "URL of the issuer's JWKS (one of URL or file with KEYGATE_JWT_ISSUER)", parse: httpUrl("KEYGATE_JWT_JWKS_URL") }),
@@ -116,7 +140,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config: Partial<Record<keyof Config, unknown>> = {};
   const problems: string[] = [];
   for (const s of SETTINGS) {
-    const raw = env[s.env] === "" ? undefined : (env[s.env] ?? s.default);
+    // An empty variable (FOO= in a compose file) means unset: the default applies.
+    const raw = env[s.env] === "" || env[s.env] === undefined ? s.default : env[s.env];
     if (raw === undefined) continue;
     try {
       config[s.key] = s.parse(raw);

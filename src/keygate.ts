@@ -1,26 +1,41 @@
 import type { Logger } from "pino";
+import type { Registry } from "prom-client";
 import { writeAdminTokenFile } from "./admin-token-file.js";
 import { createAuthenticator, type JwtTrust } from "./api/authentication.js";
 import { authInterceptor, errorInterceptor, validationInterceptor } from "./api/interceptors.js";
 import { registerManagementService } from "./api/management-service.js";
+import { restPrefixes } from "./api/rest-prefixes.js";
 import type { Config } from "./config.js";
 import { hashSecret, hashSecretBcrypt } from "./domain/secrets.js";
+import { Health } from "./gen/grpc/health/v1/health_pb.js";
 import { ManagementService } from "./gen/zitadel/management_pb.js";
 import { createConnectHandler } from "./server/connect-handler.js";
+import { consoleRoutes } from "./server/console-routes.js";
+import { withCors } from "./server/cors.js";
+import { createHealthState, registerHealthService } from "./server/health.js";
+import { healthRoutes } from "./server/health-routes.js";
+import { createMetrics } from "./server/metrics.js";
 import { createMuxServer } from "./server/mux.js";
+import { openApiRoutes } from "./server/openapi-route.js";
+import { reflectionServices, registerReflectionServices } from "./server/reflection.js";
+import { requestLog } from "./server/request-log.js";
+import { createRequestObserver, routeSetsOf } from "./server/request-observer.js";
 import { bootstrap } from "./store/commands/bootstrap.js";
 import type { CommandDeps } from "./store/commands/command-deps.js";
 import type { DatabaseTarget } from "./store/database.js";
 import { openStore, type Store } from "./store/open-store.js";
+import { databaseReadiness } from "./store/readiness.js";
 
 export interface Keygate {
   /** http://host:port of the one port serving every protocol. */
   url: string;
   port: number;
   store: Store;
+  /** This instance's Prometheus registry (served at /metrics). */
+  metrics: Registry;
   instanceId: string;
   adminUserId: string;
-  /** Stops accepting, lets calls in flight finish (bounded), closes the database. */
+  /** Reports not ready, stops accepting, lets calls in flight finish (bounded), closes the database. */
   close(): Promise<void>;
 }
 
@@ -41,7 +56,9 @@ function jwtTrust(config: Config): JwtTrust | undefined {
  * `target` overrides the database the config names (tests use in-memory and throwaway databases).
  */
 export async function startKeygate(config: Config, logger: Logger, target: DatabaseTarget = databaseTarget(config)): Promise<Keygate> {
-  const store = await openStore(target, config.nodeId);
+  const metrics = createMetrics();
+  const store = await openStore(target, config.nodeId, { onEventsAppended: (events) => metrics.eventsAppended(events) });
+  if (store.pool) metrics.observePool(store.pool);
   try {
     logger.info({ database: store.kind, nodeId: store.nodeId }, "database ready");
     const commands: CommandDeps = {
@@ -61,12 +78,28 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
     }
 
     const authenticate = await createAuthenticator(store.db, jwtTrust(config));
-    const { handler } = createConnectHandler({
-      routes: (router) => registerManagementService(router, { commands, db: store.db, instanceDomain: config.instanceDomain }),
-      interceptors: [errorInterceptor((error) => logger.error({ err: error }, "internal error")), authInterceptor(store.db, authenticate), validationInterceptor],
+    const served = [ManagementService, Health, ...reflectionServices];
+    const health = createHealthState(served.map((s) => s.typeName));
+    const observer = createRequestObserver([requestLog(logger), metrics]);
+    const httpRoutes = [...healthRoutes(health, databaseReadiness(store.db)), metrics.route, ...openApiRoutes(), ...consoleRoutes()];
+    const connect = createConnectHandler({
+      routes: (router) => {
+        registerManagementService(router, { commands, db: store.db, instanceDomain: config.instanceDomain });
+        registerHealthService(router, health);
+        registerReflectionServices(router, served);
+      },
+      interceptors: [
+        observer.interceptor,
+        errorInterceptor((error) => logger.error({ err: error }, "internal error")),
+        authInterceptor(store.db, authenticate),
+        validationInterceptor,
+      ],
+      contextValues: observer.contextValues,
+      httpRoutes,
       readMaxBytes: config.maxRequestBytes,
-      rest: { prefixes: { [ManagementService.typeName]: "/management/v1" } },
+      rest: { prefixes: restPrefixes },
     });
+    const handler = withCors(observer.wrap(connect.handler, routeSetsOf(connect.services, httpRoutes)), config.corsOrigins ?? []);
     const server = createMuxServer(handler, { onError: (error) => logger.error({ err: error }, "server error") });
     const address = await server.listen(config.port, config.host);
     const host = address.host === "0.0.0.0" || address.host === "::" ? "127.0.0.1" : address.host;
@@ -75,10 +108,14 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
       url: `http://${host}:${address.port}`,
       port: address.port,
       store,
+      metrics: metrics.registry,
       instanceId: boot.instanceId,
       adminUserId: boot.adminUserId,
       async close() {
-        await server.close(config.shutdownTimeoutMs);
+        health.shutdown();
+        const drained = server.close(config.shutdownTimeoutMs);
+        logger.info({ timeoutMs: config.shutdownTimeoutMs }, "draining: not ready, no new connections, waiting for calls in flight");
+        await drained;
         await store.close();
       },
     };

@@ -6,8 +6,13 @@ import pino, { type DestinationStream, type Logger } from "pino";
  */
 export const REDACTED_PATHS = [
   "authorization",
+  "*.authorization",
   "headers.authorization",
   "*.headers.authorization",
+  "headers.cookie",
+  "*.headers.cookie",
+  "secret",
+  "*.secret",
   "token",
   "*.token",
   "adminToken",

@@ -30,17 +30,28 @@ async function main(args: string[]): Promise<number> {
   }
 
   const keygate = await startKeygate(config, logger);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      logger.info({ signal }, "shutting down");
-      resolve();
-    };
-    process.once("SIGTERM", () => stop("SIGTERM"));
-    process.once("SIGINT", () => stop("SIGINT"));
+  const signal = await nextSignal();
+  logger.info({ signal }, "shutting down");
+  // A second signal means "now": skip the rest of the drain.
+  void nextSignal().then((again) => {
+    logger.warn({ signal: again }, "second signal, exiting without waiting for calls in flight");
+    process.exit(1);
   });
   await keygate.close();
   logger.info("stopped");
   return 0;
+}
+
+function nextSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off("SIGTERM", on);
+      process.off("SIGINT", on);
+      resolve(signal);
+    };
+    process.on("SIGTERM", on);
+    process.on("SIGINT", on);
+  });
 }
 
 main(process.argv.slice(2)).then(

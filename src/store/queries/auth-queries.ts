@@ -9,6 +9,8 @@ export interface TokenOwner {
   userId: string;
   /** The org the user belongs to: the default org context. */
   orgId: string;
+  /** When the token stops being valid, when known. */
+  expiresAt?: Date;
 }
 
 /**
@@ -19,13 +21,13 @@ export async function findTokenOwner(db: Kysely<Database>, digest: string, now: 
   const row = await db
     .selectFrom("personal_access_tokens as t")
     .innerJoin("users as u", (join) => join.onRef("u.instance_id", "=", "t.instance_id").onRef("u.id", "=", "t.user_id"))
-    .select(["t.token_digest", "t.instance_id", "u.id as user_id", "u.owner"])
+    .select(["t.token_digest", "t.instance_id", "t.expiration", "u.id as user_id", "u.owner"])
     .where("t.token_digest", "=", digest)
     .where("t.expiration", ">", now)
     .where("u.state", "=", ACTIVE)
     .executeTakeFirst();
   if (!row || !digestsEqual(row.token_digest, digest)) return undefined;
-  return { instanceId: row.instance_id, userId: row.user_id, orgId: row.owner };
+  return { instanceId: row.instance_id, userId: row.user_id, orgId: row.owner, expiresAt: row.expiration };
 }
 
 export async function orgExists(db: Kysely<Database>, instanceId: string, orgId: string): Promise<boolean> {

@@ -1,0 +1,57 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { HttpRoute } from "./http-routes.js";
+import { writeResponse } from "./node-http.js";
+import type { RequestListener } from "./request-observer.js";
+
+/** What pg.Pool reports about its connections. */
+export interface PoolStats {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+}
+
+export interface Metrics extends RequestListener {
+  /** One registry per keygate, so several in one process do not share counters. */
+  readonly registry: Registry;
+  /** GET /metrics in Prometheus' text format. */
+  readonly route: HttpRoute;
+  eventsAppended(events: readonly { type: string }[]): void;
+  /** Database pool gauges; only Postgres has a pool. */
+  observePool(pool: PoolStats): void;
+}
+
+const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  const requests = new Counter({ name: "keygate_requests_total", help: "Requests by protocol, method and status code", labelNames: ["protocol", "method", "code"] as const, registers });
+  const latency = new Histogram({ name: "keygate_request_duration_seconds", help: "Request latency from arrival to the end of the response", labelNames: ["protocol", "method"] as const, buckets: latencyBuckets, registers });
+  const inFlight = new Gauge({ name: "keygate_requests_in_flight", help: "Requests being served", labelNames: ["protocol"] as const, registers });
+  const events = new Counter({ name: "keygate_events_appended_total", help: "Events committed to the event store, by event type", labelNames: ["event_type"] as const, registers });
+  return {
+    registry,
+    route: { method: "GET", path: "/metrics", handler: (_req, res) => void scrape(registry).then((body) => writeResponse(res, 200, { "content-type": registry.contentType }, body)) },
+    started: (protocol) => inFlight.inc({ protocol }),
+    finished(r) {
+      inFlight.dec({ protocol: r.protocol });
+      requests.inc({ protocol: r.protocol, method: r.method, code: r.code });
+      latency.observe({ protocol: r.protocol, method: r.method }, r.durationMs / 1000);
+    },
+    eventsAppended: (appended) => appended.forEach((e) => events.inc({ event_type: e.type })),
+    observePool: (pool) => poolGauges(registry, pool),
+  };
+}
+
+function poolGauges(registry: Registry, pool: PoolStats): void {
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({ name, help, registers: [registry], collect() { this.set(read()); } });
+  gauge("keygate_db_pool_connections", "Connections the database pool holds, busy or idle", () => pool.totalCount);
+  gauge("keygate_db_pool_idle_connections", "Idle connections in the database pool", () => pool.idleCount);
+  gauge("keygate_db_pool_waiting_clients", "Queries waiting for a free pool connection", () => pool.waitingCount);
+}
+
+async function scrape(registry: Registry): Promise<Uint8Array> {
+  return new TextEncoder().encode(await registry.metrics());
+}

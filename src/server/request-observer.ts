@@ -1,0 +1,200 @@
+import * as http2 from "node:http2";
+import type { DescService } from "@bufbuild/protobuf";
+import { performance } from "node:perf_hooks";
+import { Code, ConnectError, createContextKey, createContextValues } from "@connectrpc/connect";
+import type { ContextValues, Interceptor } from "@connectrpc/connect";
+import { callerKey } from "../api/call-context.js";
+import type { NodeHandler, NodeRequest, NodeResponse } from "./node-http.js";
+import { restCallKey } from "./rest/rest-call.js";
+
+/** How a request arrived; "http" is a plain route such as /healthz or /metrics. */
+export type Protocol = "grpc" | "grpc-web" | "connect" | "rest" | "http";
+
+/** One finished request, as logs and metrics see it. */
+export interface RequestRecord {
+  protocol: Protocol;
+  /** "package.Service/Method"; the path of a plain route; "unmatched" for REST paths no rule has. */
+  method: string;
+  /** The gRPC status in Connect's spelling: "ok", "not_found", "internal", ... */
+  code: string;
+  httpStatus: number;
+  durationMs: number;
+  orgId?: string;
+  callerId?: string;
+  /** REST only: the HTTP method and path it came as. */
+  http?: string;
+  /** The error's message and, when it has one, its cause's. */
+  error?: string;
+}
+
+export interface RequestListener {
+  started?(protocol: Protocol): void;
+  finished(record: RequestRecord): void;
+}
+
+/** What is known of a request in flight; the interceptor fills in what only the RPC layer sees. */
+interface Tracking {
+  protocol: Protocol;
+  startedAt: number;
+  method?: string;
+  code?: string;
+  http?: string;
+  error?: string;
+  orgId?: string;
+  callerId?: string;
+}
+
+export interface RouteSets {
+  /** "/package.Service/Method" of every served RPC. */
+  rpcPaths: ReadonlySet<string>;
+  /** Paths of the plain HTTP routes. */
+  httpPaths: ReadonlySet<string>;
+}
+
+export interface RequestObserver {
+  /** Outermost interceptor: sees the final status code, the caller and REST's origin. */
+  readonly interceptor: Interceptor;
+  /** For createConnectHandler's contextValues: links each call to its request. */
+  readonly contextValues: (req: NodeRequest) => ContextValues;
+  /** Times each request from arrival until its response is gone and reports it to the listeners. */
+  wrap(handler: NodeHandler, routes: RouteSets): NodeHandler;
+}
+
+export function routeSetsOf(services: readonly DescService[], httpRoutes: readonly { path: string }[]): RouteSets {
+  const rpcPaths = services.flatMap((s) => s.methods.map((m) => `/${s.typeName}/${m.name}`));
+  return { rpcPaths: new Set(rpcPaths), httpPaths: new Set(httpRoutes.map((r) => r.path)) };
+}
+
+const trackingKey = createContextKey<Tracking | undefined>(undefined, { description: "request tracking" });
+
+export function createRequestObserver(listeners: readonly RequestListener[]): RequestObserver {
+  const inFlight = new WeakMap<NodeRequest, Tracking>();
+  return {
+    interceptor: (next) => async (req) => {
+      const tracking = req.contextValues.get(trackingKey);
+      if (!tracking) return next(req);
+      tracking.method = `${req.service.typeName}/${req.method.name}`;
+      const rest = req.contextValues.get(restCallKey);
+      if (rest) tracking.http = `${rest.httpMethod} ${rest.path}`;
+      const settle = (error?: unknown) => settleCall(tracking, req.contextValues, error);
+      try {
+        const res = await next(req);
+        if (!res.stream) settle();
+        return res.stream ? { ...res, message: settleAtEnd(res.message, settle) } : res;
+      } catch (error) {
+        settle(error);
+        throw error;
+      }
+    },
+    contextValues: (req) => createContextValues().set(trackingKey, inFlight.get(req)),
+    wrap: (handler, routes) => (req, res) => {
+      const tracking: Tracking = { protocol: protocolOf(req, routes), startedAt: performance.now() };
+      inFlight.set(req, tracking);
+      listeners.forEach((l) => l.started?.(tracking.protocol));
+      res.once("close", () => {
+        const record = recordOf(tracking, req, res, routes);
+        listeners.forEach((l) => l.finished(record));
+      });
+      handler(req, res);
+    },
+  };
+}
+
+function settleCall(tracking: Tracking, values: ContextValues, error: unknown): void {
+  const caller = values.get(callerKey);
+  tracking.orgId = caller?.actor.orgId;
+  tracking.callerId = caller?.actor.userId;
+  if (error === undefined) {
+    tracking.code = "ok";
+    return;
+  }
+  const e = ConnectError.from(error);
+  tracking.code = codeName(e.code);
+  const cause = e.cause instanceof Error && e.cause !== error ? `: ${e.cause.message}` : "";
+  tracking.error = `${e.rawMessage}${cause}`;
+}
+
+/** A server stream's outcome is known only when its last message is out, or the client left. */
+async function* settleAtEnd<T>(messages: AsyncIterable<T>, settle: (error?: unknown) => void): AsyncIterable<T> {
+  let settled = false;
+  try {
+    yield* messages;
+    settled = true;
+    settle();
+  } catch (error) {
+    settled = true;
+    settle(error);
+    throw error;
+  } finally {
+    if (!settled) settle(new ConnectError("the client ended the stream", Code.Canceled));
+  }
+}
+
+function protocolOf(req: NodeRequest, routes: RouteSets): Protocol {
+  const contentType = req.headers["content-type"] ?? "";
+  if (/^application\/grpc-web/i.test(contentType)) return "grpc-web";
+  if (/^application\/grpc/i.test(contentType)) return "grpc";
+  const path = pathOf(req);
+  if (/^application\/connect\+/i.test(contentType) || routes.rpcPaths.has(path)) return "connect";
+  return routes.httpPaths.has(path) ? "http" : "rest";
+}
+
+function recordOf(tracking: Tracking, req: NodeRequest, res: NodeResponse, routes: RouteSets): RequestRecord {
+  const path = pathOf(req);
+  const method = tracking.method ?? (routes.rpcPaths.has(path) || routes.httpPaths.has(path) ? path : "unmatched");
+  const record: RequestRecord = {
+    protocol: tracking.protocol,
+    method: method.startsWith("/") && tracking.protocol !== "http" ? method.slice(1) : method,
+    code: tracking.code ?? codeWithoutInterceptor(tracking.protocol, res),
+    httpStatus: res.statusCode,
+    durationMs: Math.round((performance.now() - tracking.startedAt) * 10) / 10,
+  };
+  if (tracking.orgId !== undefined) record.orgId = tracking.orgId;
+  if (tracking.callerId !== undefined) record.callerId = tracking.callerId;
+  if (tracking.protocol === "rest") record.http = tracking.http ?? `${req.method ?? ""} ${path}`;
+  if (tracking.error !== undefined) record.error = tracking.error;
+  return record;
+}
+
+/**
+ * The status of a request rejected before the interceptors ran (undecodable body, size limit,
+ * unknown REST path): gRPC's from its trailers, the others' from the HTTP status.
+ */
+function codeWithoutInterceptor(protocol: Protocol, res: NodeResponse): string {
+  if (!res.writableFinished) return "canceled";
+  if (protocol === "grpc" || protocol === "grpc-web") {
+    const sent = res instanceof http2.Http2ServerResponse ? { ...res.stream.sentHeaders, ...res.stream.sentTrailers } : {};
+    const status = sent["grpc-status"] ?? res.getHeader("grpc-status");
+    return status === undefined ? "unknown" : status === "0" ? "ok" : codeName(Number(status));
+  }
+  return httpStatusCodes[res.statusCode] ?? (res.statusCode < 400 ? "ok" : "unknown");
+}
+
+const httpStatusCodes: Readonly<Record<number, string>> = {
+  400: "invalid_argument",
+  401: "unauthenticated",
+  403: "permission_denied",
+  404: "not_found",
+  405: "unimplemented",
+  409: "already_exists",
+  413: "resource_exhausted",
+  415: "unimplemented",
+  429: "resource_exhausted",
+  499: "canceled",
+  500: "internal",
+  501: "unimplemented",
+  503: "unavailable",
+  504: "deadline_exceeded",
+};
+
+/** Connect's spelling of a gRPC code: DeadlineExceeded is "deadline_exceeded". */
+function codeName(code: number): string {
+  const name: string | undefined = Code[code];
+  return name === undefined ? "unknown" : name.replace(/(?<!^)[A-Z]/g, (c) => `_${c}`).toLowerCase();
+}
+
+function pathOf(req: NodeRequest): string {
+  const url = req.url ?? "/";
+  const q = url.indexOf("?");
+  return q < 0 ? url : url.slice(0, q);
+}

@@ -1,0 +1,103 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
+import { Http2SessionManager, createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
+import type { Logger } from "pino";
+import { loadConfig, type Config } from "../../src/config.js";
+import { ManagementService } from "../../src/gen/zitadel/management_pb.js";
+import { startKeygate, type Keygate } from "../../src/keygate.js";
+import { createLogger } from "../../src/logger.js";
+import type { Backend } from "../support/backends.js";
+
+export interface OpsKeygate extends Keygate {
+  adminToken: string;
+  dispose(): Promise<void>;
+}
+
+/** A keygate on a loopback port and a fresh database of `backend`, logging to `logger`. */
+export async function startOpsKeygate(backend: Backend, overrides: Partial<Config> = {}, logger: Logger = createLogger("silent")): Promise<OpsKeygate> {
+  const adminToken = randomBytes(32).toString("base64url");
+  const config: Config = {
+    ...loadConfig({}),
+    port: 0,
+    host: "127.0.0.1",
+    dataDir: await mkdtemp(join(tmpdir(), "keygate-ops-")),
+    adminToken,
+    shutdownTimeoutMs: 5000,
+    ...overrides,
+  };
+  const keygate = await startKeygate(config, logger, await backend.create());
+  return {
+    ...keygate,
+    adminToken,
+    async dispose() {
+      await keygate.close();
+      await backend.dispose();
+    },
+  };
+}
+
+export const embedded: Backend = { name: "embedded", create: async () => ({ kind: "embedded", dataDir: undefined }), dispose: async () => {} };
+
+/** Every JSON line a logger wrote, as text and parsed. */
+export interface LogCapture {
+  stream: Writable;
+  text(): string;
+  lines(): Array<Record<string, unknown>>;
+}
+
+export function captureLog(): LogCapture {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk.toString("utf8"));
+      done();
+    },
+  });
+  const text = () => chunks.join("");
+  const lines = () =>
+    text()
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { stream, text, lines };
+}
+
+export type ProtocolName = "grpc" | "grpc-web" | "connect";
+
+/** ManagementService clients over gRPC (h2c), gRPC-Web and Connect (HTTP/1.1), as `token`. */
+export function clientsFor(baseUrl: string, token: string): { clients: Record<ProtocolName, Client<typeof ManagementService>>; close(): void } {
+  const sessions = new Http2SessionManager(baseUrl);
+  const auth: Interceptor = (next) => (req) => {
+    req.header.set("authorization", `Bearer ${token}`);
+    return next(req);
+  };
+  const make = (transport: (interceptors: Interceptor[]) => Transport) => createClient(ManagementService, transport([auth]));
+  return {
+    clients: {
+      grpc: make((interceptors) => createGrpcTransport({ baseUrl, sessionManager: sessions, interceptors })),
+      "grpc-web": make((interceptors) => createGrpcWebTransport({ baseUrl, httpVersion: "1.1", interceptors })),
+      connect: make((interceptors) => createConnectTransport({ baseUrl, httpVersion: "1.1", interceptors })),
+    },
+    close: () => sessions.abort(),
+  };
+}
+
+/** Scrapes /metrics and returns the value of one sample, or undefined if it is absent. */
+export async function metricValue(baseUrl: string, name: string, labels: Record<string, string>): Promise<number | undefined> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  return sampleValue(text, name, labels);
+}
+
+export function sampleValue(text: string, name: string, labels: Record<string, string>): number | undefined {
+  for (const line of text.split("\n")) {
+    const match = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const found = Object.fromEntries([...(match[2] ?? "").matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    if (Object.entries(labels).every(([k, v]) => found[k] === v)) return Number(match[3]);
+  }
+  return undefined;
+}
