@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
-import { hash as bcryptHash, verify as bcryptVerify } from "@node-rs/bcrypt";
+import bcrypt from "bcryptjs";
 import { verify as argon2Verify } from "@node-rs/argon2";
 
 const SECRET_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -49,9 +49,12 @@ export function hashSecret(secret: string): string {
   return `${SHA256_PREFIX}${salt.toString("base64url")}$${digest.toString("base64url")}`;
 }
 
-/** bcrypt at ZITADEL's default cost, for deployments that must hand hashes back to ZITADEL. */
-export function hashSecretBcrypt(secret: string, cost = 4): Promise<string> {
-  return bcryptHash(secret, { cost });
+/**
+ * bcrypt at ZITADEL's default cost, in ZITADEL's `$2a$` form, for deployments that must hand hashes
+ * back to ZITADEL. `$2a$` and `$2b$` compute the same hash for inputs shorter than 256 bytes.
+ */
+export async function hashSecretBcrypt(secret: string, cost = 4): Promise<string> {
+  return (await bcrypt.hash(secret, cost)).replace(/^\$2b\$/, "$2a$");
 }
 
 /**
@@ -60,7 +63,7 @@ export function hashSecretBcrypt(secret: string, cost = 4): Promise<string> {
  */
 export async function verifySecret(secret: string, encoded: string): Promise<boolean> {
   if (encoded.startsWith(SHA256_PREFIX)) return verifySha256(secret, encoded);
-  if (/^\$2[aby]\$/.test(encoded)) return bcryptVerify(secret, encoded).catch(() => false);
+  if (/^\$2[aby]\$/.test(encoded)) return bcrypt.compare(secret, encoded.replace(/^\$2y\$/, "$2b$")).catch(() => false);
   if (encoded.startsWith("$argon2")) return argon2Verify(encoded, secret).catch(() => false);
   return false;
 }
