@@ -1,0 +1,42 @@
+# syntax=docker/dockerfile:1
+# keygate: build with the dev dependencies, run with production dependencies only, as a non-root user.
+#   docker build -t keygate .
+#   docker run -p 8080:8080 -v keygate-data:/data keygate      (embedded database in /data)
+# The Node version is pinned to an exact release (the one CI runs on); bump it on purpose.
+ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+
+# ---- build: TypeScript and the console into dist/ ----------------------------------------------
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+# Dependencies first, so that a source change does not reinstall them.
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+# The whole context (.dockerignore keeps out node_modules, dist, tests and local state): npm run build
+# compiles src/ with tsconfig.build.json and bundles the browser console from console/ with scripts/.
+# src/gen is committed, so there is no buf generate here.
+COPY . .
+RUN npm run build \
+ && npm prune --omit=dev --no-audit --no-fund
+
+# ---- runtime ------------------------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    PORT=8080 \
+    HOST=0.0.0.0 \
+    KEYGATE_DATA_DIR=/data
+WORKDIR /app
+# The application files belong to root and are read-only for the service; only /data is writable
+# (embedded database, and admin.pat when KEYGATE_ADMIN_TOKEN is not set).
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+RUN mkdir -p /data && chown node:node /data
+VOLUME ["/data"]
+USER node
+EXPOSE 8080
+# Node's own fetch: the slim image has no curl or wget.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Node runs as PID 1: keygate handles SIGTERM/SIGINT itself for a graceful shutdown
+# (docker-compose.yml also sets init: true).
+CMD ["node", "dist/main.js"]
