@@ -5,6 +5,7 @@ import type { MemberState, MemberTarget } from "../domain/member.js";
 import type { LifecycleState, ProjectState } from "../domain/project.js";
 import type { UserState } from "../domain/user.js";
 import { ACTIVE } from "./projections/row-metadata.js";
+import { findProjectRow } from "./queries/project-queries.js";
 import type { Database } from "./schema.js";
 
 /**
@@ -28,13 +29,7 @@ export interface ProjectSnapshot extends ProjectState {
 }
 
 export async function loadProject({ tx, instanceId, orgId }: Scope, projectId: string): Promise<ProjectSnapshot | undefined> {
-  const row = await tx
-    .selectFrom("projects")
-    .selectAll()
-    .where("instance_id", "=", instanceId)
-    .where("owner", "=", orgId)
-    .where("id", "=", projectId)
-    .executeTakeFirst();
+  const row = await findProjectRow(tx, instanceId, orgId, projectId);
   if (!row) return undefined;
   return {
     id: row.id,

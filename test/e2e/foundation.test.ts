@@ -4,7 +4,7 @@ import { APIAuthMethodType, AppState } from "../../src/gen/zitadel/app_pb.js";
 import { verifySecret } from "../../src/domain/secrets.js";
 import { describeEachBackend } from "../support/backends.js";
 import { expectError } from "../support/expect-error.js";
-import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
+import { startAdminSession, type TestKeygate } from "../support/keygate-server.js";
 import { managementClient, type ManagementClient } from "../support/management-client.js";
 
 describeEachBackend("foundation: orgs, projects, AddAPIApp, GetAppByID", (backend) => {
@@ -13,9 +13,7 @@ describeEachBackend("foundation: orgs, projects, AddAPIApp, GetAppByID", (backen
   let orgId: string;
 
   beforeAll(async () => {
-    keygate = await startTestKeygate(backend);
-    admin = managementClient(keygate.url, keygate.adminToken);
-    orgId = (await admin.getMyOrg({})).org!.id;
+    ({ keygate, admin, orgId } = await startAdminSession(backend));
   });
   afterAll(() => keygate.dispose());
 

@@ -8,8 +8,8 @@ import type { ObjectDetails } from "../../src/gen/zitadel/object_pb.js";
 import { rebuildProjections } from "../../src/store/rebuild.js";
 import { describeEachBackend } from "../support/backends.js";
 import { expectError } from "../support/expect-error.js";
-import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
-import { managementClient, type ManagementClient } from "../support/management-client.js";
+import { startAdminSession, type TestKeygate } from "../support/keygate-server.js";
+import type { ManagementClient } from "../support/management-client.js";
 import { snapshot } from "../support/projection-snapshot.js";
 
 const BASIC = APIAuthMethodType.API_AUTH_METHOD_TYPE_BASIC;
@@ -24,9 +24,7 @@ describeEachBackend("lifecycle: apps (cases 39–61)", (backend) => {
   let projectId: string;
 
   beforeAll(async () => {
-    keygate = await startTestKeygate(backend);
-    admin = managementClient(keygate.url, keygate.adminToken);
-    orgId = (await admin.getMyOrg({})).org!.id;
+    ({ keygate, admin, orgId } = await startAdminSession(backend));
     projectId = (await admin.addProject({ name: "app-lifecycle" })).id;
   });
   afterAll(() => keygate?.dispose());

@@ -5,8 +5,8 @@ import { KeyType } from "../../src/gen/zitadel/auth_n_key_pb.js";
 import type { Change } from "../../src/gen/zitadel/change_pb.js";
 import { rebuildProjections } from "../../src/store/rebuild.js";
 import { describeEachBackend } from "../support/backends.js";
-import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
-import { managementClient, type ManagementClient } from "../support/management-client.js";
+import { startAdminSession, type TestKeygate } from "../support/keygate-server.js";
+import type { ManagementClient } from "../support/management-client.js";
 import { snapshot } from "../support/projection-snapshot.js";
 
 const JWT = APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT;
@@ -22,9 +22,7 @@ describeEachBackend("lifecycle: ListAppChanges (case 72)", (backend) => {
   let appEvents: { event_type: string; sequence: number; created_at: Date }[];
 
   beforeAll(async () => {
-    keygate = await startTestKeygate(backend);
-    admin = managementClient(keygate.url, keygate.adminToken);
-    orgId = (await admin.getMyOrg({})).org!.id;
+    ({ keygate, admin, orgId } = await startAdminSession(backend));
     projectId = (await admin.addProject({ name: "changes" })).id;
     // add (2 events), a key (excluded), another app's events (excluded), rename, deactivate.
     appId = (await admin.addAPIApp({ projectId, name: "tracked", authMethodType: JWT })).appId;

@@ -8,8 +8,8 @@ import { KeyType } from "../../src/gen/zitadel/auth_n_key_pb.js";
 import { rebuildProjections } from "../../src/store/rebuild.js";
 import { describeEachBackend } from "../support/backends.js";
 import { expectError } from "../support/expect-error.js";
-import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
-import { managementClient, type ManagementClient } from "../support/management-client.js";
+import { startAdminSession, type TestKeygate } from "../support/keygate-server.js";
+import type { ManagementClient } from "../support/management-client.js";
 import { snapshot } from "../support/projection-snapshot.js";
 
 const BASIC = APIAuthMethodType.API_AUTH_METHOD_TYPE_BASIC;
@@ -33,9 +33,7 @@ describeEachBackend("lifecycle: app keys (cases 38, 62–71)", (backend) => {
   let projectId: string;
 
   beforeAll(async () => {
-    keygate = await startTestKeygate(backend);
-    admin = managementClient(keygate.url, keygate.adminToken);
-    orgId = (await admin.getMyOrg({})).org!.id;
+    ({ keygate, admin, orgId } = await startAdminSession(backend));
     projectId = (await admin.addProject({ name: "keys" })).id;
   });
   afterAll(() => keygate?.dispose());

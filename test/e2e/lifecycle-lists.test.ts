@@ -6,8 +6,8 @@ import { TextQueryMethod } from "../../src/gen/zitadel/object_pb.js";
 import { rebuildProjections } from "../../src/store/rebuild.js";
 import { describeEachBackend } from "../support/backends.js";
 import { expectError } from "../support/expect-error.js";
-import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
-import { managementClient, type ManagementClient } from "../support/management-client.js";
+import { startAdminSession, type TestKeygate } from "../support/keygate-server.js";
+import type { ManagementClient } from "../support/management-client.js";
 import { snapshot } from "../support/projection-snapshot.js";
 
 const JWT = APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT;
@@ -24,9 +24,7 @@ describeEachBackend("lifecycle: ListApps (cases 36, 37; paging, text queries, li
   let orgId: string;
 
   beforeAll(async () => {
-    keygate = await startTestKeygate(backend);
-    admin = managementClient(keygate.url, keygate.adminToken);
-    orgId = (await admin.getMyOrg({})).org!.id;
+    ({ keygate, admin, orgId } = await startAdminSession(backend));
   });
   afterAll(() => keygate?.dispose());
 

@@ -9,7 +9,7 @@ import { PrivateLabelingSetting, ProjectState } from "../../src/gen/zitadel/proj
 import { rebuildProjections } from "../../src/store/rebuild.js";
 import { describeEachBackend } from "../support/backends.js";
 import { expectError } from "../support/expect-error.js";
-import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
+import { startAdminSession, type TestKeygate } from "../support/keygate-server.js";
 import { managementClient, type ManagementClient } from "../support/management-client.js";
 import { snapshot } from "../support/projection-snapshot.js";
 
@@ -21,9 +21,7 @@ describeEachBackend("lifecycle: projects (cases 8–12, RemoveProject, ListProje
   let orgId: string;
 
   beforeAll(async () => {
-    keygate = await startTestKeygate(backend);
-    admin = managementClient(keygate.url, keygate.adminToken);
-    orgId = (await admin.getMyOrg({})).org!.id;
+    ({ keygate, admin, orgId } = await startAdminSession(backend));
   });
   afterAll(() => keygate?.dispose());
 

@@ -6,6 +6,7 @@ import { loadConfig, type Config } from "../../src/config.js";
 import { startKeygate, type Keygate } from "../../src/keygate.js";
 import { createLogger } from "../../src/logger.js";
 import type { Backend } from "./backends.js";
+import { managementClient, type ManagementClient } from "./management-client.js";
 
 export interface TestKeygate extends Keygate {
   adminToken: string;
@@ -34,4 +35,17 @@ export async function startTestKeygate(backend: Backend, overrides: Partial<Conf
       await backend.dispose();
     },
   };
+}
+
+/** A test keygate with a client of its admin (IAM_OWNER) in the admin's own org. */
+export interface AdminSession {
+  keygate: TestKeygate;
+  admin: ManagementClient;
+  orgId: string;
+}
+
+export async function startAdminSession(backend: Backend, overrides: Partial<Config> = {}): Promise<AdminSession> {
+  const keygate = await startTestKeygate(backend, overrides);
+  const admin = managementClient(keygate.url, keygate.adminToken);
+  return { keygate, admin, orgId: (await admin.getMyOrg({})).org!.id };
 }

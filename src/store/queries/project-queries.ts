@@ -34,15 +34,13 @@ const toView = (row: Selectable<ProjectsTable>): ProjectView => ({
   details: readDetails(row, row.owner),
 });
 
-/** Another org's project is as absent as a project that never existed. */
+/** A project's row, if it exists in the org: another org's project is as absent as one that never existed. */
+export function findProjectRow(db: Kysely<Database>, instanceId: string, orgId: string, projectId: string): Promise<Selectable<ProjectsTable> | undefined> {
+  return db.selectFrom("projects").selectAll().where("instance_id", "=", instanceId).where("owner", "=", orgId).where("id", "=", projectId).executeTakeFirst();
+}
+
 export async function getProject(db: Kysely<Database>, instanceId: string, orgId: string, projectId: string): Promise<ProjectView> {
-  const row = await db
-    .selectFrom("projects")
-    .selectAll()
-    .where("instance_id", "=", instanceId)
-    .where("owner", "=", orgId)
-    .where("id", "=", projectId)
-    .executeTakeFirst();
+  const row = await findProjectRow(db, instanceId, orgId, projectId);
   if (!row) throw notFound("QUERY-fk2fs", "Project not found");
   return toView(row);
 }
