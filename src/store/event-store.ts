@@ -77,8 +77,9 @@ export class EventStore {
     decide: (tx: Transaction<Database>) => Promise<Decision>,
   ): Promise<StoredEvent[]> {
     return this.transaction(async (tx) => {
-      await this.lock(tx, actor.instanceId, aggregate.type, aggregate.id);
-      return this.push(tx, actor, await decide(tx), aggregate.owner);
+      const head = await this.lock(tx, actor.instanceId, aggregate.type, aggregate.id);
+      // The head is locked and nothing but this transaction can move it: push need not read it again.
+      return this.push(tx, actor, await decide(tx), aggregate.owner, new Map([[`${aggregate.type}/${aggregate.id}`, head]]));
     });
   }
 
@@ -86,11 +87,17 @@ export class EventStore {
    * Appends the decided events and applies their unique constraints and projections.
    * `owner` becomes the owner of aggregates that do not exist yet; existing ones keep theirs.
    */
-  async push(tx: Transaction<Database>, actor: Actor, decision: Decision, owner = actor.orgId): Promise<StoredEvent[]> {
+  async push(
+    tx: Transaction<Database>,
+    actor: Actor,
+    decision: Decision,
+    owner = actor.orgId,
+    locked: ReadonlyMap<string, AggregateHead | undefined> = new Map(),
+  ): Promise<StoredEvent[]> {
     if (decision.events.length === 0) return [];
     for (const change of decision.uniqueConstraints) await applyUniqueConstraint(tx, actor.instanceId, change);
 
-    const rows = await this.sequenceEvents(tx, actor, decision.events, owner);
+    const rows = await this.sequenceEvents(tx, actor, decision.events, owner, locked);
     const inserted = await tx
       .insertInto("events2")
       .values(
@@ -109,14 +116,16 @@ export class EventStore {
     return events;
   }
 
-  private async sequenceEvents(tx: Transaction<Database>, actor: Actor, events: PendingEvent[], owner: string) {
+  /** `locked`: heads this transaction has already locked and read ("type/id" -> head, undefined: no events yet). */
+  private async sequenceEvents(tx: Transaction<Database>, actor: Actor, events: PendingEvent[], owner: string, locked: ReadonlyMap<string, AggregateHead | undefined>) {
     const heads = new Map<string, AggregateHead>();
     const rows = [];
     for (const [index, pending] of events.entries()) {
       const key = `${pending.aggregateType}/${pending.aggregateId}`;
       let head = heads.get(key);
       if (!head) {
-        head = (await this.lock(tx, actor.instanceId, pending.aggregateType, pending.aggregateId)) ?? { owner, sequence: 0 };
+        const known = locked.has(key) ? locked.get(key) : await this.lock(tx, actor.instanceId, pending.aggregateType, pending.aggregateId);
+        head = known ? { ...known } : { owner, sequence: 0 };
         heads.set(key, head);
       }
       head.sequence++;

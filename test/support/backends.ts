@@ -18,7 +18,7 @@ function embeddedBackend(): Backend {
 }
 
 /** Each test file gets its own database on the server, dropped afterwards. */
-function postgresBackend(serverUrl: string): Backend {
+export function postgresBackend(serverUrl: string = TEST_DATABASE_URL ?? "postgres://unset"): Backend {
   const created: string[] = [];
   const admin = () => new pg.Client({ connectionString: serverUrl });
   return {

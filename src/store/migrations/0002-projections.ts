@@ -38,8 +38,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("state", "smallint", (c) => c.notNull())
     .addPrimaryKeyConstraint("apps_pkey", ["instance_id", "id"])
     .execute();
-  // Lists page through one project's apps in id order, without visiting other projects' apps.
-  await db.schema.createIndex("apps_project_idx").on("apps").columns(["instance_id", "project_id", "id"]).execute();
+  // Lists page through one project's apps in id order, without visiting other projects' apps; the
+  // included columns let a list count its matches (org check, latest sequence) from the index alone.
+  await sql`CREATE INDEX apps_project_idx ON apps (instance_id, project_id, id) INCLUDE (owner, sequence, name)`.execute(db);
 
   await db.schema
     .createTable("app_api_configs")

@@ -15,15 +15,6 @@ export interface AppView {
   details: ReadDetails;
 }
 
-function appsOfProject(db: Kysely<Database>, instanceId: string, orgId: string, projectId: string) {
-  return db
-    .selectFrom("apps")
-    .innerJoin("app_api_configs", (join) => join.onRef("app_api_configs.instance_id", "=", "apps.instance_id").onRef("app_api_configs.app_id", "=", "apps.id"))
-    .where("apps.instance_id", "=", instanceId)
-    .where("apps.owner", "=", orgId)
-    .where("apps.project_id", "=", projectId);
-}
-
 const appColumns = [
   "apps.id",
   "apps.name",
@@ -35,6 +26,21 @@ const appColumns = [
   "app_api_configs.client_id",
   "app_api_configs.auth_method",
 ] as const;
+
+function appsOfProject(db: Kysely<Database>, instanceId: string, orgId: string, projectId: string) {
+  return db.selectFrom("apps").where("apps.instance_id", "=", instanceId).where("apps.owner", "=", orgId).where("apps.project_id", "=", projectId);
+}
+
+/**
+ * Joined only for the rows returned, so that counting a project's apps touches the apps index
+ * alone and a page joins just its own rows' configs.
+ */
+const withConfigs = (query: ReturnType<typeof appsOfProject>) =>
+  query
+    .innerJoin("app_api_configs", (join) => join.onRef("app_api_configs.instance_id", "=", "apps.instance_id").onRef("app_api_configs.app_id", "=", "apps.id"))
+    .select(appColumns);
+
+
 
 type AppRow = {
   id: string;
@@ -58,7 +64,7 @@ const toView = (row: AppRow): AppView => ({
 });
 
 export async function getApp(db: Kysely<Database>, instanceId: string, orgId: string, projectId: string, appId: string): Promise<AppView> {
-  const row = await appsOfProject(db, instanceId, orgId, projectId).select(appColumns).where("apps.id", "=", appId).executeTakeFirst();
+  const row = await withConfigs(appsOfProject(db, instanceId, orgId, projectId).where("apps.id", "=", appId)).executeTakeFirst();
   if (!row) throw notFound("QUERY-pCP8P", "Errors.App.NotExisting");
   return toView(row);
 }
@@ -74,5 +80,5 @@ export function listApps(
 ): Promise<Page<AppView>> {
   let query = appsOfProject(db, instanceId, orgId, projectId);
   for (const name of names) query = query.where(textCondition("apps.name", name));
-  return paged(query, (q) => q.select(appColumns), "apps.id", "apps.sequence", options, toView);
+  return paged(query, withConfigs, "apps.id", "apps.sequence", options, toView);
 }

@@ -5,9 +5,9 @@ import { effectiveLimit, type ListOptions, type Page } from "./list-options.js";
  * Runs a filtered query as one page: counts every match and finds their latest sequence, then
  * fetches the page ordered by `orderColumn` (unique, indexed), descending unless `asc`.
  */
-export async function paged<DB, TB extends keyof DB, O, T>(
-  filtered: SelectQueryBuilder<DB, TB, object>,
-  select: (query: SelectQueryBuilder<DB, TB, object>) => SelectQueryBuilder<DB, TB, O>,
+export async function paged<DB, TB extends keyof DB, Q extends SelectQueryBuilder<DB, TB, object>, SelectedTB extends keyof DB, O, T>(
+  filtered: Q,
+  select: (query: Q) => SelectQueryBuilder<DB, SelectedTB, O>,
   orderColumn: string,
   sequenceColumn: string,
   options: ListOptions,
