@@ -33,7 +33,8 @@ export async function createAuthenticator(db: Kysely<Database>, jwt: JwtTrust | 
         ...(jwt.audience === undefined ? {} : { audience: jwt.audience }),
         requiredClaims: ["sub", "exp"],
       });
-      return payload.sub === undefined ? undefined : await findActiveUser(db, payload.sub);
+      const user = payload.sub === undefined ? undefined : await findActiveUser(db, payload.sub);
+      return user && payload.exp !== undefined ? { ...user, expiresAt: new Date(payload.exp * 1000) } : user;
     } catch {
       return undefined;
     }

@@ -6,6 +6,7 @@ import { permissionDenied, unauthenticated } from "../domain/errors.js";
 import { ManagementService } from "../gen/zitadel/management_pb.js";
 import { membershipsIn, orgExists } from "../store/queries/auth-queries.js";
 import type { Database } from "../store/schema.js";
+import { createAuthCache, DEFAULT_AUTH_CACHE_TTL_MS, invalidatesAuth } from "./auth-cache.js";
 import type { Authenticate } from "./authentication.js";
 import { callerKey } from "./call-context.js";
 import { toCallError } from "./errors.js";
@@ -29,9 +30,15 @@ export function errorInterceptor(onInternal: (error: unknown) => void): Intercep
 /**
  * Authentication, org context and the permission check, in ZITADEL's order and with its errors,
  * before any validation of the request. Services other than ManagementService (health,
- * reflection) are public.
+ * reflection) are public. Lookups are remembered for `authCacheTtlMs` (0 turns that off); see
+ * auth-cache.ts for when they are forgotten sooner.
  */
-export function authInterceptor(db: Kysely<Database>, authenticate: Authenticate): Interceptor {
+export function authInterceptor(
+  db: Kysely<Database>,
+  authenticate: Authenticate,
+  options: { authCacheTtlMs?: number } = {},
+): Interceptor {
+  const cache = createAuthCache(options.authCacheTtlMs ?? DEFAULT_AUTH_CACHE_TTL_MS);
   return (next) => async (req) => {
     if (req.service.typeName !== ManagementService.typeName) return next(req);
     const required = METHOD_PERMISSIONS[req.method.name];
@@ -41,19 +48,25 @@ export function authInterceptor(db: Kysely<Database>, authenticate: Authenticate
     const authorization = req.header.get("authorization");
     if (authorization === null) throw new ConnectError("auth header missing", Code.Unauthenticated);
     if (!authorization.startsWith(BEARER)) throw unauthenticated("AUTH-toLo1", "invalid auth header");
-    const owner = await authenticate(authorization.slice(BEARER.length));
+    const token = authorization.slice(BEARER.length);
+    const owner = await cache.owner(token, () => authenticate(token));
     if (!owner) throw unauthenticated("AUTH-7fs1e", "Errors.Token.Invalid");
 
     const requestedOrg = req.header.get(ORG_HEADER);
     const orgId = requestedOrg || owner.orgId;
-    if (requestedOrg && !(await orgExists(db, owner.instanceId, requestedOrg))) {
+    if (requestedOrg && !(await cache.orgExists(owner.instanceId, requestedOrg, () => orgExists(db, owner.instanceId, requestedOrg)))) {
       throw permissionDenied("AUTH-Bs7Ds", "Organisation doesn't exist");
     }
-    const memberships = await membershipsIn(db, owner.instanceId, owner.userId, orgId);
+    const memberships = await cache.memberships(owner.instanceId, owner.userId, orgId, () => membershipsIn(db, owner.instanceId, owner.userId, orgId));
     const projectId = required.checkField && !req.stream ? String((req.message as Record<string, unknown>)[required.checkField] ?? "") : undefined;
     const projectScope = authorize(memberships, { permission: required.permission, ...(projectId === undefined ? {} : { projectId }) });
     req.contextValues.set(callerKey, { actor: { instanceId: owner.instanceId, orgId, userId: owner.userId }, projectScope });
-    return next(req);
+    if (!invalidatesAuth(req.method.name, required.permission)) return next(req);
+    try {
+      return await next(req);
+    } finally {
+      cache.clear();
+    }
   };
 }
 

@@ -1,0 +1,138 @@
+import { generateKeyPair } from "node:crypto";
+import { promisify } from "node:util";
+import pg from "pg";
+import { createIdGenerator } from "../../src/domain/ids.js";
+import { generateClientSecret, hashSecret } from "../../src/domain/secrets.js";
+import type { CallInput } from "./clients.js";
+
+/** Who the raw statements act as: the same instance, org and user as keygate's admin. */
+export interface RawScope {
+  databaseUrl: string;
+  poolSize: number;
+  instanceId: string;
+  orgId: string;
+  userId: string;
+}
+
+export interface RawWorkload {
+  call(input: CallInput): Promise<void>;
+  close(): Promise<void>;
+}
+
+// Copied from the statements keygate's AddAPIApp sends (captured from pg with a traced run).
+const LOCK = `select "owner", "sequence" from "aggregates" where "instance_id" = $1 and "aggregate_type" = $2 and "aggregate_id" = $3 for update`;
+const PROJECT = `select * from "projects" where "instance_id" = $1 and "owner" = $2 and "id" = $3`;
+const UNIQUE = `insert into "unique_constraints" ("instance_id", "unique_type", "unique_field") values ($1, $2, $3)`;
+const EVENTS =
+  `insert into "events2" ("instance_id", "aggregate_type", "aggregate_id", "event_type", "sequence", "revision", "payload", "creator", "owner", "in_tx_order", "created_at", "position") values ` +
+  `($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, statement_timestamp(), extract(epoch from statement_timestamp())), ` +
+  `($11, $12, $13, $14, $15, $16, $17, $18, $19, $20, statement_timestamp(), extract(epoch from statement_timestamp())) returning *`;
+const HEAD =
+  `insert into "aggregates" ("instance_id", "aggregate_type", "aggregate_id", "owner", "sequence", "updated_at") values ($1, $2, $3, $4, $5, $6) ` +
+  `on conflict ("instance_id", "aggregate_type", "aggregate_id") do update set "sequence" = $7, "updated_at" = $8`;
+const APP = `insert into "apps" ("instance_id", "creation_date", "change_date", "sequence", "id", "project_id", "owner", "name", "state") values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+const CONFIG = `insert into "app_api_configs" ("instance_id", "app_id", "client_id", "client_secret_hash", "auth_method") values ($1, $2, $3, $4, $5)`;
+
+const GET_APP =
+  `select "apps"."id", "apps"."name", "apps"."state", "apps"."owner", "apps"."sequence", "apps"."creation_date", "apps"."change_date", "app_api_configs"."client_id", "app_api_configs"."auth_method" ` +
+  `from "apps" inner join "app_api_configs" on "app_api_configs"."instance_id" = "apps"."instance_id" and "app_api_configs"."app_id" = "apps"."id" ` +
+  `where "apps"."instance_id" = $1 and "apps"."owner" = $2 and "apps"."project_id" = $3 and "apps"."id" = $4`;
+// ListApps counts from the apps index alone and joins the configs only for the page's rows.
+const COUNT_APPS =
+  `select count(*)::int as "total", max("apps"."sequence") as "latest" from "apps" ` +
+  `where "apps"."instance_id" = $1 and "apps"."owner" = $2 and "apps"."project_id" = $3`;
+const PAGE_APPS =
+  `select "apps"."id", "apps"."name", "apps"."state", "apps"."owner", "apps"."sequence", "apps"."creation_date", "apps"."change_date", "app_api_configs"."client_id", "app_api_configs"."auth_method" ` +
+  `from "apps" inner join "app_api_configs" on "app_api_configs"."instance_id" = "apps"."instance_id" and "app_api_configs"."app_id" = "apps"."id" ` +
+  `where "apps"."instance_id" = $1 and "apps"."owner" = $2 and "apps"."project_id" = $3 order by "apps"."id" desc limit $4 offset $5`;
+
+function pool(scope: RawScope): pg.Pool {
+  return new pg.Pool({ connectionString: scope.databaseUrl, max: scope.poolSize });
+}
+
+/**
+ * AddAPIApp's transaction, each statement once: lock the project's head, read the project, claim
+ * the name, append both events, write apps + app_api_configs, move the head. Ids come from the same
+ * generator keygate uses (on a node id keygate does not take), the secret is generated and hashed
+ * the same way.
+ */
+export function rawAddApiApp(scope: RawScope, nodeId: number): RawWorkload {
+  const p = pool(scope);
+  const ids = createIdGenerator(nodeId);
+  const { instanceId: I, orgId: O, userId: U } = scope;
+  return {
+    async call({ projectId, name }) {
+      const P = projectId!;
+      const appId = ids.next();
+      const clientId = ids.next();
+      const hashed = hashSecret(generateClientSecret());
+      const c = await p.connect();
+      try {
+        await c.query("begin");
+        const head = await c.query(LOCK, [I, "project", P]);
+        const seq = Number(head.rows[0]?.sequence ?? 0);
+        const owner = head.rows[0]?.owner ?? O;
+        const project = await c.query(PROJECT, [I, O, P]);
+        if (project.rows.length !== 1) throw new Error("project not found");
+        await c.query(UNIQUE, [I, "appname", `${name}:${P}`.toLowerCase()]);
+        const events = await c.query(EVENTS, [
+          I, "project", P, "project.application.added", seq + 1, 1, JSON.stringify({ appId, name }), U, owner, 1,
+          I, "project", P, "project.application.config.api.added", seq + 2, 1, JSON.stringify({ appId, clientId, hashedSecret: hashed }), U, owner, 2,
+        ]);
+        const at = events.rows[1].created_at;
+        await c.query(HEAD, [I, "project", P, owner, seq + 2, at, seq + 2, at]);
+        await c.query(APP, [I, at, at, seq + 2, appId, P, owner, name, 1]);
+        await c.query(CONFIG, [I, appId, clientId, hashed, 0]);
+        await c.query("commit");
+      } catch (error) {
+        await c.query("rollback").catch(() => {});
+        throw error;
+      } finally {
+        c.release();
+      }
+    },
+    close: () => p.end(),
+  };
+}
+
+/** GetAppByID's one query. */
+export function rawGetApp(scope: RawScope): RawWorkload {
+  const p = pool(scope);
+  return {
+    async call({ projectId, appId }) {
+      const r = await p.query(GET_APP, [scope.instanceId, scope.orgId, projectId, appId]);
+      if (r.rows.length !== 1) throw new Error("app not found");
+    },
+    close: () => p.end(),
+  };
+}
+
+/** ListApps' two queries: the count and latest sequence, then the page of 100. */
+export function rawListApps(scope: RawScope): RawWorkload {
+  const p = pool(scope);
+  return {
+    async call({ projectId }) {
+      const totals = await p.query(COUNT_APPS, [scope.instanceId, scope.orgId, projectId]);
+      if (totals.rows[0].total === 0) throw new Error("no apps");
+      const page = await p.query(PAGE_APPS, [scope.instanceId, scope.orgId, projectId, 100, 0]);
+      if (page.rows.length !== 100) throw new Error("short page");
+    },
+    close: () => p.end(),
+  };
+}
+
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+/** What AddAppKey cannot avoid: a 2048-bit RSA key pair, PEM-encoded. */
+export function rawKeygen(): RawWorkload {
+  return {
+    async call() {
+      await generateKeyPairAsync("rsa", {
+        modulusLength: 2048,
+        publicKeyEncoding: { type: "spki", format: "pem" },
+        privateKeyEncoding: { type: "pkcs1", format: "pem" },
+      });
+    },
+    close: async () => {},
+  };
+}
