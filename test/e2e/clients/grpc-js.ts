@@ -6,7 +6,7 @@ import { create, fromBinary, toBinary, type DescMessage, type DescMethodUnary, t
 import grpc from "@grpc/grpc-js";
 import { ManagementService } from "../../../src/gen/zitadel/management_pb.js";
 import type { CallError, CallOptions, ClientUnderTest, Session } from "./types.js";
-import { appStateFromNumber, authMethodFromNumber, authMethodNumber, decodeRpcStatus, readDetails, secretOrAbsent } from "./wire.js";
+import { authMethodNumber, decodeRpcStatus, readDetails, secretOrAbsent, readAppMessage } from "./wire.js";
 
 const used = { addProject: ManagementService.method.addProject, addAPIApp: ManagementService.method.addAPIApp, getAppByID: ManagementService.method.getAppByID };
 
@@ -60,17 +60,7 @@ function connect(port: number, token: string | undefined): Session {
     },
     async getAppByID(projectId, appId, options) {
       const { app } = await unary("getAppByID", { projectId, appId }, options);
-      if (app === undefined) throw new Error("GetAppByIDResponse without app");
-      const api = app.config.case === "apiConfig" ? app.config.value : undefined;
-      return {
-        id: app.id,
-        name: app.name,
-        state: appStateFromNumber(app.state),
-        details: readDetails(app.details),
-        configCase: app.config.case,
-        clientId: api?.clientId,
-        authMethod: api && authMethodFromNumber(api.authMethodType),
-      };
+      return readAppMessage(app);
     },
     close: () => client.close(),
   };

@@ -161,3 +161,28 @@ export function jsonReadApp(body: unknown): ReadApp {
     authMethod: api && jsonEnum(jsonAuthMethods, api.authMethodType, "BASIC", "authMethodType"),
   };
 }
+
+/**
+ * A protobuf-es App (ours or @zitadel/proto's: both have ZITADEL's shape) as the tests compare it.
+ * `config` is the App's oneof; only its apiConfig case is read.
+ */
+export function readAppMessage(app: {
+  id: string;
+  name: string;
+  state: number;
+  details?: Parameters<typeof readDetails>[0];
+  config: { case: string | undefined; value?: unknown };
+} | undefined): ReadApp {
+  if (app === undefined) throw new Error("GetAppByIDResponse without app");
+  const api = app.config.case === "apiConfig" ? (app.config.value as { clientId: string; authMethodType: number }) : undefined;
+  return {
+    id: app.id,
+    name: app.name,
+    state: appStateFromNumber(app.state),
+    details: readDetails(app.details),
+    configCase: app.config.case,
+    clientId: api?.clientId,
+    authMethod: api && authMethodFromNumber(api.authMethodType),
+  };
+}
+

@@ -14,7 +14,7 @@ import { createManagementServiceClient } from "@zitadel/client/v1";
 import type { APIAuthMethodType } from "@zitadel/proto/zitadel/app_pb.js";
 import { ErrorDetailSchema } from "@zitadel/proto/zitadel/message_pb.js";
 import type { CallOptions, ClientUnderTest, Session, Target } from "./types.js";
-import { appStateFromNumber, authMethodFromNumber, authMethodNumber, readDetails, secretOrAbsent } from "./wire.js";
+import { authMethodNumber, readDetails, secretOrAbsent, readAppMessage } from "./wire.js";
 
 function bearer(token: string | undefined): Interceptor[] {
   if (token === undefined) return [];
@@ -44,17 +44,7 @@ function session(transport: Transport, sessions?: Http2SessionManager): Session 
     },
     async getAppByID(projectId, appId, options) {
       const { app } = await client.getAppByID({ projectId, appId }, headers(options));
-      if (app === undefined) throw new Error("GetAppByIDResponse without app");
-      const api = app.config.case === "apiConfig" ? app.config.value : undefined;
-      return {
-        id: app.id,
-        name: app.name,
-        state: appStateFromNumber(app.state),
-        details: readDetails(app.details),
-        configCase: app.config.case,
-        clientId: api?.clientId,
-        authMethod: api && authMethodFromNumber(api.authMethodType),
-      };
+      return readAppMessage(app);
     },
     close: () => sessions?.abort(),
   };
