@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { sql, type Transaction } from "kysely";
 import { NO_EXPIRATION } from "../../domain/app-key.js";
 import { addInstance } from "../../domain/instance.js";
 import { addInstanceMember } from "../../domain/member.js";
@@ -7,6 +7,7 @@ import { IAM_OWNER } from "../../domain/roles.js";
 import { accessTokenDigest, generateAccessToken } from "../../domain/secrets.js";
 import { addMachineUser, addPersonalAccessToken } from "../../domain/user.js";
 import type { Actor } from "../event-store.js";
+import type { Database } from "../schema.js";
 import type { CommandDeps } from "./command-deps.js";
 
 export interface BootstrapOptions {
@@ -34,6 +35,11 @@ const BOOTSTRAP_LOCK_KEY = 7_245_001;
  * added to the admin. Processes starting together on one database take turns on an advisory lock.
  */
 export async function bootstrap(deps: CommandDeps, options: BootstrapOptions): Promise<BootstrapResult> {
+  /** A never-expiring personal access token for the admin, known to the store by its digest only. */
+  const addAdminToken = (tx: Transaction<Database>, admin: Actor, digest: string) => {
+    const adminUser = { id: admin.userId, owner: admin.orgId, userName: ADMIN_USER_NAME, state: "active" as const };
+    return deps.store.push(tx, admin, addPersonalAccessToken(adminUser, deps.ids.next(), digest, NO_EXPIRATION, new Date()));
+  };
   return deps.store.transaction(async (tx) => {
     await sql`SELECT pg_advisory_xact_lock(${BOOTSTRAP_LOCK_KEY})`.execute(tx);
     const existing = await tx
@@ -46,11 +52,10 @@ export async function bootstrap(deps: CommandDeps, options: BootstrapOptions): P
 
     if (existing) {
       const admin: Actor = { instanceId: existing.instanceId, orgId: existing.orgId, userId: existing.userId };
-      const adminUser = { id: admin.userId, owner: admin.orgId, userName: ADMIN_USER_NAME, state: "active" as const };
       if (options.adminToken !== undefined) {
         const digest = accessTokenDigest(options.adminToken);
         const known = await tx.selectFrom("personal_access_tokens").select("id").where("token_digest", "=", digest).executeTakeFirst();
-        if (!known) await deps.store.push(tx, admin, addPersonalAccessToken(adminUser, deps.ids.next(), digest, NO_EXPIRATION, new Date()));
+        if (!known) await addAdminToken(tx, admin, digest);
       }
       return { instanceId: admin.instanceId, adminUserId: admin.userId };
     }
@@ -64,8 +69,7 @@ export async function bootstrap(deps: CommandDeps, options: BootstrapOptions): P
     await deps.store.push(tx, admin, addMachineUser(userId, orgId, { userName: ADMIN_USER_NAME, name: "keygate admin" }));
     await deps.store.push(tx, admin, addOrg(orgId, options.firstOrgName, options.instanceDomain, userId), orgId);
     await deps.store.push(tx, admin, addInstanceMember(instanceId, userId, [IAM_OWNER]), instanceId);
-    const adminUser = { id: userId, owner: orgId, userName: ADMIN_USER_NAME, state: "active" as const };
-    await deps.store.push(tx, admin, addPersonalAccessToken(adminUser, deps.ids.next(), accessTokenDigest(token), NO_EXPIRATION, new Date()));
+    await addAdminToken(tx, admin, accessTokenDigest(token));
     return { instanceId, adminUserId: userId, ...(options.adminToken === undefined ? { generatedAdminToken: token } : {}) };
   });
 }

@@ -1,8 +1,5 @@
-import type { Transaction, Updateable } from "kysely";
-import type { StoredEvent } from "../../domain/events.js";
 import type { Projection } from "../projector.js";
-import type { Database, ProjectsTable } from "../schema.js";
-import { ACTIVE, changedBy, createdBy, INACTIVE } from "./row-metadata.js";
+import { ACTIVE, createdBy, INACTIVE, updateRow } from "./row-metadata.js";
 
 export const projectsProjection: Projection = {
   name: "projects",
@@ -27,7 +24,7 @@ export const projectsProjection: Projection = {
     },
     "project.changed": async (tx, event) => {
       const p = event.payload;
-      await updateProject(tx, event, {
+      await updateRow(tx, "projects", event, event.aggregateId, {
         ...(p.name === undefined ? {} : { name: p.name }),
         ...(p.projectRoleAssertion === undefined ? {} : { project_role_assertion: p.projectRoleAssertion }),
         ...(p.projectRoleCheck === undefined ? {} : { project_role_check: p.projectRoleCheck }),
@@ -35,19 +32,10 @@ export const projectsProjection: Projection = {
         ...(p.privateLabelingSetting === undefined ? {} : { private_labeling_setting: p.privateLabelingSetting }),
       });
     },
-    "project.deactivated": (tx, event) => updateProject(tx, event, { state: INACTIVE }),
-    "project.reactivated": (tx, event) => updateProject(tx, event, { state: ACTIVE }),
+    "project.deactivated": (tx, event) => updateRow(tx, "projects", event, event.aggregateId, { state: INACTIVE }),
+    "project.reactivated": (tx, event) => updateRow(tx, "projects", event, event.aggregateId, { state: ACTIVE }),
     "project.removed": async (tx, event) => {
       await tx.deleteFrom("projects").where("instance_id", "=", event.instanceId).where("id", "=", event.aggregateId).execute();
     },
   },
 };
-
-async function updateProject(tx: Transaction<Database>, event: StoredEvent, values: Updateable<ProjectsTable>): Promise<void> {
-  await tx
-    .updateTable("projects")
-    .set({ ...values, ...changedBy(event) })
-    .where("instance_id", "=", event.instanceId)
-    .where("id", "=", event.aggregateId)
-    .execute();
-}

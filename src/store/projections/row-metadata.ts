@@ -1,4 +1,6 @@
+import type { Transaction, Updateable } from "kysely";
 import type { StoredEvent } from "../../domain/events.js";
+import type { Database } from "../schema.js";
 
 /** Dates and sequence of a row created by `event`. */
 export const createdBy = (event: StoredEvent) => ({
@@ -13,3 +15,22 @@ export const changedBy = (event: StoredEvent) => ({ change_date: event.createdAt
 
 export const ACTIVE = 1;
 export const INACTIVE = 2;
+
+/** Tables whose rows are keyed by (instance_id, id) and carry change_date and sequence. */
+type VersionedTable = "projects" | "apps" | "users";
+
+/** Sets `values` on one row of `table` and records `event` as the row's last change. */
+export async function updateRow<T extends VersionedTable>(
+  tx: Transaction<Database>,
+  table: T,
+  event: StoredEvent,
+  id: string,
+  values: Updateable<Database[T]>,
+): Promise<void> {
+  await tx
+    .updateTable(table as VersionedTable)
+    .set({ ...values, ...changedBy(event) })
+    .where("instance_id", "=", event.instanceId)
+    .where("id", "=", id)
+    .execute();
+}

@@ -1,8 +1,5 @@
-import type { Transaction, Updateable } from "kysely";
-import type { StoredEvent } from "../../domain/events.js";
 import type { Projection } from "../projector.js";
-import type { Database, UsersTable } from "../schema.js";
-import { ACTIVE, changedBy, createdBy, INACTIVE } from "./row-metadata.js";
+import { ACTIVE, createdBy, INACTIVE, updateRow } from "./row-metadata.js";
 
 /** Machine users and their personal access tokens (stored as digests only). */
 export const usersProjection: Projection = {
@@ -18,13 +15,13 @@ export const usersProjection: Projection = {
     },
     "user.machine.changed": async (tx, event) => {
       const p = event.payload;
-      await updateUser(tx, event, {
+      await updateRow(tx, "users", event, event.aggregateId, {
         ...(p.name === undefined ? {} : { name: p.name }),
         ...(p.description === undefined ? {} : { description: p.description }),
       });
     },
-    "user.deactivated": (tx, event) => updateUser(tx, event, { state: INACTIVE }),
-    "user.reactivated": (tx, event) => updateUser(tx, event, { state: ACTIVE }),
+    "user.deactivated": (tx, event) => updateRow(tx, "users", event, event.aggregateId, { state: INACTIVE }),
+    "user.reactivated": (tx, event) => updateRow(tx, "users", event, event.aggregateId, { state: ACTIVE }),
     "user.removed": async (tx, event) => {
       await tx.deleteFrom("personal_access_tokens").where("instance_id", "=", event.instanceId).where("user_id", "=", event.aggregateId).execute();
       await tx.deleteFrom("users").where("instance_id", "=", event.instanceId).where("id", "=", event.aggregateId).execute();
@@ -41,12 +38,3 @@ export const usersProjection: Projection = {
     },
   },
 };
-
-async function updateUser(tx: Transaction<Database>, event: StoredEvent, values: Updateable<UsersTable>): Promise<void> {
-  await tx
-    .updateTable("users")
-    .set({ ...values, ...changedBy(event) })
-    .where("instance_id", "=", event.instanceId)
-    .where("id", "=", event.aggregateId)
-    .execute();
-}
