@@ -256,8 +256,8 @@ async function transportScenarios(keygate: Target): Promise<void> {
   const noops: [string, string, string[]][] = [
     ["transport.noop-grpc-js", "no-op @grpc/grpc-js server", []],
     ["transport.noop-connect", "no-op connect-node on http2 (h2c)", ["plain"]],
+    ["transport.noop-keygate-connect-only", "no-op via keygate's handler+mux, fast path off", ["keygate-connect-only"]],
     ["transport.noop-keygate-stack", "no-op via keygate's handler+mux", ["keygate"]],
-    ["transport.noop-connect-fastpath", "no-op connect + unary fast path (exp.)", ["fast"]],
   ];
   for (const [id, name, args] of noops) {
     const t = await startTarget(id === "transport.noop-grpc-js" ? "noop-grpc.ts" : "noop-connect.ts", args);

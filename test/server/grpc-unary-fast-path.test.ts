@@ -1,0 +1,174 @@
+import { create, toBinary } from "@bufbuild/protobuf";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { Code, ConnectError, createConnectRouter, type ConnectRouter, type Interceptor } from "@connectrpc/connect";
+import { compressionBrotli, compressionGzip } from "@connectrpc/connect-node";
+import * as http2 from "node:http2";
+import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
+import { AddAPIAppRequestSchema, ManagementService } from "../../src/gen/zitadel/management_pb.js";
+import { ErrorDetailSchema } from "../../src/gen/zitadel/message_pb.js";
+import { createConnectHandler } from "../../src/server/connect-handler.js";
+import { createGrpcUnaryFastPath, recordUnarySpecs, type UnarySpec } from "../../src/server/grpc-unary-fast-path.js";
+import { createMuxServer, type MuxServer } from "../../src/server/mux.js";
+import { envelope, h2cRequest, type RawResponse } from "./raw-http2.js";
+
+const readMaxBytes = 1024;
+const path = "/zitadel.management.v1.ManagementService/AddAPIApp";
+
+/** AddAPIApp whose name picks what happens, so every way a call can end is one request away. */
+const routes = (router: ConnectRouter) =>
+  router.service(ManagementService, {
+    async addAPIApp(req, ctx) {
+      ctx.responseHeader.set("x-impl-header", ctx.requestHeader.get("x-echo") ?? "none");
+      ctx.responseTrailer.set("x-impl-trailer", "t");
+      if (req.name === "fail") {
+        throw new ConnectError("Anwendung: nicht/gefunden 100%", Code.NotFound, { "x-error-meta": "m" }, [
+          { desc: ErrorDetailSchema, value: { id: "APP-1", message: "nope" } },
+        ]);
+      }
+      if (req.name === "throw") throw new Error("database on fire");
+      if (req.name === "slow") await abortableSleep(300, ctx.signal);
+      return { appId: "1", clientId: "2", clientSecret: "x".repeat(req.name === "big" ? 2000 : 10) };
+    },
+  });
+
+/** Runs around every call on both paths: shows that the interceptors see the call and can shape the answer. */
+const stampingInterceptor: Interceptor = (next) => async (req) => {
+  const res = await next(req);
+  res.header.set("x-interceptor", `${req.method.name}/${req.requestMethod}`);
+  return res;
+};
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => (clearTimeout(timer), reject(signal.reason)));
+  });
+}
+
+const message = (name: string) => toBinary(AddAPIAppRequestSchema, create(AddAPIAppRequestSchema, { projectId: "p", name }));
+
+type Route = "fast" | "fallback" | "declined";
+/** Request headers, body, and which way the fast path must send it. */
+const cases: [string, Record<string, string>, Buffer, Route][] = [
+  ["ok", {}, envelope(message("ok")), "fast"],
+  ["ok, application/grpc+proto", { "content-type": "application/grpc+proto" }, envelope(message("ok")), "fast"],
+  ["request header seen by the implementation", { "x-echo": "hello" }, envelope(message("ok")), "fast"],
+  ["error with details and metadata", {}, envelope(message("fail")), "fast"],
+  ["an error that is not a ConnectError", {}, envelope(message("throw")), "fast"],
+  ["deadline exceeded", { "grpc-timeout": "50m" }, envelope(message("slow")), "fast"],
+  ["deadline not reached", { "grpc-timeout": "5S" }, envelope(message("slow")), "fast"],
+  ["gzip accepted, small response", { "grpc-accept-encoding": "gzip" }, envelope(message("ok")), "fast"],
+  ["gzip accepted, big response", { "grpc-accept-encoding": "identity,deflate,gzip" }, envelope(message("big")), "fast"],
+  ["malformed grpc-timeout", { "grpc-timeout": "soon" }, envelope(message("ok")), "declined"],
+  ["gzip request", { "grpc-encoding": "gzip" }, envelope(gzipSync(message("ok")), 1), "declined"],
+  ["unknown request encoding", { "grpc-encoding": "snappy" }, envelope(message("ok")), "declined"],
+  ["gRPC-Web content type", { "content-type": "application/grpc-web+proto" }, envelope(message("ok")), "declined"],
+  ["compressed flag without an encoding", {}, envelope(message("ok"), 1), "fallback"],
+  ["undecodable message", {}, envelope(Buffer.from([0x0a, 0xff])), "fallback"],
+  ["two messages", {}, Buffer.concat([envelope(message("a")), envelope(message("b"))]), "fallback"],
+  ["incomplete envelope", {}, envelope(message("ok")).subarray(0, 7), "fallback"],
+  ["empty body", {}, Buffer.alloc(0), "fallback"],
+  ["message over readMaxBytes", {}, envelope(message("x".repeat(readMaxBytes * 3))), "fallback"],
+];
+
+const send = (port: number, headers: Record<string, string>, body: Buffer) =>
+  h2cRequest(port, { ":path": path, "content-type": "application/grpc", te: "trailers", ...headers }, body);
+
+/** A response as a client sees it, without the date (the only header allowed to differ). */
+function comparable(res: RawResponse) {
+  const { date: _date, ...headers } = res.headers;
+  return { headers, trailers: res.trailers, body: res.body.toString("base64") };
+}
+
+describe("keygate's handler answers every unary gRPC request alike with and without the fast path", () => {
+  const servers: MuxServer[] = [];
+  const ports: Record<"fast" | "connect", number> = { fast: 0, connect: 0 };
+
+  beforeAll(async () => {
+    for (const mode of ["fast", "connect"] as const) {
+      const { handler } = createConnectHandler({
+        routes,
+        readMaxBytes,
+        interceptors: [stampingInterceptor],
+        grpcUnaryFastPath: mode === "fast",
+      });
+      const server = createMuxServer(handler);
+      servers.push(server);
+      ports[mode] = (await server.listen(0, "127.0.0.1")).port;
+    }
+  });
+  afterAll(() => Promise.all(servers.map((s) => s.close())));
+
+  it.each(cases)("%s", async (_name, headers, body) => {
+    const [viaFastPath, viaConnect] = await Promise.all([send(ports.fast, headers, body), send(ports.connect, headers, body)]);
+    expect(comparable(viaFastPath)).toEqual(comparable(viaConnect));
+  });
+
+  it("carries status, grpc-go encoded message, details and metadata in the trailers", async () => {
+    const res = await send(ports.fast, {}, envelope(message("fail")));
+    expect(res.trailers["grpc-status"]).toBe(String(Code.NotFound));
+    expect(res.trailers["grpc-message"]).toBe("Anwendung: nicht/gefunden 100%25");
+    expect(res.trailers["x-error-meta"]).toBe("m");
+    expect(res.trailers["grpc-status-details-bin"]).toBeDefined();
+    expect(res.headers["x-interceptor"]).toBeUndefined();
+  });
+
+  it("runs the interceptors and the implementation on a successful call", async () => {
+    const res = await send(ports.fast, { "x-echo": "hi" }, envelope(message("ok")));
+    expect(res.headers["x-interceptor"]).toBe("AddAPIApp/POST");
+    expect(res.headers["x-impl-header"]).toBe("hi");
+    expect(res.trailers).toMatchObject({ "grpc-status": "0", "x-impl-trailer": "t" });
+  });
+
+  it("answers DeadlineExceeded when the client's deadline passes", async () => {
+    const res = await send(ports.fast, { "grpc-timeout": "20m" }, envelope(message("slow")));
+    expect(res.trailers["grpc-status"]).toBe(String(Code.DeadlineExceeded));
+  });
+});
+
+describe("the fast path takes the well-formed unary calls and hands everything else to connect", () => {
+  let server: http2.Http2Server;
+  let port = 0;
+  const seen: { route: Route; replayed?: Buffer }[] = [];
+
+  beforeAll(async () => {
+    const specs = new Map<string, UnarySpec>();
+    routes(recordUnarySpecs(createConnectRouter(), specs));
+    const fastPath = createGrpcUnaryFastPath(specs, { interceptors: [], readMaxBytes, acceptCompression: [compressionGzip, compressionBrotli] });
+    server = http2.createServer((req, res) => {
+      const fallback = async (body: AsyncIterable<Uint8Array>) => {
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of body) chunks.push(chunk);
+        seen.push({ route: "fallback", replayed: Buffer.concat(chunks) });
+        res.writeHead(200, { "content-type": "application/grpc" });
+        res.end();
+      };
+      if (fastPath(req, res, req.url, (body) => void fallback(body))) {
+        res.once("finish", () => seen.at(-1)?.route !== "fallback" && seen.push({ route: "fast" }));
+        return;
+      }
+      seen.push({ route: "declined" });
+      res.writeHead(200, { "content-type": "application/grpc" });
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it.each(cases)("%s", async (_name, headers, body, route) => {
+    seen.length = 0;
+    await send(port, headers, body);
+    expect(seen.map((s) => s.route)).toEqual([route]);
+    // What connect gets is exactly what the client sent, whether the fast path read some of it or all.
+    if (route === "fallback") expect(seen[0]!.replayed!.equals(body)).toBe(true);
+  });
+
+  it("leaves paths without a unary implementation alone", () => {
+    const specs = new Map<string, UnarySpec>();
+    const fastPath = createGrpcUnaryFastPath(specs, { interceptors: [], readMaxBytes, acceptCompression: [] });
+    const req = { method: "POST", headers: { "content-type": "application/grpc" } } as unknown as http2.Http2ServerRequest;
+    expect(fastPath(req, {} as http2.Http2ServerResponse, path, () => {})).toBe(false);
+  });
+});
