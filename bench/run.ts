@@ -345,7 +345,7 @@ async function readScenarios(keygate: Target, raw: LoadSpec["raw"], bigProject: 
     target: { text: "p50 < 2 ms", pass: get.p50 < 2 },
   });
   const rawList = await measure(baselineGen!, { kind: "raw-listApps", raw, projects: [bigProject], concurrency: 1, ...window() }, { pid: baselineGen!.pid }, "raw.listApps");
-  add({ id: "raw.listApps", group: "raw", name: "raw pg: ListApps' count + page", concurrency: 1, figures: rawList });
+  add({ id: "raw.listApps", group: "raw", name: "raw pg: ListApps' totals + page", concurrency: 1, figures: rawList });
   const list = await measure(loadGen!, { kind: "rpc", protocol: "grpc", op: "listApps", url: keygate.url, token: adminToken, projects: [bigProject], concurrency: 1, ...window() }, keygate, "read.listApps");
   add({
     id: "read.listApps",

@@ -57,7 +57,10 @@ function jwtTrust(config: Config): JwtTrust | undefined {
  */
 export async function startKeygate(config: Config, logger: Logger, target: DatabaseTarget = databaseTarget(config)): Promise<Keygate> {
   const metrics = createMetrics();
-  const store = await openStore(target, config.nodeId, { onEventsAppended: (events) => metrics.eventsAppended(events) });
+  const store = await openStore(target, config.nodeId, {
+    onEventsAppended: (events) => metrics.eventsAppended(events),
+    onIdleConnectionError: (error) => logger.warn({ err: error }, "an idle database connection was closed; the pool opens a new one when needed"),
+  });
   if (store.pool) metrics.observePool(store.pool);
   try {
     logger.info({ database: store.kind, nodeId: store.nodeId }, "database ready");

@@ -19,42 +19,45 @@ export interface RawWorkload {
   close(): Promise<void>;
 }
 
-// Copied from the statements keygate's AddAPIApp sends (captured from pg with a traced run).
+// Copied from the statements keygate's AddAPIApp sends (captured from the Postgres log of a traced run).
 const LOCK = `select "owner", "sequence" from "aggregates" where "instance_id" = $1 and "aggregate_type" = $2 and "aggregate_id" = $3 for update`;
+const CLOCK = `select statement_timestamp() as "now"`;
 const PROJECT = `select * from "projects" where "instance_id" = $1 and "owner" = $2 and "id" = $3`;
 const UNIQUE = `insert into "unique_constraints" ("instance_id", "unique_type", "unique_field") values ($1, $2, $3)`;
 const EVENTS =
-  `insert into "events2" ("instance_id", "aggregate_type", "aggregate_id", "event_type", "sequence", "revision", "payload", "creator", "owner", "in_tx_order", "created_at", "position") values ` +
-  `($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, statement_timestamp(), extract(epoch from statement_timestamp())), ` +
-  `($11, $12, $13, $14, $15, $16, $17, $18, $19, $20, statement_timestamp(), extract(epoch from statement_timestamp())) returning *`;
+  `insert into "events2" ("instance_id", "aggregate_type", "aggregate_id", "event_type", "sequence", "revision", "created_at", "payload", "creator", "owner", "position", "in_tx_order") values ` +
+  `($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`;
 const HEAD =
   `insert into "aggregates" ("instance_id", "aggregate_type", "aggregate_id", "owner", "sequence", "updated_at") values ($1, $2, $3, $4, $5, $6) ` +
   `on conflict ("instance_id", "aggregate_type", "aggregate_id") do update set "sequence" = $7, "updated_at" = $8`;
 const APP = `insert into "apps" ("instance_id", "creation_date", "change_date", "sequence", "id", "project_id", "owner", "name", "state") values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+const PROJECT_APP_ADDED = `update "projects" set "apps_sequence" = $1, "app_count" = "app_count" + $2 where "instance_id" = $3 and "id" = $4`;
 const CONFIG = `insert into "app_api_configs" ("instance_id", "app_id", "client_id", "client_secret_hash", "auth_method") values ($1, $2, $3, $4, $5)`;
+const APP_CHANGED = `update "apps" set "change_date" = $1, "sequence" = $2 where "instance_id" = $3 and "id" = $4`;
+const PROJECT_APP_CHANGED = `update "projects" set "apps_sequence" = $1 where "instance_id" = $2 and "id" = $3`;
 
 const GET_APP =
   `select "apps"."id", "apps"."name", "apps"."state", "apps"."owner", "apps"."sequence", "apps"."creation_date", "apps"."change_date", "app_api_configs"."client_id", "app_api_configs"."auth_method" ` +
   `from "apps" inner join "app_api_configs" on "app_api_configs"."instance_id" = "apps"."instance_id" and "app_api_configs"."app_id" = "apps"."id" ` +
   `where "apps"."instance_id" = $1 and "apps"."owner" = $2 and "apps"."project_id" = $3 and "apps"."id" = $4`;
-// ListApps counts from the apps index alone and joins the configs only for the page's rows.
-const COUNT_APPS =
-  `select count(*)::int as "total", max("apps"."sequence") as "latest" from "apps" ` +
-  `where "apps"."instance_id" = $1 and "apps"."owner" = $2 and "apps"."project_id" = $3`;
+// ListApps reads its total from the project row and joins the configs only for the page's rows.
+const APP_TOTALS = `select "app_count", "apps_sequence" from "projects" where "instance_id" = $1 and "owner" = $2 and "id" = $3`;
 const PAGE_APPS =
   `select "apps"."id", "apps"."name", "apps"."state", "apps"."owner", "apps"."sequence", "apps"."creation_date", "apps"."change_date", "app_api_configs"."client_id", "app_api_configs"."auth_method" ` +
   `from "apps" inner join "app_api_configs" on "app_api_configs"."instance_id" = "apps"."instance_id" and "app_api_configs"."app_id" = "apps"."id" ` +
   `where "apps"."instance_id" = $1 and "apps"."owner" = $2 and "apps"."project_id" = $3 order by "apps"."id" desc limit $4 offset $5`;
 
+/** Pipelined like keygate's pool, so both send a command's statements the same way. */
 function pool(scope: RawScope): pg.Pool {
-  return new pg.Pool({ connectionString: scope.databaseUrl, max: scope.poolSize });
+  return new pg.Pool({ connectionString: scope.databaseUrl, max: scope.poolSize, pipeline: true });
 }
 
 /**
- * AddAPIApp's transaction, each statement once: lock the project's head, read the project, claim
- * the name, append both events, write apps + app_api_configs, move the head. Ids come from the same
- * generator keygate uses (on a node id keygate does not take), the secret is generated and hashed
- * the same way.
+ * AddAPIApp's transaction, statement for statement and round trip for round trip as keygate sends
+ * it on a pipelined connection: begin; lock the project's head, read the clock and the project;
+ * claim the name, append both events, move the head, write apps, app_api_configs and the project's
+ * app totals; commit. Ids come from the same generator keygate uses (on a node id keygate does not
+ * take), the secret is generated and hashed the same way.
  */
 export function rawAddApiApp(scope: RawScope, nodeId: number): RawWorkload {
   const p = pool(scope);
@@ -69,20 +72,25 @@ export function rawAddApiApp(scope: RawScope, nodeId: number): RawWorkload {
       const c = await p.connect();
       try {
         await c.query("begin");
-        const head = await c.query(LOCK, [I, "project", P]);
+        const [head, clock, project] = await Promise.all([c.query(LOCK, [I, "project", P]), c.query(CLOCK), c.query(PROJECT, [I, O, P])]);
+        if (project.rows.length !== 1) throw new Error("project not found");
         const seq = Number(head.rows[0]?.sequence ?? 0);
         const owner = head.rows[0]?.owner ?? O;
-        const project = await c.query(PROJECT, [I, O, P]);
-        if (project.rows.length !== 1) throw new Error("project not found");
-        await c.query(UNIQUE, [I, "appname", `${name}:${P}`.toLowerCase()]);
-        const events = await c.query(EVENTS, [
-          I, "project", P, "project.application.added", seq + 1, 1, JSON.stringify({ appId, name }), U, owner, 1,
-          I, "project", P, "project.application.config.api.added", seq + 2, 1, JSON.stringify({ appId, clientId, hashedSecret: hashed }), U, owner, 2,
+        const at: Date = clock.rows[0].now;
+        const position = (at.getTime() / 1000).toFixed(6);
+        await Promise.all([
+          c.query(UNIQUE, [I, "appname", `${name}:${P}`.toLowerCase()]),
+          c.query(EVENTS, [
+            I, "project", P, "project.application.added", seq + 1, 1, at, JSON.stringify({ appId, name }), U, owner, position, 1,
+            I, "project", P, "project.application.config.api.added", seq + 2, 1, at, JSON.stringify({ appId, clientId, hashedSecret: hashed }), U, owner, position, 2,
+          ]),
+          c.query(HEAD, [I, "project", P, owner, seq + 2, at, seq + 2, at]),
+          c.query(APP, [I, at, at, seq + 1, appId, P, owner, name, 1]),
+          c.query(PROJECT_APP_ADDED, [seq + 1, 1, I, P]),
+          c.query(CONFIG, [I, appId, clientId, hashed, 0]),
+          c.query(APP_CHANGED, [at, seq + 2, I, appId]),
+          c.query(PROJECT_APP_CHANGED, [seq + 2, I, P]),
         ]);
-        const at = events.rows[1].created_at;
-        await c.query(HEAD, [I, "project", P, owner, seq + 2, at, seq + 2, at]);
-        await c.query(APP, [I, at, at, seq + 2, appId, P, owner, name, 1]);
-        await c.query(CONFIG, [I, appId, clientId, hashed, 0]);
         await c.query("commit");
       } catch (error) {
         await c.query("rollback").catch(() => {});
@@ -107,13 +115,13 @@ export function rawGetApp(scope: RawScope): RawWorkload {
   };
 }
 
-/** ListApps' two queries: the count and latest sequence, then the page of 100. */
+/** ListApps' two queries: the project's app totals, then the page of 100. */
 export function rawListApps(scope: RawScope): RawWorkload {
   const p = pool(scope);
   return {
     async call({ projectId }) {
-      const totals = await p.query(COUNT_APPS, [scope.instanceId, scope.orgId, projectId]);
-      if (totals.rows[0].total === 0) throw new Error("no apps");
+      const totals = await p.query(APP_TOTALS, [scope.instanceId, scope.orgId, projectId]);
+      if ((totals.rows[0]?.app_count ?? 0) === 0) throw new Error("no apps");
       const page = await p.query(PAGE_APPS, [scope.instanceId, scope.orgId, projectId, 100, 0]);
       if (page.rows.length !== 100) throw new Error("short page");
     },

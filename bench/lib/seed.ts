@@ -12,8 +12,9 @@ let batch = 0;
  * Adds `count` API apps to an existing project with set-based SQL, writing exactly what AddAPIApp
  * writes per app: two events (project.application.added, project.application.config.api.added)
  * with the project's next sequences, the app name's unique constraint, the apps and
- * app_api_configs rows, and the project's head sequence. Ids are 18-digit decimals below the
- * sonyflake ids keygate issues today, so they never collide. Returns the app ids.
+ * app_api_configs rows, the project row's app count and latest app event, and the project's head
+ * sequence. Ids are 18-digit decimals below the sonyflake ids keygate issues today, so they never
+ * collide. Returns the app ids.
  */
 export async function seedApps(db: pg.Client, scope: SeedScope, projectId: string, count: number): Promise<string[]> {
   const k = ++batch;
@@ -48,10 +49,13 @@ export async function seedApps(db: pg.Client, scope: SeedScope, projectId: strin
       `insert into app_api_configs (instance_id, app_id, client_id, client_secret_hash, auth_method) select $1, app_id, client_id, $7, 0 from (${rowsOf}) r where $2::text is not null`,
       [...rowParams, hash],
     );
+    // The last seeded event (config.api.added of the last app) is the project's latest app event and its head.
+    const last = s0 + 2 * count;
+    await db.query(`update projects set app_count = app_count + $3, apps_sequence = $4 where instance_id = $1 and id = $2`, [scope.instanceId, projectId, count, last]);
     await db.query(`update aggregates set sequence = $3, updated_at = now() where instance_id = $1 and aggregate_type = 'project' and aggregate_id = $2`, [
       scope.instanceId,
       projectId,
-      s0 + 2 * count,
+      last,
     ]);
     await db.query("commit");
   } catch (error) {

@@ -20,14 +20,22 @@ const INT8_OID = 20;
 /** Sequences and counts fit easily into a double; parse them as numbers on both backends. */
 const parseInt8 = (value: string) => Number(value);
 
-/** Postgres through a pg pool, or the embedded PGlite (in memory when no data dir is given). */
-export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase> {
+/**
+ * Postgres through a pg pool, or the embedded PGlite (in memory when no data dir is given).
+ * `onIdleConnectionError` hears of pooled connections that died while idle (server restart,
+ * terminated backend); the pool drops them and opens new ones when needed.
+ */
+export async function openDatabase(target: DatabaseTarget, onIdleConnectionError: (error: Error) => void = () => {}): Promise<OpenDatabase> {
   if (target.kind === "postgres") {
     const pool = new pg.Pool({
       connectionString: target.url,
       max: target.poolSize,
+      // Lets a command send its statements without waiting for each answer (see pipeline.ts).
+      pipeline: true,
       types: { getTypeParser: (oid: number, format?: string) => (oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as "text")) },
     });
+    // Without a listener, the pool's error event would take the process down.
+    pool.on("error", onIdleConnectionError);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: "postgres", pool };
   }

@@ -1,9 +1,10 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Decision, UniqueConstraintChange } from "../domain/decision.js";
 import type { AggregateType, PendingEvent, StoredEvent } from "../domain/events.js";
+import { sendAhead, sendPipelined } from "./pipeline.js";
 import { isUniqueViolation, isRetryableConflict } from "./postgres-errors.js";
 import type { Projector } from "./projector.js";
-import type { Database, EventRow } from "./schema.js";
+import type { Database, EventRow, NewEventRow } from "./schema.js";
 
 /** Who writes: the instance, the org the command acts in (the owner of new aggregates) and the user. */
 export interface Actor {
@@ -57,19 +58,14 @@ export class EventStore {
 
   /** Locks an aggregate's head for the rest of the transaction; undefined if it has no events yet. */
   async lock(tx: Transaction<Database>, instanceId: string, type: AggregateType, id: string): Promise<AggregateHead | undefined> {
-    return tx
-      .selectFrom("aggregates")
-      .select(["owner", "sequence"])
-      .where("instance_id", "=", instanceId)
-      .where("aggregate_type", "=", type)
-      .where("aggregate_id", "=", id)
-      .forUpdate()
-      .executeTakeFirst();
+    return headQuery(tx, instanceId, type, id).executeTakeFirst();
   }
 
   /**
    * Runs one command on one aggregate: locks its head, lets `decide` read the state it needs and
    * decide, and appends what it decided. Returns the appended events (none if nothing changed).
+   * The lock, the clock and decide's reads go out together: Postgres answers the reads once the
+   * lock is held, so they see every command before this one.
    */
   async execute(
     actor: Actor,
@@ -77,15 +73,19 @@ export class EventStore {
     decide: (tx: Transaction<Database>) => Promise<Decision>,
   ): Promise<StoredEvent[]> {
     return this.transaction(async (tx) => {
-      const head = await this.lock(tx, actor.instanceId, aggregate.type, aggregate.id);
+      const locked = sendAhead(tx, headQuery(tx, actor.instanceId, aggregate.type, aggregate.id));
+      const clock = sendAhead(tx, clockQuery(tx));
+      const [head, now, decision] = await Promise.all([locked, clock, decide(tx)]);
       // The head is locked and nothing but this transaction can move it: push need not read it again.
-      return this.push(tx, actor, await decide(tx), aggregate.owner, new Map([[`${aggregate.type}/${aggregate.id}`, head]]));
+      const heads = new Map([[`${aggregate.type}/${aggregate.id}`, head.rows[0]]]);
+      return this.push(tx, actor, decision, aggregate.owner, heads, now.rows[0]!.now);
     });
   }
 
   /**
-   * Appends the decided events and applies their unique constraints and projections.
-   * `owner` becomes the owner of aggregates that do not exist yet; existing ones keep theirs.
+   * Appends the decided events and applies their unique constraints and projections, all sent in
+   * one round trip. `owner` becomes the owner of aggregates that do not exist yet; existing ones
+   * keep theirs. `now` (the database's clock, read after the heads were locked) dates the events.
    */
   async push(
     tx: Transaction<Database>,
@@ -93,98 +93,123 @@ export class EventStore {
     decision: Decision,
     owner = actor.orgId,
     locked: ReadonlyMap<string, AggregateHead | undefined> = new Map(),
+    now?: Date,
   ): Promise<StoredEvent[]> {
     if (decision.events.length === 0) return [];
-    for (const change of decision.uniqueConstraints) await applyUniqueConstraint(tx, actor.instanceId, change);
-
-    const rows = await this.sequenceEvents(tx, actor, decision.events, owner, locked);
-    const inserted = await tx
-      .insertInto("events2")
-      .values(
-        rows.map((row) => ({
-          ...row,
-          created_at: sql<Date>`statement_timestamp()`,
-          position: sql<string>`extract(epoch from statement_timestamp())`,
-        })),
-      )
-      .returningAll()
-      .execute();
-    const events = inserted.sort((a, b) => a.in_tx_order - b.in_tx_order).map(toStoredEvent);
-    await this.advanceHeads(tx, events);
-    for (const stored of events) await this.projector.apply(tx, stored);
+    const heads = await this.lockUnlocked(tx, actor.instanceId, decision.events, locked);
+    const createdAt = now ?? (await clockQuery(tx).executeTakeFirstOrThrow()).now;
+    const events = sequenceEvents(actor, decision.events, owner, heads, createdAt);
+    const uniques = decision.uniqueConstraints.map((change) => uniqueConstraintStatement(tx, actor.instanceId, change));
+    const statements = [
+      ...uniques,
+      tx.insertInto("events2").values(events.map(toEventRow)),
+      ...headUpdates(tx, events),
+      ...events.flatMap((event) => this.projector.writesFor(tx, event)),
+    ];
+    // A unique constraint insert that found the value taken aborts the transaction; the command's error is what the caller sees.
+    await sendPipelined(tx, statements, (error, index) => (index < uniques.length && isUniqueViolation(error) ? (decision.uniqueConstraints[index]!.error ?? error) : error));
     if (this.onAppended) this.uncommitted.set(tx, [...(this.uncommitted.get(tx) ?? []), ...events]);
     return events;
   }
 
-  /** `locked`: heads this transaction has already locked and read ("type/id" -> head, undefined: no events yet). */
-  private async sequenceEvents(tx: Transaction<Database>, actor: Actor, events: PendingEvent[], owner: string, locked: ReadonlyMap<string, AggregateHead | undefined>) {
-    const heads = new Map<string, AggregateHead>();
-    const rows = [];
-    for (const [index, pending] of events.entries()) {
+  /** The heads of every aggregate the events touch: those given, and the others locked now. */
+  private async lockUnlocked(tx: Transaction<Database>, instanceId: string, events: readonly PendingEvent[], locked: ReadonlyMap<string, AggregateHead | undefined>) {
+    const heads = new Map(locked);
+    for (const pending of events) {
       const key = `${pending.aggregateType}/${pending.aggregateId}`;
-      let head = heads.get(key);
-      if (!head) {
-        const known = locked.has(key) ? locked.get(key) : await this.lock(tx, actor.instanceId, pending.aggregateType, pending.aggregateId);
-        head = known ? { ...known } : { owner, sequence: 0 };
-        heads.set(key, head);
-      }
-      head.sequence++;
-      rows.push({
-        instance_id: actor.instanceId,
-        aggregate_type: pending.aggregateType,
-        aggregate_id: pending.aggregateId,
-        event_type: pending.type,
-        sequence: head.sequence,
-        revision: AGGREGATE_REVISION,
-        payload: pending.payload === null ? null : JSON.stringify(pending.payload),
-        creator: actor.userId,
-        owner: head.owner,
-        in_tx_order: index + 1,
-      });
+      if (!heads.has(key)) heads.set(key, await this.lock(tx, instanceId, pending.aggregateType, pending.aggregateId));
     }
-    return rows;
-  }
-
-  private async advanceHeads(tx: Transaction<Database>, events: StoredEvent[]): Promise<void> {
-    const latest = new Map<string, StoredEvent>();
-    for (const stored of events) latest.set(`${stored.aggregateType}/${stored.aggregateId}`, stored);
-    for (const head of latest.values()) {
-      await tx
-        .insertInto("aggregates")
-        .values({
-          instance_id: head.instanceId,
-          aggregate_type: head.aggregateType,
-          aggregate_id: head.aggregateId,
-          owner: head.owner,
-          sequence: head.sequence,
-          updated_at: head.createdAt,
-        })
-        .onConflict((oc) =>
-          oc.columns(["instance_id", "aggregate_type", "aggregate_id"]).doUpdateSet({ sequence: head.sequence, updated_at: head.createdAt }),
-        )
-        .execute();
-    }
+    return heads;
   }
 }
 
-async function applyUniqueConstraint(tx: Transaction<Database>, instanceId: string, change: UniqueConstraintChange): Promise<void> {
+function headQuery(db: Kysely<Database>, instanceId: string, type: AggregateType, id: string) {
+  return db
+    .selectFrom("aggregates")
+    .select(["owner", "sequence"])
+    .where("instance_id", "=", instanceId)
+    .where("aggregate_type", "=", type)
+    .where("aggregate_id", "=", id)
+    .forUpdate();
+}
+
+/** Read after the locks, so an aggregate's events are dated in the order of their sequences. */
+const clockQuery = (db: Kysely<Database>) => db.selectNoFrom(sql<Date>`statement_timestamp()`.as("now"));
+
+/** Numbers the events per aggregate after the heads; an aggregate without a head starts at 1 and belongs to `owner`. */
+function sequenceEvents(actor: Actor, events: readonly PendingEvent[], owner: string, locked: ReadonlyMap<string, AggregateHead | undefined>, createdAt: Date): StoredEvent[] {
+  const heads = new Map<string, AggregateHead>();
+  return events.map((pending, index) => {
+    const key = `${pending.aggregateType}/${pending.aggregateId}`;
+    const head = heads.get(key) ?? { ...(locked.get(key) ?? { owner, sequence: 0 }) };
+    heads.set(key, head);
+    head.sequence++;
+    return {
+      instanceId: actor.instanceId,
+      aggregateType: pending.aggregateType,
+      aggregateId: pending.aggregateId,
+      type: pending.type,
+      payload: pending.payload,
+      sequence: head.sequence,
+      revision: AGGREGATE_REVISION,
+      createdAt,
+      creator: actor.userId,
+      owner: head.owner,
+      position: positionOf(createdAt),
+      inTxOrder: index + 1,
+    } as StoredEvent;
+  });
+}
+
+/** Seconds since the epoch with microsecond scale, as Postgres' extract(epoch ...) writes it. */
+const positionOf = (createdAt: Date) => (createdAt.getTime() / 1000).toFixed(6);
+
+function toEventRow(event: StoredEvent): NewEventRow {
+  return {
+    instance_id: event.instanceId,
+    aggregate_type: event.aggregateType,
+    aggregate_id: event.aggregateId,
+    event_type: event.type,
+    sequence: event.sequence,
+    revision: event.revision,
+    created_at: event.createdAt,
+    payload: event.payload === null ? null : JSON.stringify(event.payload),
+    creator: event.creator,
+    owner: event.owner,
+    position: event.position,
+    in_tx_order: event.inTxOrder,
+  };
+}
+
+/** Moves each touched aggregate's head to its last event. */
+function headUpdates(db: Kysely<Database>, events: readonly StoredEvent[]) {
+  const latest = new Map<string, StoredEvent>();
+  for (const event of events) latest.set(`${event.aggregateType}/${event.aggregateId}`, event);
+  return [...latest.values()].map((head) =>
+    db
+      .insertInto("aggregates")
+      .values({
+        instance_id: head.instanceId,
+        aggregate_type: head.aggregateType,
+        aggregate_id: head.aggregateId,
+        owner: head.owner,
+        sequence: head.sequence,
+        updated_at: head.createdAt,
+      })
+      .onConflict((oc) => oc.columns(["instance_id", "aggregate_type", "aggregate_id"]).doUpdateSet({ sequence: head.sequence, updated_at: head.createdAt })),
+  );
+}
+
+function uniqueConstraintStatement(db: Kysely<Database>, instanceId: string, change: UniqueConstraintChange) {
   const field = change.field.toLowerCase();
   if (change.action === "remove") {
-    await tx
+    return db
       .deleteFrom("unique_constraints")
       .where("instance_id", "=", instanceId)
       .where("unique_type", "=", change.type)
-      .where("unique_field", "in", [field, change.field])
-      .execute();
-    return;
+      .where("unique_field", "in", [field, change.field]);
   }
-  try {
-    // The failed insert aborts the transaction; the command's error is what the caller sees.
-    await tx.insertInto("unique_constraints").values({ instance_id: instanceId, unique_type: change.type, unique_field: field }).execute();
-  } catch (error) {
-    if (isUniqueViolation(error) && change.error) throw change.error;
-    throw error;
-  }
+  return db.insertInto("unique_constraints").values({ instance_id: instanceId, unique_type: change.type, unique_field: field });
 }
 
 export function toStoredEvent(row: EventRow): StoredEvent {

@@ -19,11 +19,13 @@ export interface Store extends OpenDatabase {
 export interface StoreHooks {
   /** The events of each committed command, e.g. for metrics. */
   onEventsAppended?: (events: readonly StoredEvent[]) => void;
+  /** A pooled Postgres connection died while idle (see openDatabase). */
+  onIdleConnectionError?: (error: Error) => void;
 }
 
 /** Opens the database, brings its schema up to date and sets up the event store and id generator. */
 export async function openStore(target: DatabaseTarget, nodeId?: number, hooks: StoreHooks = {}): Promise<Store> {
-  const opened = await openDatabase(target);
+  const opened = await openDatabase(target, hooks.onIdleConnectionError);
   try {
     await migrateToLatest(opened.db as unknown as Kysely<unknown>);
     const node = nodeId ?? (await takeNodeId(opened.db));

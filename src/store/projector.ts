@@ -1,8 +1,15 @@
-import type { Transaction } from "kysely";
+import type { Compilable, QueryCreator } from "kysely";
 import type { EventOf, EventType, StoredEvent } from "../domain/events.js";
 import type { Database } from "./schema.js";
 
-export type ProjectionHandler<T extends EventType> = (tx: Transaction<Database>, event: EventOf<T>) => Promise<void>;
+/** One statement a projection has run for an event, built but not sent. */
+export type ProjectionWrite = Compilable;
+
+/**
+ * How one event changes a read model: the statements to run, in order. Handlers only build them,
+ * so the event store can send a command's statements together (see pipeline.ts).
+ */
+export type ProjectionHandler<T extends EventType> = (db: QueryCreator<Database>, event: EventOf<T>) => ProjectionWrite[];
 export type ProjectionHandlers = { [T in EventType]?: ProjectionHandler<T> };
 
 /** A read model: the tables it owns (children first, for clearing) and how events change them. */
@@ -16,11 +23,12 @@ export interface Projection {
 export class Projector {
   constructor(readonly projections: readonly Projection[]) {}
 
-  async apply(tx: Transaction<Database>, event: StoredEvent): Promise<void> {
-    for (const projection of this.projections) {
+  /** The statements that bring every projection up to `event`. */
+  writesFor(db: QueryCreator<Database>, event: StoredEvent): ProjectionWrite[] {
+    return this.projections.flatMap((projection) => {
       const handler = projection.handlers[event.type] as ProjectionHandler<EventType> | undefined;
-      if (handler) await handler(tx, event as EventOf<EventType>);
-    }
+      return handler ? handler(db, event as EventOf<EventType>) : [];
+    });
   }
 
   /** Every table the projections own, in an order that can be cleared without breaking foreign keys. */

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import { toStoredEvent } from "./event-store.js";
+import { sendPipelined } from "./pipeline.js";
 import type { Projector } from "./projector.js";
 import type { Database } from "./schema.js";
 
@@ -36,7 +37,7 @@ export async function rebuildProjections(db: Kysely<Database>, projector: Projec
         );
       }
       const rows = await query.execute();
-      for (const row of rows) await projector.apply(tx, toStoredEvent(row));
+      await sendPipelined(tx, rows.flatMap((row) => projector.writesFor(tx, toStoredEvent(row))));
       replayed += rows.length;
       if (rows.length < BATCH_SIZE) return { events: replayed, tables: projector.tables };
       after = rows[rows.length - 1];

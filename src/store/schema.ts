@@ -1,4 +1,4 @@
-import type { ColumnType, Insertable, Selectable } from "kysely";
+import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
 
 /** Tables as the migrations create them. int8 columns are parsed to numbers (see database.ts). */
 export interface Database {
@@ -78,6 +78,10 @@ export interface ProjectsTable extends ProjectedRow {
   project_role_check: boolean;
   has_project_check: boolean;
   private_labeling_setting: number;
+  /** How many apps the project has (0 for a new project). */
+  app_count: Generated<number>;
+  /** The sequence of the latest event applied to the project's apps, removals included (0 before the first). */
+  apps_sequence: Generated<number>;
 }
 
 export interface AppsTable extends ProjectedRow {

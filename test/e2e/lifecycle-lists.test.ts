@@ -240,10 +240,12 @@ describeEachBackend("lifecycle: ListApps (cases 36, 37; paging, text queries, li
       ["a", AppState.INACTIVE],
       ["b2", AppState.ACTIVE],
     ]);
-    await admin.removeApp({ projectId, appId: a.appId });
+    const removed = await admin.removeApp({ projectId, appId: a.appId });
     res = await admin.listApps({ projectId });
     expect(res.details?.totalResult).toBe(1n);
     expect(res.result.map((x) => x.id)).toEqual([b.appId]);
+    // The list has processed the removal, though no listed app carries its sequence.
+    expect(res.details?.processedSequence).toBe(removed.details!.sequence);
   });
 
   describe("after everything above", () => {

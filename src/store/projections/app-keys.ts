@@ -7,11 +7,10 @@ export const appKeysProjection: Projection = {
   name: "app_keys",
   tables: ["app_keys"],
   handlers: {
-    "project.application.oidc.key.added": async (tx, event) => {
+    "project.application.oidc.key.added": (db, event) => {
       const p = event.payload;
-      await tx
-        .insertInto("app_keys")
-        .values({
+      return [
+        db.insertInto("app_keys").values({
           ...createdBy(event),
           id: p.keyId,
           project_id: event.aggregateId,
@@ -22,20 +21,19 @@ export const appKeysProjection: Projection = {
           expiration: p.expirationDate,
           public_key: p.publicKey,
           enabled: true,
-        })
-        .execute();
+        }),
+      ];
     },
-    "project.application.oidc.key.removed": async (tx, event) => {
-      await tx.deleteFrom("app_keys").where("instance_id", "=", event.instanceId).where("id", "=", event.payload.keyId).execute();
-    },
+    "project.application.oidc.key.removed": (db, event) => [
+      db.deleteFrom("app_keys").where("instance_id", "=", event.instanceId).where("id", "=", event.payload.keyId),
+    ],
     // Keys are hidden while their app is BASIC and reappear when it switches back to JWT.
-    "project.application.config.api.changed": async (tx, event) => {
-      await tx
+    "project.application.config.api.changed": (db, event) => [
+      db
         .updateTable("app_keys")
         .set({ enabled: event.payload.authMethodType === ApiAuthMethod.PrivateKeyJwt })
         .where("instance_id", "=", event.instanceId)
-        .where("app_id", "=", event.payload.appId)
-        .execute();
-    },
+        .where("app_id", "=", event.payload.appId),
+    ],
   },
 };

@@ -4,8 +4,6 @@ export const instancesProjection: Projection = {
   name: "instances",
   tables: ["instances"],
   handlers: {
-    "instance.added": async (tx, event) => {
-      await tx.insertInto("instances").values({ id: event.aggregateId, name: event.payload.name, creation_date: event.createdAt }).execute();
-    },
+    "instance.added": (db, event) => [db.insertInto("instances").values({ id: event.aggregateId, name: event.payload.name, creation_date: event.createdAt })],
   },
 };

@@ -1,10 +1,11 @@
-import type { Transaction } from "kysely";
+import type { QueryCreator } from "kysely";
 import type { AggregateType, StoredEvent } from "../../domain/events.js";
 import type { Projection, ProjectionHandlers } from "../projector.js";
 import type { Database } from "../schema.js";
 import { changedBy, createdBy } from "./row-metadata.js";
 
 type MemberAggregate = Extract<AggregateType, "instance" | "org" | "project">;
+type MemberEvent = StoredEvent & { payload: { userId: string; roles: string[] } };
 
 /** Memberships of users in the instance, orgs and projects, with their roles. */
 export const membersProjection: Projection = {
@@ -14,48 +15,40 @@ export const membersProjection: Projection = {
     ...memberHandlers("instance"),
     ...memberHandlers("org"),
     ...memberHandlers("project"),
-    "project.removed": async (tx, event) => {
-      await memberRows(tx, event).execute();
-    },
-    "user.removed": async (tx, event) => {
-      await tx.deleteFrom("members").where("instance_id", "=", event.instanceId).where("user_id", "=", event.aggregateId).execute();
-    },
+    "project.removed": (db, event) => [memberRows(db, event)],
+    "user.removed": (db, event) => [db.deleteFrom("members").where("instance_id", "=", event.instanceId).where("user_id", "=", event.aggregateId)],
   },
 };
 
 function memberHandlers(aggregate: MemberAggregate): ProjectionHandlers {
   return {
-    [`${aggregate}.member.added`]: async (tx: Transaction<Database>, event: StoredEvent & { payload: { userId: string; roles: string[] } }) => {
-      await tx
-        .insertInto("members")
-        .values({
-          ...createdBy(event),
-          aggregate_type: aggregate,
-          aggregate_id: event.aggregateId,
-          user_id: event.payload.userId,
-          owner: event.owner,
-          roles: event.payload.roles,
-        })
-        .execute();
-    },
-    [`${aggregate}.member.changed`]: async (tx: Transaction<Database>, event: StoredEvent & { payload: { userId: string; roles: string[] } }) => {
-      await tx
+    [`${aggregate}.member.added`]: (db: QueryCreator<Database>, event: MemberEvent) => [
+      db.insertInto("members").values({
+        ...createdBy(event),
+        aggregate_type: aggregate,
+        aggregate_id: event.aggregateId,
+        user_id: event.payload.userId,
+        owner: event.owner,
+        roles: event.payload.roles,
+      }),
+    ],
+    [`${aggregate}.member.changed`]: (db: QueryCreator<Database>, event: MemberEvent) => [
+      db
         .updateTable("members")
         .set({ ...changedBy(event), roles: event.payload.roles })
         .where("instance_id", "=", event.instanceId)
         .where("aggregate_type", "=", aggregate)
         .where("aggregate_id", "=", event.aggregateId)
-        .where("user_id", "=", event.payload.userId)
-        .execute();
-    },
-    [`${aggregate}.member.removed`]: async (tx: Transaction<Database>, event: StoredEvent & { payload: { userId: string } }) => {
-      await memberRows(tx, event).where("user_id", "=", event.payload.userId).execute();
-    },
+        .where("user_id", "=", event.payload.userId),
+    ],
+    [`${aggregate}.member.removed`]: (db: QueryCreator<Database>, event: StoredEvent & { payload: { userId: string } }) => [
+      memberRows(db, event).where("user_id", "=", event.payload.userId),
+    ],
   };
 }
 
-function memberRows(tx: Transaction<Database>, event: StoredEvent) {
-  return tx
+function memberRows(db: QueryCreator<Database>, event: StoredEvent) {
+  return db
     .deleteFrom("members")
     .where("instance_id", "=", event.instanceId)
     .where("aggregate_type", "=", event.aggregateType)

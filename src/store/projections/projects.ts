@@ -1,15 +1,17 @@
+import type { QueryCreator } from "kysely";
+import type { StoredEvent } from "../../domain/events.js";
 import type { Projection } from "../projector.js";
+import type { Database } from "../schema.js";
 import { ACTIVE, createdBy, INACTIVE, updateRow } from "./row-metadata.js";
 
 export const projectsProjection: Projection = {
   name: "projects",
   tables: ["projects"],
   handlers: {
-    "project.added": async (tx, event) => {
+    "project.added": (db, event) => {
       const p = event.payload;
-      await tx
-        .insertInto("projects")
-        .values({
+      return [
+        db.insertInto("projects").values({
           ...createdBy(event),
           id: event.aggregateId,
           owner: event.owner,
@@ -19,23 +21,45 @@ export const projectsProjection: Projection = {
           project_role_check: p.projectRoleCheck ?? false,
           has_project_check: p.hasProjectCheck ?? false,
           private_labeling_setting: p.privateLabelingSetting ?? 0,
-        })
-        .execute();
+        }),
+      ];
     },
-    "project.changed": async (tx, event) => {
+    "project.changed": (db, event) => {
       const p = event.payload;
-      await updateRow(tx, "projects", event, event.aggregateId, {
-        ...(p.name === undefined ? {} : { name: p.name }),
-        ...(p.projectRoleAssertion === undefined ? {} : { project_role_assertion: p.projectRoleAssertion }),
-        ...(p.projectRoleCheck === undefined ? {} : { project_role_check: p.projectRoleCheck }),
-        ...(p.hasProjectCheck === undefined ? {} : { has_project_check: p.hasProjectCheck }),
-        ...(p.privateLabelingSetting === undefined ? {} : { private_labeling_setting: p.privateLabelingSetting }),
-      });
+      return [
+        updateRow(db, "projects", event, event.aggregateId, {
+          ...(p.name === undefined ? {} : { name: p.name }),
+          ...(p.projectRoleAssertion === undefined ? {} : { project_role_assertion: p.projectRoleAssertion }),
+          ...(p.projectRoleCheck === undefined ? {} : { project_role_check: p.projectRoleCheck }),
+          ...(p.hasProjectCheck === undefined ? {} : { has_project_check: p.hasProjectCheck }),
+          ...(p.privateLabelingSetting === undefined ? {} : { private_labeling_setting: p.privateLabelingSetting }),
+        }),
+      ];
     },
-    "project.deactivated": (tx, event) => updateRow(tx, "projects", event, event.aggregateId, { state: INACTIVE }),
-    "project.reactivated": (tx, event) => updateRow(tx, "projects", event, event.aggregateId, { state: ACTIVE }),
-    "project.removed": async (tx, event) => {
-      await tx.deleteFrom("projects").where("instance_id", "=", event.instanceId).where("id", "=", event.aggregateId).execute();
-    },
+    "project.deactivated": (db, event) => [updateRow(db, "projects", event, event.aggregateId, { state: INACTIVE })],
+    "project.reactivated": (db, event) => [updateRow(db, "projects", event, event.aggregateId, { state: ACTIVE })],
+    "project.removed": (db, event) => [db.deleteFrom("projects").where("instance_id", "=", event.instanceId).where("id", "=", event.aggregateId)],
+    "project.application.added": appsChanged(1),
+    "project.application.removed": appsChanged(-1),
+    "project.application.changed": appsChanged(0),
+    "project.application.deactivated": appsChanged(0),
+    "project.application.reactivated": appsChanged(0),
+    "project.application.config.api.added": appsChanged(0),
+    "project.application.config.api.changed": appsChanged(0),
+    "project.application.config.api.secret.changed": appsChanged(0),
   },
 };
+
+/**
+ * Keeps the project's app count and latest app event (what an unfiltered ListApps reports without
+ * counting); the project's own sequence and change date stay those of its own events.
+ */
+function appsChanged(countDelta: -1 | 0 | 1) {
+  return (db: QueryCreator<Database>, event: StoredEvent) => [
+    db
+      .updateTable("projects")
+      .set((eb) => ({ apps_sequence: event.sequence, ...(countDelta === 0 ? {} : { app_count: eb("app_count", "+", countDelta) }) }))
+      .where("instance_id", "=", event.instanceId)
+      .where("id", "=", event.aggregateId),
+  ];
+}

@@ -1,4 +1,4 @@
-import type { Transaction, Updateable } from "kysely";
+import type { QueryCreator, Updateable } from "kysely";
 import type { StoredEvent } from "../../domain/events.js";
 import type { Database } from "../schema.js";
 
@@ -20,17 +20,10 @@ export const INACTIVE = 2;
 type VersionedTable = "projects" | "apps" | "users";
 
 /** Sets `values` on one row of `table` and records `event` as the row's last change. */
-export async function updateRow<T extends VersionedTable>(
-  tx: Transaction<Database>,
-  table: T,
-  event: StoredEvent,
-  id: string,
-  values: Updateable<Database[T]>,
-): Promise<void> {
-  await tx
+export function updateRow<T extends VersionedTable>(db: QueryCreator<Database>, table: T, event: StoredEvent, id: string, values: Updateable<Database[T]>) {
+  return db
     .updateTable(table as VersionedTable)
     .set({ ...values, ...changedBy(event) })
     .where("instance_id", "=", event.instanceId)
-    .where("id", "=", id)
-    .execute();
+    .where("id", "=", id);
 }

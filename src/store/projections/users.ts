@@ -6,35 +6,39 @@ export const usersProjection: Projection = {
   name: "users",
   tables: ["personal_access_tokens", "users"],
   handlers: {
-    "user.machine.added": async (tx, event) => {
+    "user.machine.added": (db, event) => {
       const p = event.payload;
-      await tx
-        .insertInto("users")
-        .values({ ...createdBy(event), id: event.aggregateId, owner: event.owner, user_name: p.userName, name: p.name, description: p.description ?? "", state: ACTIVE })
-        .execute();
+      return [
+        db
+          .insertInto("users")
+          .values({ ...createdBy(event), id: event.aggregateId, owner: event.owner, user_name: p.userName, name: p.name, description: p.description ?? "", state: ACTIVE }),
+      ];
     },
-    "user.machine.changed": async (tx, event) => {
+    "user.machine.changed": (db, event) => {
       const p = event.payload;
-      await updateRow(tx, "users", event, event.aggregateId, {
-        ...(p.name === undefined ? {} : { name: p.name }),
-        ...(p.description === undefined ? {} : { description: p.description }),
-      });
+      return [
+        updateRow(db, "users", event, event.aggregateId, {
+          ...(p.name === undefined ? {} : { name: p.name }),
+          ...(p.description === undefined ? {} : { description: p.description }),
+        }),
+      ];
     },
-    "user.deactivated": (tx, event) => updateRow(tx, "users", event, event.aggregateId, { state: INACTIVE }),
-    "user.reactivated": (tx, event) => updateRow(tx, "users", event, event.aggregateId, { state: ACTIVE }),
-    "user.removed": async (tx, event) => {
-      await tx.deleteFrom("personal_access_tokens").where("instance_id", "=", event.instanceId).where("user_id", "=", event.aggregateId).execute();
-      await tx.deleteFrom("users").where("instance_id", "=", event.instanceId).where("id", "=", event.aggregateId).execute();
-    },
-    "user.personal.access.token.added": async (tx, event) => {
+    "user.deactivated": (db, event) => [updateRow(db, "users", event, event.aggregateId, { state: INACTIVE })],
+    "user.reactivated": (db, event) => [updateRow(db, "users", event, event.aggregateId, { state: ACTIVE })],
+    "user.removed": (db, event) => [
+      db.deleteFrom("personal_access_tokens").where("instance_id", "=", event.instanceId).where("user_id", "=", event.aggregateId),
+      db.deleteFrom("users").where("instance_id", "=", event.instanceId).where("id", "=", event.aggregateId),
+    ],
+    "user.personal.access.token.added": (db, event) => {
       const p = event.payload;
-      await tx
-        .insertInto("personal_access_tokens")
-        .values({ ...createdBy(event), id: p.tokenId, user_id: event.aggregateId, owner: event.owner, token_digest: p.tokenDigest, expiration: p.expiration })
-        .execute();
+      return [
+        db
+          .insertInto("personal_access_tokens")
+          .values({ ...createdBy(event), id: p.tokenId, user_id: event.aggregateId, owner: event.owner, token_digest: p.tokenDigest, expiration: p.expiration }),
+      ];
     },
-    "user.personal.access.token.removed": async (tx, event) => {
-      await tx.deleteFrom("personal_access_tokens").where("instance_id", "=", event.instanceId).where("id", "=", event.payload.tokenId).execute();
-    },
+    "user.personal.access.token.removed": (db, event) => [
+      db.deleteFrom("personal_access_tokens").where("instance_id", "=", event.instanceId).where("id", "=", event.payload.tokenId),
+    ],
   },
 };

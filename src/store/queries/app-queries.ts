@@ -3,7 +3,7 @@ import type { ApiAuthMethod } from "../../domain/app.js";
 import { notFound } from "../../domain/errors.js";
 import type { Database } from "../schema.js";
 import { textCondition, type ListOptions, type Page, type TextQuery } from "./list-options.js";
-import { paged } from "./paged.js";
+import { countMatches, pageWithTotals, type Totals } from "./paged.js";
 import { readDetails, type ReadDetails } from "./projections-read.js";
 
 export interface AppView {
@@ -69,7 +69,13 @@ export async function getApp(db: Kysely<Database>, instanceId: string, orgId: st
   return toView(row);
 }
 
-/** An unknown (or foreign) project simply has no apps. */
+/**
+ * An unknown (or foreign) project simply has no apps. Without a name query the total is the app
+ * count kept on the project's row, so a page costs the same at 10 apps as at 100k; with one, the
+ * matches are counted. processedSequence is the project's latest app event whatever the filter: like
+ * ZITADEL's (the projection's processed state), it says how current the list is, and it covers
+ * removals, which leave no row behind.
+ */
 export function listApps(
   db: Kysely<Database>,
   instanceId: string,
@@ -80,5 +86,20 @@ export function listApps(
 ): Promise<Page<AppView>> {
   let query = appsOfProject(db, instanceId, orgId, projectId);
   for (const name of names) query = query.where(textCondition("apps.name", name));
-  return paged(query, withConfigs, "apps.id", "apps.sequence", options, toView);
+  const filtered = names.length > 0 ? query : undefined;
+  return pageWithTotals(query, withConfigs, "apps.id", () => appTotals(db, instanceId, orgId, projectId, filtered), options, toView);
+}
+
+/** The project's app count (or the count of `filtered`, if given) and latest app event. */
+async function appTotals(db: Kysely<Database>, instanceId: string, orgId: string, projectId: string, filtered?: ReturnType<typeof appsOfProject>): Promise<Totals> {
+  const project = await db
+    .selectFrom("projects")
+    .select(["app_count", "apps_sequence"])
+    .where("instance_id", "=", instanceId)
+    .where("owner", "=", orgId)
+    .where("id", "=", projectId)
+    .executeTakeFirst();
+  if (!project) return { total: 0, latest: 0 };
+  const total = filtered ? (await countMatches(filtered, "apps.sequence")).total : project.app_count;
+  return { total, latest: project.apps_sequence };
 }

@@ -14,7 +14,10 @@ export interface ListOptions {
 export interface Page<T> {
   result: T[];
   totalResult: number;
-  /** The sequence of the latest event applied to any matching row (0 when nothing matches). */
+  /**
+   * How current the list is: the sequence of the latest event applied to any matching row (0 when
+   * nothing matches), or, for ListApps, to any app of the project (see listApps).
+   */
   processedSequence: number;
   viewTimestamp: Date;
 }
