@@ -134,7 +134,6 @@ export function createConnectHandler(options: ConnectHandlerOptions): ConnectHan
     readMaxBytes,
     writeMaxBytes: options.writeMaxBytes,
     maxTimeoutMs: options.maxTimeoutMs,
-    acceptCompression,
     binaryOptions: options.binaryOptions,
     shutdownSignal: options.shutdownSignal,
     contextValues: options.contextValues,

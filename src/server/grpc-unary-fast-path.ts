@@ -11,7 +11,7 @@ import {
   type Interceptor,
   type MethodImplSpec,
 } from "@connectrpc/connect";
-import { compressionNegotiate, createMethodUrl, invokeUnaryImplementation, type Compression } from "@connectrpc/connect/protocol";
+import { createMethodUrl, invokeUnaryImplementation } from "@connectrpc/connect/protocol";
 import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import { encodeGrpcMessage } from "./grpc-message-encoding.js";
 import type { NodeRequest } from "./node-http.js";
@@ -24,8 +24,10 @@ import type { NodeRequest } from "./node-http.js";
  * keygate's two wrappers (binary validation, grpc-message encoding). Profiled, that is 400-700 µs
  * of CPU per unary gRPC call against ~100 µs for @grpc/grpc-js (issue 5). A unary call is one
  * buffer in and one buffer out, so this path does exactly that with connect's own pieces where
- * they are cheap: compressionNegotiate, invokeUnaryImplementation (the router's interceptors and
- * the same service implementation run) and setTrailerStatus.
+ * they are cheap: invokeUnaryImplementation (the router's interceptors and the same service
+ * implementation run) and setTrailerStatus. Responses go out uncompressed, as grpc-go (ZITADEL)
+ * sends them to a client whose request was not compressed: gzip of a large list page costs more
+ * CPU than it saves on a data-centre link.
  *
  * Whatever it does not handle exactly like connect (a compressed request, a malformed or oversized
  * envelope, an undecodable message, a bad or too long grpc-timeout, streaming methods, other
@@ -64,9 +66,6 @@ export interface GrpcUnaryFastPathOptions {
   readMaxBytes: number;
   writeMaxBytes?: number;
   maxTimeoutMs?: number;
-  /** Responses at least this large are compressed when the client accepts it. Connect's default 1 KiB. */
-  compressMinBytes?: number;
-  acceptCompression: Compression[];
   binaryOptions?: Partial<BinaryReadOptions>;
   shutdownSignal?: AbortSignal;
   contextValues?: (req: NodeRequest) => ContextValues;
@@ -109,12 +108,10 @@ export function createGrpcUnaryFastPath(specs: ReadonlyMap<string, UnarySpec>, o
   async function invoke(spec: UnarySpec, input: object, req: http2.Http2ServerRequest, res: http2.Http2ServerResponse, timeoutMs: number | undefined): Promise<void> {
     const call = startCall(spec, req, res, timeoutMs);
     const { context } = call;
-    const compression = compressionNegotiate(options.acceptCompression, null, context.requestHeader.get("grpc-accept-encoding"), "grpc-accept-encoding").response;
-    if (compression) context.responseHeader.set("grpc-encoding", compression.name);
     let data: Uint8Array = new Uint8Array(0);
     try {
       const output = await invokeUnaryImplementation(spec, context, input as never, options.interceptors);
-      data = await encodeResponse(spec, output, compression);
+      data = encodeResponse(spec, output);
     } catch (e) {
       setGrpcGoStatus(context.responseTrailer, e);
     } finally {
@@ -163,18 +160,13 @@ export function createGrpcUnaryFastPath(specs: ReadonlyMap<string, UnarySpec>, o
     return { context, end };
   }
 
-  async function encodeResponse(spec: UnarySpec, output: unknown, compression: Compression | null): Promise<Uint8Array> {
-    let bytes = toBinary(spec.method.output, output as never);
-    let flags = 0;
-    if (compression && bytes.byteLength >= (options.compressMinBytes ?? 1024)) {
-      bytes = await compression.compress(bytes);
-      flags = 1;
-    }
+  function encodeResponse(spec: UnarySpec, output: unknown): Uint8Array {
+    const bytes = toBinary(spec.method.output, output as never);
     const writeMaxBytes = options.writeMaxBytes ?? 0xffffffff;
     if (bytes.byteLength > writeMaxBytes) {
       throw new ConnectError(`message size ${bytes.byteLength} is larger than configured writeMaxBytes ${writeMaxBytes}`, Code.ResourceExhausted);
     }
-    return envelope(flags, bytes);
+    return envelope(bytes);
   }
 }
 
@@ -228,9 +220,10 @@ function setGrpcGoStatus(trailer: Headers, error: unknown): void {
   if (trailer.has("grpc-message")) trailer.set("grpc-message", encodeGrpcMessage(connectError.rawMessage));
 }
 
-function envelope(flags: number, bytes: Uint8Array): Buffer {
+/** An uncompressed gRPC message: flags 0, length, bytes. */
+function envelope(bytes: Uint8Array): Buffer {
   const out = Buffer.allocUnsafe(bytes.byteLength + envelopeHeaderBytes);
-  out[0] = flags;
+  out[0] = 0;
   out.writeUInt32BE(bytes.byteLength, 1);
   out.set(bytes, envelopeHeaderBytes);
   return out;
