@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import type { Decision, UniqueConstraintChange } from "../domain/decision.js";
 import type { AggregateType, PendingEvent, StoredEvent } from "../domain/events.js";
 import { sendAhead, sendPipelined } from "./pipeline.js";
+import { precompile, rowsOf } from "./precompiled.js";
 import { isUniqueViolation, isRetryableConflict } from "./postgres-errors.js";
 import type { Projector } from "./projector.js";
 import type { Database, EventRow, NewEventRow } from "./schema.js";
@@ -58,7 +59,8 @@ export class EventStore {
 
   /** Locks an aggregate's head for the rest of the transaction; undefined if it has no events yet. */
   async lock(tx: Transaction<Database>, instanceId: string, type: AggregateType, id: string): Promise<AggregateHead | undefined> {
-    return headQuery(tx, instanceId, type, id).executeTakeFirst();
+    const [head] = await rowsOf(tx, lockedHead(tx, instanceId, type, id));
+    return head;
   }
 
   /**
@@ -73,8 +75,8 @@ export class EventStore {
     decide: (tx: Transaction<Database>) => Promise<Decision>,
   ): Promise<StoredEvent[]> {
     return this.transaction(async (tx) => {
-      const locked = sendAhead(tx, headQuery(tx, actor.instanceId, aggregate.type, aggregate.id));
-      const clock = sendAhead(tx, clockQuery(tx));
+      const locked = sendAhead(tx, lockedHead(tx, actor.instanceId, aggregate.type, aggregate.id));
+      const clock = sendAhead(tx, databaseClock(tx));
       const [head, now, decision] = await Promise.all([locked, clock, decide(tx)]);
       // The head is locked and nothing but this transaction can move it: push need not read it again.
       const heads = new Map([[`${aggregate.type}/${aggregate.id}`, head.rows[0]]]);
@@ -97,7 +99,7 @@ export class EventStore {
   ): Promise<StoredEvent[]> {
     if (decision.events.length === 0) return [];
     const heads = await this.lockUnlocked(tx, actor.instanceId, decision.events, locked);
-    const createdAt = now ?? (await clockQuery(tx).executeTakeFirstOrThrow()).now;
+    const createdAt = now ?? (await rowsOf(tx, databaseClock(tx)))[0]!.now;
     const events = sequenceEvents(actor, decision.events, owner, heads, createdAt);
     const uniques = decision.uniqueConstraints.map((change) => uniqueConstraintStatement(tx, actor.instanceId, change));
     const statements = [
@@ -123,18 +125,18 @@ export class EventStore {
   }
 }
 
-function headQuery(db: Kysely<Database>, instanceId: string, type: AggregateType, id: string) {
-  return db
+const lockedHead = precompile((db, instanceId: string, type: string, id: string) =>
+  db
     .selectFrom("aggregates")
     .select(["owner", "sequence"])
     .where("instance_id", "=", instanceId)
     .where("aggregate_type", "=", type)
     .where("aggregate_id", "=", id)
-    .forUpdate();
-}
+    .forUpdate(),
+);
 
 /** Read after the locks, so an aggregate's events are dated in the order of their sequences. */
-const clockQuery = (db: Kysely<Database>) => db.selectNoFrom(sql<Date>`statement_timestamp()`.as("now"));
+const databaseClock = precompile((db) => db.selectNoFrom(sql<Date>`statement_timestamp()`.as("now")));
 
 /** Numbers the events per aggregate after the heads; an aggregate without a head starts at 1 and belongs to `owner`. */
 function sequenceEvents(actor: Actor, events: readonly PendingEvent[], owner: string, locked: ReadonlyMap<string, AggregateHead | undefined>, createdAt: Date): StoredEvent[] {

@@ -1,7 +1,12 @@
-import type { Compilable, Kysely, QueryResult } from "kysely";
+import type { Compilable, CompiledQuery, Kysely, QueryResult } from "kysely";
 
 /** A Kysely instance bound to one connection: a transaction. */
 type OnConnection = Pick<Kysely<object>, "getExecutor">;
+
+/** A statement built by Kysely, or one compiled ahead (see precompiled.ts). */
+export type Statement<R = unknown> = Compilable<R> | CompiledQuery<R>;
+
+const compiled = <R>(statement: Statement<R>): CompiledQuery<R> => ("compile" in statement ? statement.compile() : statement);
 
 /**
  * Sends statements on the connection of `db` (a transaction) one after the other without waiting
@@ -17,13 +22,13 @@ type OnConnection = Pick<Kysely<object>, "getExecutor">;
  */
 export async function sendPipelined(
   db: OnConnection,
-  statements: readonly Compilable[],
+  statements: readonly Statement[],
   explain: (error: unknown, index: number) => unknown = (error) => error,
 ): Promise<QueryResult<unknown>[]> {
   if (statements.length === 0) return [];
   const settled = await db
     .getExecutor()
-    .provideConnection((connection) => Promise.allSettled(statements.map((statement) => connection.executeQuery(statement.compile()))));
+    .provideConnection((connection) => Promise.allSettled(statements.map((statement) => connection.executeQuery(compiled(statement)))));
   const failed = settled.findIndex((result) => result.status === "rejected");
   if (failed >= 0) throw explain((settled[failed] as PromiseRejectedResult).reason, failed);
   return settled.map((result) => (result as PromiseFulfilledResult<QueryResult<unknown>>).value);
@@ -33,10 +38,10 @@ export async function sendPipelined(
  * Sends `statement` ahead of whatever `db` runs next, without waiting for its answer: the returned
  * promise settles when it arrives. Used to lock a row and read in the same round trip.
  */
-export function sendAhead<R>(db: OnConnection, statement: Compilable<R>): Promise<QueryResult<R>> {
+export function sendAhead<R>(db: OnConnection, statement: Statement<R>): Promise<QueryResult<R>> {
   let sent!: Promise<QueryResult<R>>;
   const handedOver = db.getExecutor().provideConnection(async (connection) => {
-    sent = connection.executeQuery(statement.compile());
+    sent = connection.executeQuery(compiled(statement));
   });
   return handedOver.then(() => sent);
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { ApiAuthMethod } from "../../domain/app.js";
 import { notFound } from "../../domain/errors.js";
+import { precompile, rowsOf } from "../precompiled.js";
 import type { Database } from "../schema.js";
 import { textCondition, type ListOptions, type Page, type TextQuery } from "./list-options.js";
 import { countMatches, pageWithTotals, type Totals } from "./paged.js";
@@ -63,8 +64,12 @@ const toView = (row: AppRow): AppView => ({
   details: readDetails(row, row.owner),
 });
 
+const appById = precompile((db, instanceId: string, orgId: string, projectId: string, appId: string) =>
+  withConfigs(appsOfProject(db, instanceId, orgId, projectId).where("apps.id", "=", appId)),
+);
+
 export async function getApp(db: Kysely<Database>, instanceId: string, orgId: string, projectId: string, appId: string): Promise<AppView> {
-  const row = await withConfigs(appsOfProject(db, instanceId, orgId, projectId).where("apps.id", "=", appId)).executeTakeFirst();
+  const [row] = await rowsOf(db, appById(db, instanceId, orgId, projectId, appId));
   if (!row) throw notFound("QUERY-pCP8P", "Errors.App.NotExisting");
   return toView(row);
 }

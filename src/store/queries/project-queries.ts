@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from "kysely";
 import { notFound } from "../../domain/errors.js";
+import { precompile, rowsOf } from "../precompiled.js";
 import type { Database, ProjectsTable } from "../schema.js";
 import { textCondition, type ListOptions, type Page, type TextQuery } from "./list-options.js";
 import { paged } from "./paged.js";
@@ -35,8 +36,13 @@ const toView = (row: Selectable<ProjectsTable>): ProjectView => ({
 });
 
 /** A project's row, if it exists in the org: another org's project is as absent as one that never existed. */
-export function findProjectRow(db: Kysely<Database>, instanceId: string, orgId: string, projectId: string): Promise<Selectable<ProjectsTable> | undefined> {
-  return db.selectFrom("projects").selectAll().where("instance_id", "=", instanceId).where("owner", "=", orgId).where("id", "=", projectId).executeTakeFirst();
+const projectById = precompile((db, instanceId: string, orgId: string, projectId: string) =>
+  db.selectFrom("projects").selectAll().where("instance_id", "=", instanceId).where("owner", "=", orgId).where("id", "=", projectId),
+);
+
+export async function findProjectRow(db: Kysely<Database>, instanceId: string, orgId: string, projectId: string): Promise<Selectable<ProjectsTable> | undefined> {
+  const [row] = await rowsOf(db, projectById(db, instanceId, orgId, projectId));
+  return row;
 }
 
 export async function getProject(db: Kysely<Database>, instanceId: string, orgId: string, projectId: string): Promise<ProjectView> {
