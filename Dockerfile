@@ -5,15 +5,16 @@
 # The Node version is pinned to an exact release (the one CI runs on); bump it on purpose.
 ARG NODE_IMAGE=node:20.20.2-bookworm-slim
 
-# ---- build: TypeScript and the console into dist/ ----------------------------------------------
+# ---- build: the server bundle and the console into dist/ --------------------------------------
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 # Dependencies first, so that a source change does not reinstall them.
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 # The whole context (.dockerignore keeps out node_modules, dist, tests and local state): npm run build
-# compiles src/ with tsconfig.build.json and bundles the browser console from console/ with scripts/.
-# src/gen is committed, so there is no buf generate here.
+# bundles src/ into dist/main.js (scripts/build-server.ts; one file starts faster than hundreds of
+# modules) and the browser console from console/ into dist/console. src/gen is committed, so there
+# is no buf generate here. Type checking is CI's job (npm run typecheck).
 COPY . .
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund

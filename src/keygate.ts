@@ -22,7 +22,7 @@ import { requestLog } from "./server/request-log.js";
 import { createRequestObserver, routeSetsOf } from "./server/request-observer.js";
 import { bootstrap } from "./store/commands/bootstrap.js";
 import type { CommandDeps } from "./store/commands/command-deps.js";
-import type { DatabaseTarget } from "./store/database.js";
+import { databaseTarget, type DatabaseTarget } from "./store/database.js";
 import { openStore, type Store } from "./store/open-store.js";
 import { databaseReadiness } from "./store/readiness.js";
 
@@ -37,12 +37,6 @@ export interface Keygate {
   adminUserId: string;
   /** Reports not ready, stops accepting, lets calls in flight finish (bounded), closes the database. */
   close(): Promise<void>;
-}
-
-export function databaseTarget(config: Pick<Config, "databaseUrl" | "poolSize" | "dataDir">): DatabaseTarget {
-  return config.databaseUrl
-    ? { kind: "postgres", url: config.databaseUrl, poolSize: config.poolSize }
-    : { kind: "embedded", dataDir: `${config.dataDir}/db` };
 }
 
 function jwtTrust(config: Config): JwtTrust | undefined {

@@ -1,8 +1,7 @@
-import { ConfigError, helpText, loadConfig } from "./config.js";
-import { databaseTarget, startKeygate } from "./keygate.js";
-import { createLogger } from "./logger.js";
-import { openStore } from "./store/open-store.js";
-import { rebuildProjections } from "./store/rebuild.js";
+import { ConfigError, helpText, loadConfig, type Config } from "./config.js";
+import type { Keygate } from "./keygate.js";
+import { createLogger, type Logger } from "./logger.js";
+import { databaseTarget, startEmbeddedEarly } from "./store/database.js";
 
 /** keygate's command line: serve (default), rebuild-projections, --help. */
 async function main(args: string[]): Promise<number> {
@@ -15,6 +14,8 @@ async function main(args: string[]): Promise<number> {
   const logger = createLogger(config.logLevel);
 
   if (command === "rebuild-projections") {
+    // Imported for this command only: at the top, serving would load them before the database starts.
+    const [{ openStore }, { rebuildProjections }] = await Promise.all([import("./store/open-store.js"), import("./store/rebuild.js")]);
     const store = await openStore(databaseTarget(config), config.nodeId);
     try {
       const result = await rebuildProjections(store.db, store.projector);
@@ -29,7 +30,7 @@ async function main(args: string[]): Promise<number> {
     return 2;
   }
 
-  const keygate = await startKeygate(config, logger);
+  const keygate = await serve(config, logger);
   const signal = await nextSignal();
   logger.info({ signal }, "shutting down");
   // A second signal means "now": skip the rest of the drain.
@@ -40,6 +41,16 @@ async function main(args: string[]): Promise<number> {
   await keygate.close();
   logger.info("stopped");
   return 0;
+}
+
+/**
+ * The embedded database starts first, and the rest of keygate is loaded while it does: its WASM
+ * compile and data dir reads overlap the module loading instead of following it.
+ */
+async function serve(config: Config, logger: Logger): Promise<Keygate> {
+  const target = startEmbeddedEarly(databaseTarget(config));
+  const { startKeygate } = await import("./keygate.js");
+  return startKeygate(config, logger, target);
 }
 
 function nextSignal(): Promise<NodeJS.Signals> {

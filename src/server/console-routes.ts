@@ -6,10 +6,11 @@ import { staticFileRoutes } from "./static-files.js";
 
 /**
  * Where `npm run build:console` puts the bundle: <repo>/dist/console. This
- * file sits two levels below the root both as src/server/*.ts (tsx) and as
- * dist/server/*.js (compiled), so one relative URL fits both.
+ * module runs as its own file, src/server/console-routes.ts (tsx, tests,
+ * scripts), or inside the server bundle dist/main.js (npm run build:server).
  */
-export const defaultConsoleDir = fileURLToPath(new URL("../../dist/console", import.meta.url));
+const ownFile = /\/console-routes\.[jt]s$/.test(import.meta.url);
+export const defaultConsoleDir = fileURLToPath(new URL(ownFile ? "../../dist/console" : "./console", import.meta.url));
 
 /**
  * The browser console at /console/. Same origin as the API, so its gRPC-Web
