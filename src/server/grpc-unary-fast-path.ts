@@ -15,6 +15,7 @@ import { createMethodUrl, invokeUnaryImplementation } from "@connectrpc/connect/
 import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import { encodeGrpcMessage } from "./grpc-message-encoding.js";
 import type { NodeRequest } from "./node-http.js";
+import { forwardedHeaders } from "./rest/forwarded-headers.js";
 
 /*
  * Why this exists: connect-node serves every call through its universal request/response (a
@@ -146,7 +147,8 @@ export function createGrpcUnaryFastPath(specs: ReadonlyMap<string, UnarySpec>, o
       url: `http://${req.authority}${req.url}`,
       signal: controller.signal,
       timeoutMs: () => (deadlineAt === undefined ? undefined : deadlineAt - Date.now()),
-      requestHeader: webHeaders(req.headers),
+      // Every header as it came, without HTTP/2's pseudo-headers (":path"), as connect hands them over.
+      requestHeader: forwardedHeaders(req.headers, (name) => name),
       responseHeader: new Headers({ "content-type": "application/grpc+proto" }),
       responseTrailer: new Headers({ "grpc-status": "0" }),
       values: options.contextValues?.(req) ?? createContextValues(),
@@ -226,17 +228,6 @@ function envelope(bytes: Uint8Array): Buffer {
   out[0] = 0;
   out.writeUInt32BE(bytes.byteLength, 1);
   out.set(bytes, envelopeHeaderBytes);
-  return out;
-}
-
-function webHeaders(headers: http2.IncomingHttpHeaders): Headers {
-  const out = new Headers();
-  for (const [key, value] of Object.entries(headers)) {
-    // Pseudo-headers (":path", ...) are not headers to the handler, as in connect.
-    if (key.charCodeAt(0) === 58 || value === undefined) continue;
-    if (Array.isArray(value)) for (const v of value) out.append(key, v);
-    else out.append(key, value);
-  }
   return out;
 }
 

@@ -79,7 +79,7 @@ export class EventStore {
       const clock = sendAhead(tx, databaseClock(tx));
       const [head, now, decision] = await Promise.all([locked, clock, decide(tx)]);
       // The head is locked and nothing but this transaction can move it: push need not read it again.
-      const heads = new Map([[`${aggregate.type}/${aggregate.id}`, head.rows[0]]]);
+      const heads = new Map([[aggregateKey(aggregate.type, aggregate.id), head.rows[0]]]);
       return this.push(tx, actor, decision, aggregate.owner, heads, now.rows[0]!.now);
     });
   }
@@ -118,12 +118,15 @@ export class EventStore {
   private async lockUnlocked(tx: Transaction<Database>, instanceId: string, events: readonly PendingEvent[], locked: ReadonlyMap<string, AggregateHead | undefined>) {
     const heads = new Map(locked);
     for (const pending of events) {
-      const key = `${pending.aggregateType}/${pending.aggregateId}`;
+      const key = aggregateKey(pending.aggregateType, pending.aggregateId);
       if (!heads.has(key)) heads.set(key, await this.lock(tx, instanceId, pending.aggregateType, pending.aggregateId));
     }
     return heads;
   }
 }
+
+/** How heads are keyed in the maps of one push: "type/id". */
+const aggregateKey = (type: AggregateType, id: string) => `${type}/${id}`;
 
 const lockedHead = precompile((db, instanceId: string, type: string, id: string) =>
   db
@@ -142,7 +145,7 @@ const databaseClock = precompile((db) => db.selectNoFrom(sql<Date>`statement_tim
 function sequenceEvents(actor: Actor, events: readonly PendingEvent[], owner: string, locked: ReadonlyMap<string, AggregateHead | undefined>, createdAt: Date): StoredEvent[] {
   const heads = new Map<string, AggregateHead>();
   return events.map((pending, index) => {
-    const key = `${pending.aggregateType}/${pending.aggregateId}`;
+    const key = aggregateKey(pending.aggregateType, pending.aggregateId);
     const head = heads.get(key) ?? { ...(locked.get(key) ?? { owner, sequence: 0 }) };
     heads.set(key, head);
     head.sequence++;
@@ -186,7 +189,7 @@ function toEventRow(event: StoredEvent): NewEventRow {
 /** Moves each touched aggregate's head to its last event. */
 function headUpdates(db: Kysely<Database>, events: readonly StoredEvent[]) {
   const latest = new Map<string, StoredEvent>();
-  for (const event of events) latest.set(`${event.aggregateType}/${event.aggregateId}`, event);
+  for (const event of events) latest.set(aggregateKey(event.aggregateType, event.aggregateId), event);
   return [...latest.values()].map((head) =>
     db
       .insertInto("aggregates")

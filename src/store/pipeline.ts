@@ -24,14 +24,13 @@ export async function sendPipelined(
   db: OnConnection,
   statements: readonly Statement[],
   explain: (error: unknown, index: number) => unknown = (error) => error,
-): Promise<QueryResult<unknown>[]> {
-  if (statements.length === 0) return [];
+): Promise<void> {
+  if (statements.length === 0) return;
   const settled = await db
     .getExecutor()
     .provideConnection((connection) => Promise.allSettled(statements.map((statement) => connection.executeQuery(compiled(statement)))));
   const failed = settled.findIndex((result) => result.status === "rejected");
   if (failed >= 0) throw explain((settled[failed] as PromiseRejectedResult).reason, failed);
-  return settled.map((result) => (result as PromiseFulfilledResult<QueryResult<unknown>>).value);
 }
 
 /**

@@ -5,6 +5,7 @@ import { precompile, rowsOf } from "../precompiled.js";
 import type { Database } from "../schema.js";
 import { textCondition, type ListOptions, type Page, type TextQuery } from "./list-options.js";
 import { countMatches, pageWithTotals, type Totals } from "./paged.js";
+import { findProjectRow } from "./project-queries.js";
 import { readDetails, type ReadDetails } from "./projections-read.js";
 
 export interface AppView {
@@ -97,13 +98,7 @@ export function listApps(
 
 /** The project's app count (or the count of `filtered`, if given) and latest app event. */
 async function appTotals(db: Kysely<Database>, instanceId: string, orgId: string, projectId: string, filtered?: ReturnType<typeof appsOfProject>): Promise<Totals> {
-  const project = await db
-    .selectFrom("projects")
-    .select(["app_count", "apps_sequence"])
-    .where("instance_id", "=", instanceId)
-    .where("owner", "=", orgId)
-    .where("id", "=", projectId)
-    .executeTakeFirst();
+  const project = await findProjectRow(db, instanceId, orgId, projectId);
   if (!project) return { total: 0, latest: 0 };
   const total = filtered ? (await countMatches(filtered, "apps.sequence")).total : project.app_count;
   return { total, latest: project.apps_sequence };
