@@ -3,6 +3,7 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { createIdGenerator } from "../../src/domain/ids.js";
 import { generateClientSecret, hashSecret } from "../../src/domain/secrets.js";
+import { CoalescingSocket } from "../../src/store/coalescing-socket.js";
 import type { CallInput } from "./clients.js";
 
 /** Who the raw statements act as: the same instance, org and user as keygate's admin. */
@@ -47,9 +48,9 @@ const PAGE_APPS =
   `from "apps" inner join "app_api_configs" on "app_api_configs"."instance_id" = "apps"."instance_id" and "app_api_configs"."app_id" = "apps"."id" ` +
   `where "apps"."instance_id" = $1 and "apps"."owner" = $2 and "apps"."project_id" = $3 order by "apps"."id" desc limit $4 offset $5`;
 
-/** Pipelined like keygate's pool, so both send a command's statements the same way. */
+/** Pipelined on the same socket as keygate's pool, so both send a command's statements the same way. */
 function pool(scope: RawScope): pg.Pool {
-  return new pg.Pool({ connectionString: scope.databaseUrl, max: scope.poolSize, pipeline: true });
+  return new pg.Pool({ connectionString: scope.databaseUrl, max: scope.poolSize, pipeline: true, stream: () => new CoalescingSocket() });
 }
 
 /**

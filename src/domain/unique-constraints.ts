@@ -6,7 +6,7 @@ const claim = (type: string, field: string, text: string): UniqueConstraintChang
   action: "add",
   type,
   field,
-  error: alreadyExists(UNIQUE_CONSTRAINT_ERROR_ID, text),
+  clash: () => alreadyExists(UNIQUE_CONSTRAINT_ERROR_ID, text),
 });
 const release = (type: string, field: string): UniqueConstraintChange => ({ action: "remove", type, field });
 

@@ -3,6 +3,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
 import type pg from "pg";
 import type { Config } from "../config.js";
+import { CoalescingSocket } from "./coalescing-socket.js";
 import { PGliteDialect } from "./pglite-dialect.js";
 import type { Database } from "./schema.js";
 
@@ -76,6 +77,8 @@ export async function openDatabase(target: DatabaseTarget, onIdleConnectionError
       max: target.poolSize,
       // Lets a command send its statements without waiting for each answer (see pipeline.ts).
       pipeline: true,
+      // Sends each round trip's statements in one write (see coalescing-socket.ts).
+      stream: () => new CoalescingSocket(),
       types: { getTypeParser: (oid: number, format?: string) => (oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as "text")) },
     });
     // Without a listener, the pool's error event would take the process down.

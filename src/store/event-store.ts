@@ -109,7 +109,7 @@ export class EventStore {
       ...events.flatMap((event) => this.projector.writesFor(tx, event)),
     ];
     // A unique constraint insert that found the value taken aborts the transaction; the command's error is what the caller sees.
-    await sendPipelined(tx, statements, (error, index) => (index < uniques.length && isUniqueViolation(error) ? (decision.uniqueConstraints[index]!.error ?? error) : error));
+    await sendPipelined(tx, statements, (error, index) => (index < uniques.length && isUniqueViolation(error) ? (decision.uniqueConstraints[index]!.clash?.() ?? error) : error));
     if (this.onAppended) this.uncommitted.set(tx, [...(this.uncommitted.get(tx) ?? []), ...events]);
     return events;
   }

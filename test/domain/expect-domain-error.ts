@@ -28,8 +28,9 @@ export function constraintKeys(changes: readonly UniqueConstraintChange[]): { ac
 /** Checks that a claim reports a clash as ZITADEL does: AlreadyExists with V3-DKcYh and the constraint's text. */
 export function expectClaimError(change: UniqueConstraintChange | undefined, text: string): void {
   expect(change?.action).toBe("add");
-  expect(change?.error).toBeInstanceOf(DomainError);
-  expect({ kind: change?.error?.kind, id: change?.error?.id, text: change?.error?.text }).toEqual({
+  const error = change?.clash?.();
+  expect(error).toBeInstanceOf(DomainError);
+  expect({ kind: error?.kind, id: error?.id, text: error?.text }).toEqual({
     kind: "AlreadyExists",
     id: "V3-DKcYh",
     text,

@@ -37,7 +37,7 @@ describe("addOrg", () => {
     const decision = addOrg("o1", "Acme!", "example.com", "u1");
     const claim = decision.uniqueConstraints.find((c) => c.type === "org_domain");
     expect(claim && { action: claim.action, field: claim.field }).toEqual({ action: "add", field: "acme.example.com" });
-    expect(claim?.error?.kind).toBe("AlreadyExists");
+    expect(claim?.clash?.().kind).toBe("AlreadyExists");
   });
 
   test("a name without any usable character → InvalidArgument ORG-RrfXY instead of the domain '.example.com'", () => {
