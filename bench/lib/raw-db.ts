@@ -55,9 +55,9 @@ function pool(scope: RawScope): pg.Pool {
 
 /**
  * AddAPIApp's transaction, statement for statement and round trip for round trip as keygate sends
- * it on a pipelined connection: begin; lock the project's head, read the clock and the project;
- * claim the name, append both events, move the head, write apps, app_api_configs and the project's
- * app totals; commit. Ids come from the same generator keygate uses (on a node id keygate does not
+ * it on a pipelined connection, in two round trips: begin, lock the project's head, read the clock
+ * and the project; claim the name, append both events, move the head, write apps, app_api_configs
+ * and the project's app totals, commit. Ids come from the same generator keygate uses (on a node id keygate does not
  * take), the secret is generated and hashed the same way.
  */
 export function rawAddApiApp(scope: RawScope, nodeId: number): RawWorkload {
@@ -72,8 +72,7 @@ export function rawAddApiApp(scope: RawScope, nodeId: number): RawWorkload {
       const hashed = hashSecret(generateClientSecret());
       const c = await p.connect();
       try {
-        await c.query("begin");
-        const [head, clock, project] = await Promise.all([c.query(LOCK, [I, "project", P]), c.query(CLOCK), c.query(PROJECT, [I, O, P])]);
+        const [, head, clock, project] = await Promise.all([c.query("begin"), c.query(LOCK, [I, "project", P]), c.query(CLOCK), c.query(PROJECT, [I, O, P])]);
         if (project.rows.length !== 1) throw new Error("project not found");
         const seq = Number(head.rows[0]?.sequence ?? 0);
         const owner = head.rows[0]?.owner ?? O;
@@ -91,9 +90,10 @@ export function rawAddApiApp(scope: RawScope, nodeId: number): RawWorkload {
           c.query(CONFIG, [I, appId, clientId, hashed, 0]),
           c.query(APP_CHANGED, [at, seq + 2, I, appId]),
           c.query(PROJECT_APP_CHANGED, [seq + 2, I, P]),
+          c.query("commit"),
         ]);
-        await c.query("commit");
       } catch (error) {
+        // After a failed read the transaction is open; after a failed write Postgres has rolled it back already.
         await c.query("rollback").catch(() => {});
         throw error;
       } finally {

@@ -1,7 +1,7 @@
-import { sql, type Kysely, type Transaction } from "kysely";
+import { CompiledQuery, sql, type Kysely, type Transaction } from "kysely";
 import type { Decision, UniqueConstraintChange } from "../domain/decision.js";
 import type { AggregateType, PendingEvent, StoredEvent } from "../domain/events.js";
-import { sendAhead, sendPipelined } from "./pipeline.js";
+import { compiled, sendAhead, sendPipelined } from "./pipeline.js";
 import { precompile, rowsOf } from "./precompiled.js";
 import { isUniqueViolation, isRetryableConflict } from "./postgres-errors.js";
 import type { Projector } from "./projector.js";
@@ -41,20 +41,16 @@ export class EventStore {
 
   /** Runs `work` in a transaction, again from the start when Postgres reports a serialization conflict. */
   async transaction<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        let appended: StoredEvent[] = [];
-        const result = await this.db.transaction().execute(async (tx) => {
-          const value = await work(tx);
-          appended = this.uncommitted.get(tx) ?? [];
-          return value;
-        });
-        if (appended.length > 0) this.onAppended?.(appended);
-        return result;
-      } catch (error) {
-        if (attempt >= MAX_ATTEMPTS || !isRetryableConflict(error)) throw error;
-      }
-    }
+    return retryingConflicts(async () => {
+      let appended: StoredEvent[] = [];
+      const result = await this.db.transaction().execute(async (tx) => {
+        const value = await work(tx);
+        appended = this.uncommitted.get(tx) ?? [];
+        return value;
+      });
+      if (appended.length > 0) this.onAppended?.(appended);
+      return result;
+    });
   }
 
   /** Locks an aggregate's head for the rest of the transaction; undefined if it has no events yet. */
@@ -64,30 +60,50 @@ export class EventStore {
   }
 
   /**
-   * Runs one command on one aggregate: locks its head, lets `decide` read the state it needs and
-   * decide, and appends what it decided. Returns the appended events (none if nothing changed).
-   * The lock, the clock and decide's reads go out together: Postgres answers the reads once the
-   * lock is held, so they see every command before this one.
+   * Runs one command on one aggregate in its own transaction, in two round trips: `begin`, the
+   * lock of the aggregate's head, the clock and decide's reads go out together (Postgres answers
+   * the reads once the lock is held, so they see every command before this one); then the writes
+   * and `commit`. A write that fails aborts the transaction, and Postgres answers the `commit`
+   * after it with a rollback, so nothing of the command lands. Returns the appended events (none
+   * if nothing changed).
    */
   async execute(
     actor: Actor,
     aggregate: { type: AggregateType; id: string; owner?: string },
-    decide: (tx: Transaction<Database>) => Promise<Decision>,
+    decide: (tx: Kysely<Database>) => Promise<Decision>,
   ): Promise<StoredEvent[]> {
-    return this.transaction(async (tx) => {
-      const locked = sendAhead(tx, lockedHead(tx, actor.instanceId, aggregate.type, aggregate.id));
-      const clock = sendAhead(tx, databaseClock(tx));
-      const [head, now, decision] = await Promise.all([locked, clock, decide(tx)]);
-      // The head is locked and nothing but this transaction can move it: push need not read it again.
-      const heads = new Map([[aggregateKey(aggregate.type, aggregate.id), head.rows[0]]]);
-      return this.push(tx, actor, decision, aggregate.owner, heads, now.rows[0]!.now);
-    });
+    const events = await retryingConflicts(() =>
+      this.db.connection().execute(async (tx) => {
+        let ended = false;
+        try {
+          const begun = sendAhead(tx, BEGIN);
+          const locked = sendAhead(tx, lockedHead(tx, actor.instanceId, aggregate.type, aggregate.id));
+          const clock = sendAhead(tx, databaseClock(tx));
+          const [, head, now, decision] = await Promise.all([begun, locked, clock, decide(tx)]);
+          // The head is locked and nothing but this transaction can move it: the writes need not read it again.
+          const heads = new Map([[aggregateKey(aggregate.type, aggregate.id), head.rows[0]]]);
+          const writes = this.writesOf(tx, actor, decision, aggregate.owner, heads, now.rows[0]!.now);
+          const last = [...writes.statements, COMMIT].map(compiled);
+          // From here the transaction ends with the commit, or with Postgres' rollback of it after a failed write.
+          ended = true;
+          await sendPipelined(tx, last, writes.explain);
+          return writes.events;
+        } catch (error) {
+          // A connection that cannot roll back is broken, and the pool drops it on release; the command's error is the one to report.
+          if (!ended) await tx.executeQuery(ROLLBACK).catch(() => {});
+          throw error;
+        }
+      }),
+    );
+    if (events.length > 0) this.onAppended?.(events);
+    return events;
   }
 
   /**
    * Appends the decided events and applies their unique constraints and projections, all sent in
-   * one round trip. `owner` becomes the owner of aggregates that do not exist yet; existing ones
-   * keep theirs. `now` (the database's clock, read after the heads were locked) dates the events.
+   * one round trip, in a transaction of `transaction`. `owner` becomes the owner of aggregates that
+   * do not exist yet; existing ones keep theirs. `now` (the database's clock, read after the heads
+   * were locked) dates the events.
    */
   async push(
     tx: Transaction<Database>,
@@ -100,7 +116,20 @@ export class EventStore {
     if (decision.events.length === 0) return [];
     const heads = await this.lockUnlocked(tx, actor.instanceId, decision.events, locked);
     const createdAt = now ?? (await rowsOf(tx, databaseClock(tx)))[0]!.now;
+    const { events, statements, explain } = this.writesOf(tx, actor, decision, owner, heads, createdAt);
+    await sendPipelined(tx, statements, explain);
+    if (this.onAppended) this.uncommitted.set(tx, [...(this.uncommitted.get(tx) ?? []), ...events]);
+    return events;
+  }
+
+  /**
+   * The events of `decision`, numbered after their aggregates' locked heads, and the statements
+   * that write them: unique constraints, the events, the heads and the projections. `explain`
+   * turns the error of a failed statement into the command's error.
+   */
+  private writesOf(tx: Kysely<Database>, actor: Actor, decision: Decision, owner = actor.orgId, heads: ReadonlyMap<string, AggregateHead | undefined>, createdAt: Date) {
     const events = sequenceEvents(actor, decision.events, owner, heads, createdAt);
+    if (events.length === 0) return { events, statements: [], explain: (error: unknown) => error };
     const uniques = decision.uniqueConstraints.map((change) => uniqueConstraintStatement(tx, actor.instanceId, change));
     const statements = [
       ...uniques,
@@ -109,9 +138,8 @@ export class EventStore {
       ...events.flatMap((event) => this.projector.writesFor(tx, event)),
     ];
     // A unique constraint insert that found the value taken aborts the transaction; the command's error is what the caller sees.
-    await sendPipelined(tx, statements, (error, index) => (index < uniques.length && isUniqueViolation(error) ? (decision.uniqueConstraints[index]!.clash?.() ?? error) : error));
-    if (this.onAppended) this.uncommitted.set(tx, [...(this.uncommitted.get(tx) ?? []), ...events]);
-    return events;
+    const explain = (error: unknown, index: number) => (index < uniques.length && isUniqueViolation(error) ? (decision.uniqueConstraints[index]!.clash?.() ?? error) : error);
+    return { events, statements, explain };
   }
 
   /** The heads of every aggregate the events touch: those given, and the others locked now. */
@@ -124,6 +152,21 @@ export class EventStore {
     return heads;
   }
 }
+
+/** Runs `attempt` again from the start, up to MAX_ATTEMPTS times, while Postgres reports a serialization conflict or deadlock. */
+async function retryingConflicts<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let count = 1; ; count++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (count >= MAX_ATTEMPTS || !isRetryableConflict(error)) throw error;
+    }
+  }
+}
+
+const BEGIN = CompiledQuery.raw("begin");
+const COMMIT = CompiledQuery.raw("commit");
+const ROLLBACK = CompiledQuery.raw("rollback");
 
 /** How heads are keyed in the maps of one push: "type/id". */
 const aggregateKey = (type: AggregateType, id: string) => `${type}/${id}`;

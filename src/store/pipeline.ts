@@ -6,7 +6,7 @@ type OnConnection = Pick<Kysely<object>, "getExecutor">;
 /** A statement built by Kysely, or one compiled ahead (see precompiled.ts). */
 export type Statement<R = unknown> = Compilable<R> | CompiledQuery<R>;
 
-const compiled = <R>(statement: Statement<R>): CompiledQuery<R> => ("compile" in statement ? statement.compile() : statement);
+export const compiled = <R>(statement: Statement<R>): CompiledQuery<R> => ("compile" in statement ? statement.compile() : statement);
 
 /**
  * Sends statements on the connection of `db` (a transaction) one after the other without waiting

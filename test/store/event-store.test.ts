@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { sql } from "kysely";
 import { ApiAuthMethod } from "../../src/domain/app.js";
 import { DomainError } from "../../src/domain/errors.js";
 import { hashSecret } from "../../src/domain/secrets.js";
@@ -71,6 +72,24 @@ describeEachBackend("event store", (backend) => {
     const head = await first.db.selectFrom("aggregates").select("sequence").where("aggregate_id", "=", projectId).executeTakeFirstOrThrow();
     expect(head.sequence).toBe(before);
     expect(app.details.sequence).toBe(3);
+  });
+
+  test("a command that fails, in decide or in a write, ends its transaction: the head's lock is free and no connection is left in a transaction", async () => {
+    const deps = depsOf(first);
+    const { id: projectId } = await addProject(deps, actor, { name: "ended", settings });
+    await addApiApp(deps, actor, projectId, { name: "held", authMethod: ApiAuthMethod.Basic });
+    await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => {
+        // Fails in a write (the name's unique constraint), then in decide (no such app).
+        await expect(addApiApp(deps, actor, projectId, { name: "held", authMethod: ApiAuthMethod.Basic })).rejects.toMatchObject({ kind: "AlreadyExists" });
+        await expect(renameApp(deps, actor, projectId, `missing-${i}`, "x")).rejects.toMatchObject({ kind: "NotFound" });
+      }),
+    );
+    // A lock left behind would make this wait forever on the other process's connections.
+    const after = await addApiApp(depsOf(second), actor, projectId, { name: "after", authMethod: ApiAuthMethod.Basic });
+    expect(after.details.sequence).toBe(5);
+    const open = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`.execute(first.db);
+    expect(open.rows[0]!.n).toBe(0);
   });
 
   test("events carry ZITADEL's shape: consecutive sequences, one created_at per push, creator and owner", async () => {
