@@ -23,7 +23,7 @@ import { createConnectTransport } from "@connectrpc/connect-node";
 import pg from "pg";
 import { ManagementService } from "../src/gen/zitadel/management_pb.js";
 import type { LoadResult, LoadSpec } from "./loadgen.js";
-import { BENCH_DIR, machineCpu, pinning, processCpuMs, ROOT_DIR, rssMiB, spawnScript, type Child } from "./lib/procs.js";
+import { BENCH_DIR, bundle, machineCpu, pinning, processCpuMs, ROOT_DIR, rssMiB, spawnScript, type Child } from "./lib/procs.js";
 import { seedApps, seedEventsTo, vacuumAnalyze, type SeedScope } from "./lib/seed.js";
 import { round, summarize, type LatencySummary } from "./lib/stats.js";
 
@@ -115,7 +115,7 @@ async function startLoadGen(cpusList: string | undefined): Promise<Child> {
 }
 
 async function startTarget(script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Target & Record<string, any>> {
-  const child = spawnScript(script, { cpus: pins.server, args, env });
+  const child = spawnScript(await bundle(script), { cpus: pins.server, args, env });
   const ready = await child.next((m) => m?.type === "ready", 120_000);
   return { ...ready, child, url: ready.url, pid: child.pid };
 }

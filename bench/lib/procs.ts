@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
+import { bundleForNode } from "../../scripts/node-bundle.js";
 
 export const BENCH_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
 export const ROOT_DIR = dirname(BENCH_DIR);
@@ -47,9 +48,24 @@ export interface Child {
 
 let requestIds = 0;
 
-/** Runs a bench/*.ts script under Node + tsx, pinned with taskset when `cpus` is given, with an IPC channel. */
+/**
+ * Bundles a bench/*.ts script as keygate ships (scripts/node-bundle.ts; `npm start` runs such a
+ * bundle) and returns the bundle's path. Servers under test run bundled: under tsx every closure
+ * they create would also pay for a __name call that the shipped code does not make.
+ */
+export async function bundle(script: string): Promise<string> {
+  const outfile = join(BENCH_DIR, "results", "bundles", basename(script).replace(/\.ts$/, ".js"));
+  await bundleForNode(join(BENCH_DIR, script), outfile);
+  return outfile;
+}
+
+/**
+ * Runs a bench/*.ts script under Node + tsx, or a built .js file (see bundle) as it is, pinned with
+ * taskset when `cpus` is given, with an IPC channel.
+ */
 export function spawnScript(script: string, opts: { cpus?: string | undefined; nodeArgs?: string[]; env?: NodeJS.ProcessEnv; args?: string[] } = {}): Child {
-  const nodeArgs = [...(opts.nodeArgs ?? []), "--import", "tsx", join(BENCH_DIR, script), ...(opts.args ?? [])];
+  const loader = script.endsWith(".js") ? [] : ["--import", "tsx"];
+  const nodeArgs = [...(opts.nodeArgs ?? []), ...loader, resolve(BENCH_DIR, script), ...(opts.args ?? [])];
   const [cmd, args] = opts.cpus ? ["taskset", ["-c", opts.cpus, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
   const proc = spawn(cmd as string, args as string[], { cwd: ROOT_DIR, stdio: ["ignore", "inherit", "inherit", "ipc"], env: { ...process.env, ...opts.env } });
   const listeners = new Set<(m: any) => void>();
