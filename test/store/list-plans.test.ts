@@ -27,15 +27,25 @@ function expectAppsFromProjectIndex(nodes: PlanNode[]): void {
   for (const node of on(nodes, "apps")) expect(node["Index Name"]).toBe("apps_project_idx");
 }
 
-/** A page walks the project's index in the page's order and stops after it: no sort, no count, configs by key. */
+/** Rows a plan node produced over all its loops. */
+const rowsRead = (node: PlanNode) => (node["Actual Rows"] as number) * ((node["Actual Loops"] as number | undefined) ?? 1);
+
+/**
+ * A page walks the project's index in the page's order and stops after it: no sort, no count, and
+ * only the page's own configs, looked up by key.
+ */
 function expectPage(nodes: PlanNode[], options: ListOptions): void {
   expectAppsFromProjectIndex(nodes);
   for (const node of on(nodes, "apps")) {
     expect(node["Scan Direction"]).toBe(options.asc ? "Forward" : "Backward");
-    expect(node["Actual Rows"]).toBeLessThanOrEqual(options.offset + options.limit);
+    expect(rowsRead(node)).toBeLessThanOrEqual(options.offset + options.limit);
   }
   expect(nodes.some((n) => n["Node Type"] === "Sort" || n["Node Type"] === "Aggregate")).toBe(false);
-  for (const node of on(nodes, "app_api_configs")) expect(node["Node Type"]).not.toBe("Seq Scan");
+  expect(on(nodes, "app_api_configs").length).toBeGreaterThan(0);
+  for (const node of on(nodes, "app_api_configs")) {
+    expect(node["Node Type"]).not.toBe("Seq Scan");
+    expect(rowsRead(node)).toBeLessThanOrEqual(options.limit);
+  }
 }
 
 const describeOnPostgres = postgresAvailable ? describe : describe.skip;
@@ -44,7 +54,8 @@ const describeOnPostgres = postgresAvailable ? describe : describe.skip;
  * ListApps must be served by the (instance, project, id) index, not by scanning every app of the
  * instance, and without a name query it must not count at all (the project row keeps the total).
  * The real queries are captured as keygate runs them and explained (and run) by Postgres on
- * 100k apps spread over 200 projects plus one project of 100k apps.
+ * 100k apps spread over 200 projects plus one project of 100k apps, created halfway through the
+ * others (so that half of the other projects' apps are newer than all of its own).
  */
 describeOnPostgres(`list queries use indexes on ${PROJECTS * APPS_PER_PROJECT + BIG_APPS} apps [postgres]`, () => {
   const backend = postgresBackend();
@@ -62,7 +73,7 @@ describeOnPostgres(`list queries use indexes on ${PROJECTS * APPS_PER_PROJECT + 
     const spread = PROJECTS * APPS_PER_PROJECT;
     await sql`
       INSERT INTO apps (instance_id, id, project_id, owner, name, state, creation_date, change_date, sequence)
-      SELECT 'i', lpad(n::text, 18, '0'), CASE WHEN n > ${spread} THEN 'big' ELSE 'p' || (n % ${PROJECTS}) END, 'org', 'app ' || n, 1, now(), now(), n
+      SELECT 'i', lpad(n::text, 18, '0'), CASE WHEN n > ${spread / 2} AND n <= ${spread / 2 + BIG_APPS} THEN 'big' ELSE 'p' || (n % ${PROJECTS}) END, 'org', 'app ' || n, 1, now(), now(), n
       FROM generate_series(1, ${spread + BIG_APPS}) AS n`.execute(store.db);
     await sql`
       INSERT INTO app_api_configs (instance_id, app_id, client_id, client_secret_hash, auth_method)

@@ -4,7 +4,7 @@ import { notFound } from "../../domain/errors.js";
 import { precompile, rowsOf } from "../precompiled.js";
 import type { Database } from "../schema.js";
 import { textCondition, type ListOptions, type Page, type TextQuery } from "./list-options.js";
-import { countMatches, pageWithTotals, type Totals } from "./paged.js";
+import { countMatches, pageWithTotals, type PageWindow, type Totals } from "./paged.js";
 import { findProjectRow } from "./project-queries.js";
 import { readDetails, type ReadDetails } from "./projections-read.js";
 
@@ -33,16 +33,22 @@ function appsOfProject(db: Kysely<Database>, instanceId: string, orgId: string, 
   return db.selectFrom("apps").where("apps.instance_id", "=", instanceId).where("apps.owner", "=", orgId).where("apps.project_id", "=", projectId);
 }
 
-/**
- * Joined only for the rows returned, so that counting a project's apps touches the apps index
- * alone and a page joins just its own rows' configs.
- */
-const withConfigs = (query: ReturnType<typeof appsOfProject>) =>
+type AppsQuery = ReturnType<typeof appsOfProject>;
+
+const withConfigs = <Q extends Pick<AppsQuery, "innerJoin">>(query: Q) =>
   query
     .innerJoin("app_api_configs", (join) => join.onRef("app_api_configs.instance_id", "=", "apps.instance_id").onRef("app_api_configs.app_id", "=", "apps.id"))
     .select(appColumns);
 
-
+/**
+ * The page's apps are taken from the project's index first and only then joined with their
+ * configs: joined in one step, Postgres may merge-join along both tables' keys and walk past the
+ * configs of every newer app of other projects (23 ms with 80k of them, against 0.1 ms).
+ */
+function pageOfApps(db: Kysely<Database>, query: AppsQuery, { direction, offset, limit }: PageWindow): Promise<AppRow[]> {
+  const page = query.selectAll("apps").orderBy("apps.id", direction).offset(offset).limit(limit);
+  return withConfigs(db.selectFrom(page.as("apps"))).orderBy("apps.id", direction).execute();
+}
 
 type AppRow = {
   id: string;
@@ -93,11 +99,11 @@ export function listApps(
   let query = appsOfProject(db, instanceId, orgId, projectId);
   for (const name of names) query = query.where(textCondition("apps.name", name));
   const filtered = names.length > 0 ? query : undefined;
-  return pageWithTotals(query, withConfigs, "apps.id", () => appTotals(db, instanceId, orgId, projectId, filtered), options, toView);
+  return pageWithTotals(() => appTotals(db, instanceId, orgId, projectId, filtered), (window) => pageOfApps(db, query, window), options, toView);
 }
 
 /** The project's app count (or the count of `filtered`, if given) and latest app event. */
-async function appTotals(db: Kysely<Database>, instanceId: string, orgId: string, projectId: string, filtered?: ReturnType<typeof appsOfProject>): Promise<Totals> {
+async function appTotals(db: Kysely<Database>, instanceId: string, orgId: string, projectId: string, filtered?: AppsQuery): Promise<Totals> {
   const project = await findProjectRow(db, instanceId, orgId, projectId);
   if (!project) return { total: 0, latest: 0 };
   const total = filtered ? (await countMatches(filtered, "apps.sequence")).total : project.app_count;

@@ -7,6 +7,13 @@ export interface Totals {
   latest: number;
 }
 
+/** Which rows a page holds: `limit` rows after `offset`, in `direction` of the list's order. */
+export interface PageWindow {
+  direction: "asc" | "desc";
+  offset: number;
+  limit: number;
+}
+
 /**
  * Runs a filtered query as one page: counts every match and finds their latest sequence, then
  * fetches the page ordered by `orderColumn` (unique, indexed), descending unless `asc`.
@@ -19,7 +26,8 @@ export function paged<DB, TB extends keyof DB, Q extends SelectQueryBuilder<DB, 
   options: ListOptions,
   toItem: (row: O) => T,
 ): Promise<Page<T>> {
-  return pageWithTotals(filtered, select, orderColumn, () => countMatches(filtered, sequenceColumn), options, toItem);
+  const fetchPage = ({ direction, offset, limit }: PageWindow) => select(filtered).orderBy(sql.ref(orderColumn), direction).offset(offset).limit(limit).execute();
+  return pageWithTotals(() => countMatches(filtered, sequenceColumn), fetchPage, options, toItem);
 }
 
 /** Counts every match of `filtered` and finds the latest `sequenceColumn` among them (0 without matches). */
@@ -31,20 +39,18 @@ export async function countMatches<DB, TB extends keyof DB>(filtered: SelectQuer
 }
 
 /**
- * As `paged`, with the totals from `totalsOf` (which a list can keep cheaper than a count); the
- * limit is checked before anything is read.
+ * One page with the totals from `totalsOf` (which a list can keep cheaper than a count) and the rows
+ * from `fetchPage`; the limit is checked before anything is read.
  */
-export async function pageWithTotals<DB, TB extends keyof DB, Q extends SelectQueryBuilder<DB, TB, object>, SelectedTB extends keyof DB, O, T>(
-  filtered: Q,
-  select: (query: Q) => SelectQueryBuilder<DB, SelectedTB, O>,
-  orderColumn: string,
+export async function pageWithTotals<O, T>(
   totalsOf: () => Promise<Totals>,
+  fetchPage: (window: PageWindow) => Promise<O[]>,
   options: ListOptions,
   toItem: (row: O) => T,
 ): Promise<Page<T>> {
   const limit = effectiveLimit(options.limit);
   const { total, latest } = await totalsOf();
-  const rows = total === 0 ? [] : await select(filtered).orderBy(sql.ref(orderColumn), options.asc ? "asc" : "desc").offset(options.offset).limit(limit).execute();
+  const rows = total === 0 ? [] : await fetchPage({ direction: options.asc ? "asc" : "desc", offset: options.offset, limit });
   return {
     result: rows.map(toItem),
     totalResult: total,
