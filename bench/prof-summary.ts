@@ -3,7 +3,10 @@
  * self time by function, inclusive time by function, and self time by package.
  *   npx tsx bench/prof-summary.ts bench/results/<file>.cpuprofile [top=25] [filter-regexp]
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { SourceMap } from "node:module";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 interface Node {
   id: number;
@@ -35,6 +38,25 @@ const selfUs = new Map<number, number>();
 profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
 const totalUs = [...selfUs.values()].reduce((a, b) => a + b, 0);
 
+/** Source maps of bundled files (the bench runs its servers as esbuild bundles), by the bundle's URL. */
+const sourceMaps = new Map<string, SourceMap | undefined>();
+function sourceMapOf(url: string): SourceMap | undefined {
+  if (!sourceMaps.has(url)) {
+    const mapFile = url.startsWith("file://") ? `${fileURLToPath(url)}.map` : "";
+    sourceMaps.set(url, mapFile && existsSync(mapFile) ? new SourceMap(JSON.parse(readFileSync(mapFile, "utf8"))) : undefined);
+  }
+  return sourceMaps.get(url);
+}
+
+/** Where a frame's code was written: through the bundle's source map when there is one. */
+function located(frame: Node["callFrame"]): { url: string; lineNumber: number } {
+  const map = frame.url ? sourceMapOf(frame.url) : undefined;
+  const entry = map?.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string; originalLine?: number } | undefined;
+  if (!entry?.originalSource) return frame;
+  const source = entry.originalSource.startsWith("file://") ? entry.originalSource : pathToFileURL(resolve(dirname(fileURLToPath(frame.url)), entry.originalSource)).href;
+  return { url: source, lineNumber: entry.originalLine ?? frame.lineNumber };
+}
+
 function shortUrl(url: string): string {
   if (!url) return "";
   const nm = url.lastIndexOf("node_modules/");
@@ -44,11 +66,11 @@ function shortUrl(url: string): string {
   return url.replace(/^file:\/\//, "");
 }
 function key(n: Node): string {
-  const f = n.callFrame;
-  return `${f.functionName || "(anonymous)"} ${shortUrl(f.url)}${f.url ? `:${f.lineNumber + 1}` : ""}`;
+  const { url, lineNumber } = located(n.callFrame);
+  return `${n.callFrame.functionName || "(anonymous)"} ${shortUrl(url)}${url ? `:${lineNumber + 1}` : ""}`;
 }
 function pkg(n: Node): string {
-  const url = n.callFrame.url;
+  const { url } = located(n.callFrame);
   if (!url) return n.callFrame.functionName.startsWith("(") ? n.callFrame.functionName : "(native)";
   if (url.startsWith("node:")) return url.split("/").slice(0, 2).join("/").replace(/^node:internal\/?/, "node:internal/").replace(/\/$/, "");
   const nm = url.lastIndexOf("node_modules/");
