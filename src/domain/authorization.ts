@@ -1,5 +1,5 @@
 import { notFound, permissionDenied } from "./errors.js";
-import { permissionsOf } from "./roles.js";
+import { rolesGrant } from "./roles.js";
 
 /** A membership of the caller that counts in the org context. */
 export interface Membership {
@@ -23,9 +23,8 @@ export interface Requirement {
  */
 export function authorize(memberships: readonly Membership[], requirement: Requirement): "all" | string[] {
   if (memberships.length === 0) throw notFound("AUTHZ-cdgFk", "membership not found");
-  const global = memberships.filter((m) => m.scope !== "project");
-  if (permissionsOf(global.flatMap((m) => m.roles)).has(requirement.permission)) return "all";
-  const projects = memberships.filter((m) => m.scope === "project" && permissionsOf(m.roles).has(requirement.permission)).map((m) => m.objectId);
+  if (memberships.some((m) => m.scope !== "project" && rolesGrant(m.roles, requirement.permission))) return "all";
+  const projects = memberships.filter((m) => m.scope === "project" && rolesGrant(m.roles, requirement.permission)).map((m) => m.objectId);
   if (projects.length === 0) throw permissionDenied("AUTH-5mWD2", "No matching permissions found");
   if (requirement.projectId !== undefined && !projects.includes(requirement.projectId)) {
     throw permissionDenied("AUTH-3jknH", "No matching permissions found");

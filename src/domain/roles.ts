@@ -53,8 +53,9 @@ export const ROLES: Readonly<Record<string, RoleDefinition>> = {
   PROJECT_OWNER_VIEWER: { scope: "project", permissions: PROJECT_READ },
 };
 
-export function permissionsOf(roles: readonly string[]): Set<string> {
-  return new Set(roles.flatMap((role) => ROLES[role]?.permissions ?? []));
+/** Whether any of `roles` grants `permission` (unknown roles grant nothing); checked on every call, so nothing is built. */
+export function rolesGrant(roles: readonly string[], permission: string): boolean {
+  return roles.some((role) => ROLES[role]?.permissions.includes(permission) ?? false);
 }
 
 export function rolesOfScope(scope: RoleScope): string[] {
