@@ -2,7 +2,7 @@ import { CompiledQuery, sql, type Kysely, type Transaction } from "kysely";
 import type { Decision, UniqueConstraintChange } from "../domain/decision.js";
 import type { AggregateType, PendingEvent, StoredEvent } from "../domain/events.js";
 import { compiled, sendAhead, sendPipelined } from "./pipeline.js";
-import { precompile, rowsOf } from "./precompiled.js";
+import { precompile, precompiledShape, rowsOf } from "./precompiled.js";
 import { isUniqueViolation, isRetryableConflict } from "./postgres-errors.js";
 import type { Projector } from "./projector.js";
 import type { Database, EventRow, NewEventRow } from "./schema.js";
@@ -133,7 +133,7 @@ export class EventStore {
     const uniques = decision.uniqueConstraints.map((change) => uniqueConstraintStatement(tx, actor.instanceId, change));
     const statements = [
       ...uniques,
-      tx.insertInto("events2").values(events.map(toEventRow)),
+      insertEvents(tx, events),
       ...headUpdates(tx, events),
       ...events.flatMap((event) => this.projector.writesFor(tx, event)),
     ];
@@ -212,52 +212,58 @@ function sequenceEvents(actor: Actor, events: readonly PendingEvent[], owner: st
 /** Seconds since the epoch with microsecond scale, as Postgres' extract(epoch ...) writes it. */
 const positionOf = (createdAt: Date) => (createdAt.getTime() / 1000).toFixed(6);
 
-function toEventRow(event: StoredEvent): NewEventRow {
-  return {
-    instance_id: event.instanceId,
-    aggregate_type: event.aggregateType,
-    aggregate_id: event.aggregateId,
-    event_type: event.type,
-    sequence: event.sequence,
-    revision: event.revision,
-    created_at: event.createdAt,
-    payload: event.payload === null ? null : JSON.stringify(event.payload),
-    creator: event.creator,
-    owner: event.owner,
-    position: event.position,
-    in_tx_order: event.inTxOrder,
-  };
+/** The columns of an events2 row, in the order insertEvents passes them. */
+const eventColumns = (event: StoredEvent): NewEventRow => ({
+  instance_id: event.instanceId,
+  aggregate_type: event.aggregateType,
+  aggregate_id: event.aggregateId,
+  event_type: event.type,
+  sequence: event.sequence,
+  revision: event.revision,
+  created_at: event.createdAt,
+  payload: event.payload === null ? null : JSON.stringify(event.payload),
+  creator: event.creator,
+  owner: event.owner,
+  position: event.position,
+  in_tx_order: event.inTxOrder,
+});
+
+/** One insert of all the events, compiled once per number of events. */
+function insertEvents(db: Kysely<Database>, events: readonly StoredEvent[]) {
+  const rows = events.map(eventColumns);
+  const columns = Object.keys(rows[0]!) as (keyof NewEventRow)[];
+  const insert = precompiledShape(`events2 insert ${rows.length}`, (db, ...values) =>
+    db.insertInto("events2").values(rows.map((_, r) => Object.fromEntries(columns.map((column, c) => [column, values[r * columns.length + c]])) as NewEventRow)),
+  );
+  return insert(db, ...rows.flatMap((row) => columns.map((column) => row[column])));
 }
 
 /** Moves each touched aggregate's head to its last event. */
 function headUpdates(db: Kysely<Database>, events: readonly StoredEvent[]) {
   const latest = new Map<string, StoredEvent>();
   for (const event of events) latest.set(aggregateKey(event.aggregateType, event.aggregateId), event);
-  return [...latest.values()].map((head) =>
-    db
-      .insertInto("aggregates")
-      .values({
-        instance_id: head.instanceId,
-        aggregate_type: head.aggregateType,
-        aggregate_id: head.aggregateId,
-        owner: head.owner,
-        sequence: head.sequence,
-        updated_at: head.createdAt,
-      })
-      .onConflict((oc) => oc.columns(["instance_id", "aggregate_type", "aggregate_id"]).doUpdateSet({ sequence: head.sequence, updated_at: head.createdAt })),
-  );
+  return [...latest.values()].map((head) => upsertHead(db, head.instanceId, head.aggregateType, head.aggregateId, head.owner, head.sequence, head.createdAt));
 }
+
+const upsertHead = precompile((db, instanceId: string, type: string, id: string, owner: string, sequence: number, updatedAt: Date) =>
+  db
+    .insertInto("aggregates")
+    .values({ instance_id: instanceId, aggregate_type: type, aggregate_id: id, owner, sequence, updated_at: updatedAt })
+    .onConflict((oc) => oc.columns(["instance_id", "aggregate_type", "aggregate_id"]).doUpdateSet({ sequence, updated_at: updatedAt })),
+);
+
+const claimUnique = precompile((db, instanceId: string, type: string, field: string) =>
+  db.insertInto("unique_constraints").values({ instance_id: instanceId, unique_type: type, unique_field: field }),
+);
+
+/** As ZITADEL's remove: the field lower-cased (as claimed) or exactly as given. */
+const releaseUnique = precompile((db, instanceId: string, type: string, lowered: string, given: string) =>
+  db.deleteFrom("unique_constraints").where("instance_id", "=", instanceId).where("unique_type", "=", type).where("unique_field", "in", [lowered, given]),
+);
 
 function uniqueConstraintStatement(db: Kysely<Database>, instanceId: string, change: UniqueConstraintChange) {
   const field = change.field.toLowerCase();
-  if (change.action === "remove") {
-    return db
-      .deleteFrom("unique_constraints")
-      .where("instance_id", "=", instanceId)
-      .where("unique_type", "=", change.type)
-      .where("unique_field", "in", [field, change.field]);
-  }
-  return db.insertInto("unique_constraints").values({ instance_id: instanceId, unique_type: change.type, unique_field: field });
+  return change.action === "remove" ? releaseUnique(db, instanceId, change.type, field, change.field) : claimUnique(db, instanceId, change.type, field);
 }
 
 export function toStoredEvent(row: EventRow): StoredEvent {

@@ -1,18 +1,21 @@
-import { CompiledQuery, type Compilable, type Kysely } from "kysely";
+import { CompiledQuery, type Compilable, type Kysely, type QueryCreator } from "kysely";
 import type { Database } from "./schema.js";
 
 /** Where each parameter of the compiled statement comes from: an argument of the call, or a constant of the builder. */
 type ParameterSource = { argument: number } | { constant: unknown };
 
+type Build<Args extends unknown[], Row> = (db: QueryCreator<Database>, ...args: Args) => Compilable<Row>;
+type Precompiled<Args extends unknown[], Row> = (db: QueryCreator<Database>, ...args: Args) => CompiledQuery<Row>;
+
 /**
- * A query built and compiled by Kysely once, then run with new arguments: the hot reads would
- * otherwise pay for building and compiling the same statement on every call (a tenth of a
- * GetAppByID's CPU). `build` is called once with placeholder strings; every parameter of the
- * result that is a placeholder is filled with the matching argument of the call.
+ * A statement built and compiled by Kysely once, then run with new arguments: hot statements
+ * would otherwise pay for building and compiling the same SQL on every call (a tenth of a
+ * GetAppByID's CPU; most of what a command spends on its writes). `build` is called once with
+ * placeholder strings in place of the arguments, whatever their type; every parameter of the
+ * result that is a placeholder is filled with the matching argument of the call. So `build` may
+ * only hand its arguments to Kysely as values, never look at them.
  */
-export function precompile<Args extends string[], Row>(
-  build: (db: Kysely<Database>, ...args: Args) => Compilable<Row>,
-): (db: Kysely<Database>, ...args: Args) => CompiledQuery<Row> {
+export function precompile<Args extends unknown[], Row>(build: Build<Args, Row>): Precompiled<Args, Row> {
   let compiled: { sql: string; sources: ParameterSource[] } | undefined;
   return (db, ...args) => {
     compiled ??= compileOnce(db, build, args.length);
@@ -21,12 +24,28 @@ export function precompile<Args extends string[], Row>(
   };
 }
 
+const byShape = new Map<string, Precompiled<unknown[], unknown>>();
+
+/**
+ * As `precompile`, for a statement whose SQL depends on its shape (which columns an update sets,
+ * how many rows an insert has): compiled once per `shape`, a key that must tell all shapes of
+ * all callers apart (start it with the table and the statement's kind).
+ */
+export function precompiledShape<Row>(shape: string, build: Build<unknown[], Row>): Precompiled<unknown[], Row> {
+  let statement = byShape.get(shape);
+  if (statement === undefined) {
+    statement = precompile(build);
+    byShape.set(shape, statement);
+  }
+  return statement as Precompiled<unknown[], Row>;
+}
+
 /** Runs a precompiled query on `db` (the pool or a transaction) and returns its rows. */
 export async function rowsOf<Row>(db: Kysely<Database>, query: CompiledQuery<Row>): Promise<Row[]> {
   return (await db.executeQuery(query)).rows;
 }
 
-function compileOnce<Args extends string[]>(db: Kysely<Database>, build: (db: Kysely<Database>, ...args: Args) => Compilable, arity: number) {
+function compileOnce<Args extends unknown[]>(db: QueryCreator<Database>, build: Build<Args, unknown>, arity: number) {
   // Placeholders no caller can pass: a NUL byte is not allowed in a Postgres text value.
   const placeholders = Array.from({ length: arity }, (_, i) => `\u0000argument ${i}\u0000`);
   const query = build(db, ...(placeholders as Args)).compile();

@@ -1,9 +1,10 @@
-import type { Compilable, QueryCreator } from "kysely";
+import type { QueryCreator } from "kysely";
 import type { EventOf, EventType, StoredEvent } from "../domain/events.js";
+import type { Statement } from "./pipeline.js";
 import type { Database } from "./schema.js";
 
-/** One statement a projection has run for an event, built but not sent. */
-export type ProjectionWrite = Compilable;
+/** One statement a projection has run for an event, built (or precompiled) but not sent. */
+export type ProjectionWrite = Statement;
 
 /**
  * How one event changes a read model: the statements to run, in order. Handlers only build them,

@@ -1,6 +1,7 @@
 import { ApiAuthMethod } from "../../domain/app.js";
 import type { Projection } from "../projector.js";
 import { createdBy } from "./row-metadata.js";
+import { deleteWhere, insertRow, updateWhere } from "./row-statements.js";
 
 /** Keys of JWT apps. Rows of removed apps and projects go with the app rows (foreign key cascade). */
 export const appKeysProjection: Projection = {
@@ -10,7 +11,7 @@ export const appKeysProjection: Projection = {
     "project.application.oidc.key.added": (db, event) => {
       const p = event.payload;
       return [
-        db.insertInto("app_keys").values({
+        insertRow(db, "app_keys", {
           ...createdBy(event),
           id: p.keyId,
           project_id: event.aggregateId,
@@ -24,16 +25,10 @@ export const appKeysProjection: Projection = {
         }),
       ];
     },
-    "project.application.oidc.key.removed": (db, event) => [
-      db.deleteFrom("app_keys").where("instance_id", "=", event.instanceId).where("id", "=", event.payload.keyId),
-    ],
+    "project.application.oidc.key.removed": (db, event) => [deleteWhere(db, "app_keys", { instance_id: event.instanceId, id: event.payload.keyId })],
     // Keys are hidden while their app is BASIC and reappear when it switches back to JWT.
     "project.application.config.api.changed": (db, event) => [
-      db
-        .updateTable("app_keys")
-        .set({ enabled: event.payload.authMethodType === ApiAuthMethod.PrivateKeyJwt })
-        .where("instance_id", "=", event.instanceId)
-        .where("app_id", "=", event.payload.appId),
+      updateWhere(db, "app_keys", { enabled: event.payload.authMethodType === ApiAuthMethod.PrivateKeyJwt }, { instance_id: event.instanceId, app_id: event.payload.appId }),
     ],
   },
 };

@@ -3,6 +3,7 @@ import type { StoredEvent } from "../../domain/events.js";
 import type { Projection } from "../projector.js";
 import type { AppApiConfigsTable, Database } from "../schema.js";
 import { ACTIVE, createdBy, INACTIVE, updateRow } from "./row-metadata.js";
+import { deleteWhere, insertRow, updateWhere } from "./row-statements.js";
 
 /** Apps and their API configs; every app event, config events included, moves the app row's sequence. */
 export const appsProjection: Projection = {
@@ -10,35 +11,26 @@ export const appsProjection: Projection = {
   tables: ["app_api_configs", "apps"],
   handlers: {
     "project.application.added": (db, event) => [
-      db
-        .insertInto("apps")
-        .values({ ...createdBy(event), id: event.payload.appId, project_id: event.aggregateId, owner: event.owner, name: event.payload.name, state: ACTIVE }),
+      insertRow(db, "apps", { ...createdBy(event), id: event.payload.appId, project_id: event.aggregateId, owner: event.owner, name: event.payload.name, state: ACTIVE }),
     ],
     "project.application.changed": (db, event) => [updateRow(db, "apps", event, event.payload.appId, { name: event.payload.name })],
     "project.application.deactivated": (db, event) => [updateRow(db, "apps", event, event.payload.appId, { state: INACTIVE })],
     "project.application.reactivated": (db, event) => [updateRow(db, "apps", event, event.payload.appId, { state: ACTIVE })],
-    "project.application.removed": (db, event) => [
-      db.deleteFrom("apps").where("instance_id", "=", event.instanceId).where("id", "=", event.payload.appId),
-    ],
+    "project.application.removed": (db, event) => [deleteWhere(db, "apps", { instance_id: event.instanceId, id: event.payload.appId })],
     "project.application.config.api.added": (db, event) => {
       const p = event.payload;
       return [
-        db
-          .insertInto("app_api_configs")
-          .values({ instance_id: event.instanceId, app_id: p.appId, client_id: p.clientId, client_secret_hash: p.hashedSecret ?? null, auth_method: p.authMethodType ?? 0 }),
+        insertRow(db, "app_api_configs", { instance_id: event.instanceId, app_id: p.appId, client_id: p.clientId, client_secret_hash: p.hashedSecret ?? null, auth_method: p.authMethodType ?? 0 }),
         updateRow(db, "apps", event, p.appId, {}),
       ];
     },
     "project.application.config.api.changed": (db, event) => updateConfig(db, event, event.payload.appId, { auth_method: event.payload.authMethodType }),
     "project.application.config.api.secret.changed": (db, event) =>
       updateConfig(db, event, event.payload.appId, { client_secret_hash: event.payload.hashedSecret }),
-    "project.removed": (db, event) => [db.deleteFrom("apps").where("instance_id", "=", event.instanceId).where("project_id", "=", event.aggregateId)],
+    "project.removed": (db, event) => [deleteWhere(db, "apps", { instance_id: event.instanceId, project_id: event.aggregateId })],
   },
 };
 
 function updateConfig(db: QueryCreator<Database>, event: StoredEvent, appId: string, values: Updateable<AppApiConfigsTable>) {
-  return [
-    db.updateTable("app_api_configs").set(values).where("instance_id", "=", event.instanceId).where("app_id", "=", appId),
-    updateRow(db, "apps", event, appId, {}),
-  ];
+  return [updateWhere(db, "app_api_configs", values, { instance_id: event.instanceId, app_id: appId }), updateRow(db, "apps", event, appId, {})];
 }

@@ -3,6 +3,7 @@ import type { AggregateType, StoredEvent } from "../../domain/events.js";
 import type { Projection, ProjectionHandlers } from "../projector.js";
 import type { Database } from "../schema.js";
 import { changedBy, createdBy } from "./row-metadata.js";
+import { deleteWhere, insertRow, updateWhere } from "./row-statements.js";
 
 type MemberAggregate = Extract<AggregateType, "instance" | "org" | "project">;
 type MemberEvent = StoredEvent & { payload: { userId: string; roles: string[] } };
@@ -15,15 +16,15 @@ export const membersProjection: Projection = {
     ...memberHandlers("instance"),
     ...memberHandlers("org"),
     ...memberHandlers("project"),
-    "project.removed": (db, event) => [memberRows(db, event)],
-    "user.removed": (db, event) => [db.deleteFrom("members").where("instance_id", "=", event.instanceId).where("user_id", "=", event.aggregateId)],
+    "project.removed": (db, event) => [deleteWhere(db, "members", membershipsOf(event))],
+    "user.removed": (db, event) => [deleteWhere(db, "members", { instance_id: event.instanceId, user_id: event.aggregateId })],
   },
 };
 
 function memberHandlers(aggregate: MemberAggregate): ProjectionHandlers {
   return {
     [`${aggregate}.member.added`]: (db: QueryCreator<Database>, event: MemberEvent) => [
-      db.insertInto("members").values({
+      insertRow(db, "members", {
         ...createdBy(event),
         aggregate_type: aggregate,
         aggregate_id: event.aggregateId,
@@ -33,24 +34,13 @@ function memberHandlers(aggregate: MemberAggregate): ProjectionHandlers {
       }),
     ],
     [`${aggregate}.member.changed`]: (db: QueryCreator<Database>, event: MemberEvent) => [
-      db
-        .updateTable("members")
-        .set({ ...changedBy(event), roles: event.payload.roles })
-        .where("instance_id", "=", event.instanceId)
-        .where("aggregate_type", "=", aggregate)
-        .where("aggregate_id", "=", event.aggregateId)
-        .where("user_id", "=", event.payload.userId),
+      updateWhere(db, "members", { ...changedBy(event), roles: event.payload.roles }, { ...membershipsOf(event), user_id: event.payload.userId }),
     ],
     [`${aggregate}.member.removed`]: (db: QueryCreator<Database>, event: StoredEvent & { payload: { userId: string } }) => [
-      memberRows(db, event).where("user_id", "=", event.payload.userId),
+      deleteWhere(db, "members", { ...membershipsOf(event), user_id: event.payload.userId }),
     ],
   };
 }
 
-function memberRows(db: QueryCreator<Database>, event: StoredEvent) {
-  return db
-    .deleteFrom("members")
-    .where("instance_id", "=", event.instanceId)
-    .where("aggregate_type", "=", event.aggregateType)
-    .where("aggregate_id", "=", event.aggregateId);
-}
+/** The key of every membership in the event's aggregate. */
+const membershipsOf = (event: StoredEvent) => ({ instance_id: event.instanceId, aggregate_type: event.aggregateType, aggregate_id: event.aggregateId });

@@ -2,7 +2,9 @@ import type { QueryCreator } from "kysely";
 import type { StoredEvent } from "../../domain/events.js";
 import type { Projection } from "../projector.js";
 import type { Database } from "../schema.js";
+import { precompile } from "../precompiled.js";
 import { ACTIVE, createdBy, INACTIVE, updateRow } from "./row-metadata.js";
+import { deleteWhere, insertRow } from "./row-statements.js";
 
 export const projectsProjection: Projection = {
   name: "projects",
@@ -11,7 +13,7 @@ export const projectsProjection: Projection = {
     "project.added": (db, event) => {
       const p = event.payload;
       return [
-        db.insertInto("projects").values({
+        insertRow(db, "projects", {
           ...createdBy(event),
           id: event.aggregateId,
           owner: event.owner,
@@ -38,7 +40,7 @@ export const projectsProjection: Projection = {
     },
     "project.deactivated": (db, event) => [updateRow(db, "projects", event, event.aggregateId, { state: INACTIVE })],
     "project.reactivated": (db, event) => [updateRow(db, "projects", event, event.aggregateId, { state: ACTIVE })],
-    "project.removed": (db, event) => [db.deleteFrom("projects").where("instance_id", "=", event.instanceId).where("id", "=", event.aggregateId)],
+    "project.removed": (db, event) => [deleteWhere(db, "projects", { instance_id: event.instanceId, id: event.aggregateId })],
     "project.application.added": appsChanged(1),
     "project.application.removed": appsChanged(-1),
     "project.application.changed": appsChanged(0),
@@ -55,11 +57,12 @@ export const projectsProjection: Projection = {
  * counting); the project's own sequence and change date stay those of its own events.
  */
 function appsChanged(countDelta: -1 | 0 | 1) {
-  return (db: QueryCreator<Database>, event: StoredEvent) => [
+  const update = precompile((db, sequence: number, instanceId: string, projectId: string) =>
     db
       .updateTable("projects")
-      .set((eb) => ({ apps_sequence: event.sequence, ...(countDelta === 0 ? {} : { app_count: eb("app_count", "+", countDelta) }) }))
-      .where("instance_id", "=", event.instanceId)
-      .where("id", "=", event.aggregateId),
-  ];
+      .set((eb) => ({ apps_sequence: sequence, ...(countDelta === 0 ? {} : { app_count: eb("app_count", "+", countDelta) }) }))
+      .where("instance_id", "=", instanceId)
+      .where("id", "=", projectId),
+  );
+  return (db: QueryCreator<Database>, event: StoredEvent) => [update(db, event.sequence, event.instanceId, event.aggregateId)];
 }

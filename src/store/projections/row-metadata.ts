@@ -1,4 +1,5 @@
 import type { QueryCreator, Updateable } from "kysely";
+import { updateWhere } from "./row-statements.js";
 import type { StoredEvent } from "../../domain/events.js";
 import type { Database } from "../schema.js";
 
@@ -19,11 +20,7 @@ export const INACTIVE = 2;
 /** Tables whose rows are keyed by (instance_id, id) and carry change_date and sequence. */
 type VersionedTable = "projects" | "apps" | "users";
 
-/** Sets `values` on one row of `table` and records `event` as the row's last change. */
+/** Sets `values` (those not undefined) on one row of `table` and records `event` as the row's last change. */
 export function updateRow<T extends VersionedTable>(db: QueryCreator<Database>, table: T, event: StoredEvent, id: string, values: Updateable<Database[T]>) {
-  return db
-    .updateTable(table as VersionedTable)
-    .set({ ...values, ...changedBy(event) })
-    .where("instance_id", "=", event.instanceId)
-    .where("id", "=", id);
+  return updateWhere<VersionedTable>(db, table, { ...values, ...changedBy(event) }, { instance_id: event.instanceId, id });
 }

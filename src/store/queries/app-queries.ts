@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import type { Kysely, QueryCreator } from "kysely";
 import type { ApiAuthMethod } from "../../domain/app.js";
 import { notFound } from "../../domain/errors.js";
 import { precompile, rowsOf } from "../precompiled.js";
@@ -29,7 +29,7 @@ const appColumns = [
   "app_api_configs.auth_method",
 ] as const;
 
-function appsOfProject(db: Kysely<Database>, instanceId: string, orgId: string, projectId: string) {
+function appsOfProject(db: QueryCreator<Database>, instanceId: string, orgId: string, projectId: string) {
   return db.selectFrom("apps").where("apps.instance_id", "=", instanceId).where("apps.owner", "=", orgId).where("apps.project_id", "=", projectId);
 }
 
