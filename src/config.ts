@@ -6,6 +6,7 @@ export interface Config {
   host: string;
   databaseUrl: string | undefined;
   poolSize: number;
+  preparedStatements: boolean;
   dataDir: string;
   nodeId: number | undefined;
   adminToken: string | undefined;
@@ -46,6 +47,8 @@ const oneOf =
     if (!(values as readonly string[]).includes(raw)) throw new ConfigError(`${env} must be one of ${values.join(", ")}, got "${raw}"`);
     return raw as T;
   };
+
+const flag = (env: string) => (raw: string) => oneOf(env, ["true", "false"] as const)(raw) === "true";
 
 const nonEmpty = (env: string) => (raw: string) => {
   if (raw.trim() === "") throw new ConfigError(`${env} must not be empty`);
@@ -111,6 +114,13 @@ export const SETTINGS = [
   setting({ key: "host", env: "HOST", default: "0.0.0.0", description: "Address to listen on", parse: nonEmpty("HOST") }),
   setting({ key: "databaseUrl", env: "DATABASE_URL", default: undefined, description: "PostgreSQL URL; without it keygate runs on the embedded PGlite in KEYGATE_DATA_DIR", parse: postgresUrl }),
   setting({ key: "poolSize", env: "KEYGATE_DB_POOL_SIZE", default: "10", description: "Connections in the PostgreSQL pool", parse: integer("KEYGATE_DB_POOL_SIZE", 1, 1000) }),
+  setting({
+    key: "preparedStatements",
+    env: "KEYGATE_DB_PREPARED_STATEMENTS",
+    default: "true",
+    description: "Run hot statements as prepared statements on PostgreSQL; false behind PgBouncer in transaction mode before 1.21",
+    parse: flag("KEYGATE_DB_PREPARED_STATEMENTS"),
+  }),
   setting({ key: "dataDir", env: "KEYGATE_DATA_DIR", default: "./.keygate", description: "Embedded database and the generated admin token file (admin.pat)", parse: nonEmpty("KEYGATE_DATA_DIR") }),
   setting({ key: "nodeId", env: "KEYGATE_NODE_ID", default: undefined, description: `Id generator node (0-${MAX_NODE_ID}), unique per running process; by default taken from a database sequence`, parse: integer("KEYGATE_NODE_ID", 0, MAX_NODE_ID) }),
   setting({ key: "adminToken", env: "KEYGATE_ADMIN_TOKEN", default: undefined, description: "Token of the bootstrap admin (IAM_OWNER); generated into <data dir>/admin.pat when unset", parse: adminToken }),

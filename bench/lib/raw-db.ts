@@ -20,33 +20,38 @@ export interface RawWorkload {
   close(): Promise<void>;
 }
 
-// Copied from the statements keygate's AddAPIApp sends (captured from the Postgres log of a traced run).
-const LOCK = `select "owner", "sequence" from "aggregates" where "instance_id" = $1 and "aggregate_type" = $2 and "aggregate_id" = $3 for update`;
-const CLOCK = `select statement_timestamp() as "now"`;
-const PROJECT = `select * from "projects" where "instance_id" = $1 and "owner" = $2 and "id" = $3`;
-const UNIQUE = `insert into "unique_constraints" ("instance_id", "unique_type", "unique_field") values ($1, $2, $3)`;
-const EVENTS =
-  `insert into "events2" ("instance_id", "aggregate_type", "aggregate_id", "event_type", "sequence", "revision", "created_at", "payload", "creator", "owner", "position", "in_tx_order") values ` +
-  `($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`;
-const HEAD =
-  `insert into "aggregates" ("instance_id", "aggregate_type", "aggregate_id", "owner", "sequence", "updated_at") values ($1, $2, $3, $4, $5, $6) ` +
-  `on conflict ("instance_id", "aggregate_type", "aggregate_id") do update set "sequence" = $7, "updated_at" = $8`;
-const APP = `insert into "apps" ("instance_id", "creation_date", "change_date", "sequence", "id", "project_id", "owner", "name", "state") values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
-const PROJECT_APP_ADDED = `update "projects" set "apps_sequence" = $1, "app_count" = "app_count" + $2 where "instance_id" = $3 and "id" = $4`;
-const CONFIG = `insert into "app_api_configs" ("instance_id", "app_id", "client_id", "client_secret_hash", "auth_method") values ($1, $2, $3, $4, $5)`;
-const APP_CHANGED = `update "apps" set "change_date" = $1, "sequence" = $2 where "instance_id" = $3 and "id" = $4`;
-const PROJECT_APP_CHANGED = `update "projects" set "apps_sequence" = $1 where "instance_id" = $2 and "id" = $3`;
+/** Prepared as keygate prepares it: a statement keygate compiles once, named (see src/store/prepared-statements.ts). */
+const prepared = (name: string, text: string) => ({ name, text });
+/** Sent unnamed, as keygate sends its `select *` reads and the statements it builds per call. */
+const unnamed = (text: string) => ({ text });
 
-const GET_APP =
+// Copied from the statements keygate's AddAPIApp sends (captured from the Postgres log of a traced run).
+const LOCK = prepared("lock", `select "owner", "sequence" from "aggregates" where "instance_id" = $1 and "aggregate_type" = $2 and "aggregate_id" = $3 for update`);
+const CLOCK = prepared("clock", `select statement_timestamp() as "now"`);
+const PROJECT = unnamed(`select * from "projects" where "instance_id" = $1 and "owner" = $2 and "id" = $3`);
+const UNIQUE = prepared("unique", `insert into "unique_constraints" ("instance_id", "unique_type", "unique_field") values ($1, $2, $3)`);
+const EVENTS = prepared("events",
+  `insert into "events2" ("instance_id", "aggregate_type", "aggregate_id", "event_type", "sequence", "revision", "created_at", "payload", "creator", "owner", "position", "in_tx_order") values ` +
+  `($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12), ($13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`);
+const HEAD = prepared("head",
+  `insert into "aggregates" ("instance_id", "aggregate_type", "aggregate_id", "owner", "sequence", "updated_at") values ($1, $2, $3, $4, $5, $6) ` +
+  `on conflict ("instance_id", "aggregate_type", "aggregate_id") do update set "sequence" = $7, "updated_at" = $8`);
+const APP = prepared("app", `insert into "apps" ("instance_id", "creation_date", "change_date", "sequence", "id", "project_id", "owner", "name", "state") values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`);
+const PROJECT_APP_ADDED = prepared("project_app_added", `update "projects" set "apps_sequence" = $1, "app_count" = "app_count" + $2 where "instance_id" = $3 and "id" = $4`);
+const CONFIG = prepared("config", `insert into "app_api_configs" ("instance_id", "app_id", "client_id", "client_secret_hash", "auth_method") values ($1, $2, $3, $4, $5)`);
+const APP_CHANGED = prepared("app_changed", `update "apps" set "change_date" = $1, "sequence" = $2 where "instance_id" = $3 and "id" = $4`);
+const PROJECT_APP_CHANGED = prepared("project_app_changed", `update "projects" set "apps_sequence" = $1 where "instance_id" = $2 and "id" = $3`);
+
+const GET_APP = prepared("get_app",
   `select "apps"."id", "apps"."name", "apps"."state", "apps"."owner", "apps"."sequence", "apps"."creation_date", "apps"."change_date", "app_api_configs"."client_id", "app_api_configs"."auth_method" ` +
   `from "apps" inner join "app_api_configs" on "app_api_configs"."instance_id" = "apps"."instance_id" and "app_api_configs"."app_id" = "apps"."id" ` +
-  `where "apps"."instance_id" = $1 and "apps"."owner" = $2 and "apps"."project_id" = $3 and "apps"."id" = $4`;
-// ListApps reads its total from the project row and joins the configs only for the page's rows.
-const APP_TOTALS = `select "app_count", "apps_sequence" from "projects" where "instance_id" = $1 and "owner" = $2 and "id" = $3`;
-const PAGE_APPS =
+  `where "apps"."instance_id" = $1 and "apps"."owner" = $2 and "apps"."project_id" = $3 and "apps"."id" = $4`);
+// ListApps reads its totals from the project row (PROJECT), then takes the page's apps before joining their configs.
+const PAGE_APPS = unnamed(
   `select "apps"."id", "apps"."name", "apps"."state", "apps"."owner", "apps"."sequence", "apps"."creation_date", "apps"."change_date", "app_api_configs"."client_id", "app_api_configs"."auth_method" ` +
-  `from "apps" inner join "app_api_configs" on "app_api_configs"."instance_id" = "apps"."instance_id" and "app_api_configs"."app_id" = "apps"."id" ` +
-  `where "apps"."instance_id" = $1 and "apps"."owner" = $2 and "apps"."project_id" = $3 order by "apps"."id" desc limit $4 offset $5`;
+    `from (select "apps".* from "apps" where "apps"."instance_id" = $1 and "apps"."owner" = $2 and "apps"."project_id" = $3 order by "apps"."id" desc limit $4 offset $5) as "apps" ` +
+    `inner join "app_api_configs" on "app_api_configs"."instance_id" = "apps"."instance_id" and "app_api_configs"."app_id" = "apps"."id" order by "apps"."id" desc`,
+);
 
 /** Pipelined on the same socket as keygate's pool, so both send a command's statements the same way. */
 function pool(scope: RawScope): pg.Pool {
@@ -121,7 +126,7 @@ export function rawListApps(scope: RawScope): RawWorkload {
   const p = pool(scope);
   return {
     async call({ projectId }) {
-      const totals = await p.query(APP_TOTALS, [scope.instanceId, scope.orgId, projectId]);
+      const totals = await p.query(PROJECT, [scope.instanceId, scope.orgId, projectId]);
       if ((totals.rows[0]?.app_count ?? 0) === 0) throw new Error("no apps");
       const page = await p.query(PAGE_APPS, [scope.instanceId, scope.orgId, projectId, 100, 0]);
       if (page.rows.length !== 100) throw new Error("short page");

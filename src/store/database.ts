@@ -5,10 +5,17 @@ import type pg from "pg";
 import type { Config } from "../config.js";
 import { CoalescingSocket } from "./coalescing-socket.js";
 import { PGliteDialect } from "./pglite-dialect.js";
+import { preparingPool } from "./prepared-statements.js";
 import type { Database } from "./schema.js";
 
 export type DatabaseTarget =
-  | { kind: "postgres"; url: string; poolSize: number }
+  | {
+      kind: "postgres";
+      url: string;
+      poolSize: number;
+      /** Send the statements keygate compiles once as prepared statements (default); off for PgBouncer in transaction mode before 1.21. */
+      preparedStatements?: boolean;
+    }
   | {
       kind: "embedded";
       dataDir: string | undefined;
@@ -28,9 +35,9 @@ const INT8_OID = 20;
 const parseInt8 = (value: string) => Number(value);
 
 /** The database the config names: Postgres at DATABASE_URL, else the embedded one in the data dir. */
-export function databaseTarget(config: Pick<Config, "databaseUrl" | "poolSize" | "dataDir">): DatabaseTarget {
+export function databaseTarget(config: Pick<Config, "databaseUrl" | "poolSize" | "preparedStatements" | "dataDir">): DatabaseTarget {
   return config.databaseUrl
-    ? { kind: "postgres", url: config.databaseUrl, poolSize: config.poolSize }
+    ? { kind: "postgres", url: config.databaseUrl, poolSize: config.poolSize, preparedStatements: config.preparedStatements }
     : { kind: "embedded", dataDir: `${config.dataDir}/db` };
 }
 
@@ -83,7 +90,7 @@ export async function openDatabase(target: DatabaseTarget, onIdleConnectionError
     });
     // Without a listener, the pool's error event would take the process down.
     pool.on("error", onIdleConnectionError);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: target.preparedStatements === false ? pool : preparingPool(pool) }) });
     return { db, kind: "postgres", pool };
   }
   const pglite = await (target.starting ?? startPGlite(target.dataDir));

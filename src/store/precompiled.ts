@@ -1,4 +1,5 @@
 import { CompiledQuery, type Compilable, type Kysely, type QueryCreator } from "kysely";
+import { prepareByName } from "./prepared-statements.js";
 import type { Database } from "./schema.js";
 
 /** Where each parameter of the compiled statement comes from: an argument of the call, or a constant of the builder. */
@@ -13,7 +14,8 @@ type Precompiled<Args extends unknown[], Row> = (db: QueryCreator<Database>, ...
  * GetAppByID's CPU; most of what a command spends on its writes). `build` is called once with
  * placeholder strings in place of the arguments, whatever their type; every parameter of the
  * result that is a placeholder is filled with the matching argument of the call. So `build` may
- * only hand its arguments to Kysely as values, never look at them.
+ * only hand its arguments to Kysely as values, never look at them. On Postgres the statement is
+ * also prepared, once per connection (prepared-statements.ts).
  */
 export function precompile<Args extends unknown[], Row>(build: Build<Args, Row>): Precompiled<Args, Row> {
   let compiled: { sql: string; sources: ParameterSource[] } | undefined;
@@ -57,5 +59,6 @@ function compileOnce<Args extends unknown[]>(db: QueryCreator<Database>, build: 
     return { argument };
   });
   if (used.size !== arity) throw new Error(`a precompiled query must use each of its ${arity} arguments as a parameter: ${query.sql}`);
+  prepareByName(query.sql);
   return { sql: query.sql, sources };
 }

@@ -1,0 +1,48 @@
+import type { PostgresPool, PostgresPoolClient } from "kysely";
+import type pg from "pg";
+
+/**
+ * Statement texts that are sent as named (prepared) statements: those keygate compiles once
+ * (precompiled.ts registers them). Postgres then parses and plans each once per connection and
+ * afterwards only binds and runs it; on AddAPIApp's statements that is about half again as many
+ * transactions per second as sending them unnamed. The set of texts is fixed by the code, so
+ * every connection holds a bounded number of them.
+ */
+const names = new Map<string, string>();
+
+/**
+ * Marks `sql` to be prepared on every connection that runs it. Texts with `*` are left unnamed:
+ * a prepared `select *` fails ("cached plan must not change result type") once a migration run
+ * by another process adds a column, where an unnamed one just returns the new column.
+ */
+export function prepareByName(sql: string): void {
+  if (!names.has(sql) && !sql.includes("*")) names.set(sql, `keygate_${names.size + 1}`);
+}
+
+/**
+ * The pool as Kysely sees it (its documented PostgresPool interface), with registered statements
+ * sent by name. Everything else about the pool (size, pipelining, errors) stays pg's.
+ */
+export function preparingPool(pool: pg.Pool): PostgresPool {
+  return {
+    options: pool.options,
+    connect: async () => preparingClient(await pool.connect()),
+    end: () => pool.end(),
+  };
+}
+
+function preparingClient(client: pg.PoolClient): PostgresPoolClient {
+  const query = (sql: string, values: readonly unknown[]) => {
+    const name = names.get(sql);
+    return client.query(name === undefined ? { text: sql, values: [...values] } : { name, text: sql, values: [...values] });
+  };
+  return {
+    // Kysely reads pg's (undocumented) processID to cancel a query; keygate cancels none, but keep it true.
+    get processID() {
+      return (client as pg.PoolClient & { processID?: number }).processID;
+    },
+    // Only Kysely's (sql, parameters) form: the cursor form serves streaming, for which keygate configures no cursor.
+    query: query as unknown as PostgresPoolClient["query"],
+    release: (destroy) => client.release(destroy),
+  };
+}
