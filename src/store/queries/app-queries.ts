@@ -35,6 +35,7 @@ function appsOfProject(db: QueryCreator<Database>, instanceId: string, orgId: st
 
 type AppsQuery = ReturnType<typeof appsOfProject>;
 
+/** Joins each app's API config: on the apps table, or on a page of it selected as "apps". */
 const withConfigs = <Q extends Pick<AppsQuery, "innerJoin">>(query: Q) =>
   query
     .innerJoin("app_api_configs", (join) => join.onRef("app_api_configs.instance_id", "=", "apps.instance_id").onRef("app_api_configs.app_id", "=", "apps.id"))
