@@ -12,7 +12,7 @@ import {
 import * as http2 from "node:http2";
 import { validateBinaryRequests } from "./binary-request-validation.js";
 import { encodeGrpcMessageLikeGrpcGo } from "./grpc-message-encoding.js";
-import { createGrpcUnaryFastPath, recordUnarySpecs, type UnarySpec } from "./grpc-unary-fast-path.js";
+import { createGrpcUnaryFastPath } from "./grpc-unary-fast-path.js";
 import { createHttpRoutes } from "./http-routes.js";
 import type { HttpRoute } from "./http-routes.js";
 import { writeResponse } from "./node-http.js";
@@ -21,6 +21,7 @@ import { defaultForwardHeader } from "./rest/forwarded-headers.js";
 import type { ForwardHeader } from "./rest/forwarded-headers.js";
 import type { RestRoute } from "./rest/rest-route.js";
 import { createRestTranscoder } from "./rest/transcoder.js";
+import { recordUnarySpecs, type UnarySpec } from "./unary-call.js";
 
 /** Default request size limit: gRPC's default max receive message size. */
 export const defaultReadMaxBytes = 4 * 1024 * 1024;

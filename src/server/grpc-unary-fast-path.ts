@@ -1,21 +1,11 @@
 import * as http2 from "node:http2";
-import { fromBinary, toBinary, type BinaryReadOptions } from "@bufbuild/protobuf";
-import {
-  Code,
-  ConnectError,
-  createContextValues,
-  createServiceImplSpec,
-  type ConnectRouter,
-  type ContextValues,
-  type HandlerContext,
-  type Interceptor,
-  type MethodImplSpec,
-} from "@connectrpc/connect";
-import { createMethodUrl, invokeUnaryImplementation } from "@connectrpc/connect/protocol";
+import { fromBinary, type BinaryReadOptions } from "@bufbuild/protobuf";
+import { Code, ConnectError, createContextValues, type ContextValues } from "@connectrpc/connect";
 import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import { encodeGrpcMessage } from "./grpc-message-encoding.js";
 import type { NodeRequest } from "./node-http.js";
 import { forwardedHeaders } from "./rest/forwarded-headers.js";
+import { outputBytes, runUnaryCall, type UnaryCallOptions, type UnarySpec } from "./unary-call.js";
 
 /*
  * Why this exists: connect-node serves every call through its universal request/response (a
@@ -24,9 +14,8 @@ import { forwardedHeaders } from "./rest/forwarded-headers.js";
  * envelope, parse, invoke, serialize, compress, join, catch, the node response writer), plus
  * keygate's two wrappers (binary validation, grpc-message encoding). Profiled, that is 400-700 µs
  * of CPU per unary gRPC call against ~100 µs for @grpc/grpc-js (issue 5). A unary call is one
- * buffer in and one buffer out, so this path does exactly that with connect's own pieces where
- * they are cheap: invokeUnaryImplementation (the router's interceptors and the same service
- * implementation run) and setTrailerStatus. Responses go out uncompressed, as grpc-go (ZITADEL)
+ * buffer in and one buffer out, so this path does exactly that: the router's interceptors and the
+ * same service implementation run (unary-call.ts), and connect's setTrailerStatus writes the status. Responses go out uncompressed, as grpc-go (ZITADEL)
  * sends them to a client whose request was not compressed: gzip of a large list page costs more
  * CPU than it saves on a data-centre link.
  *
@@ -36,39 +25,10 @@ import { forwardedHeaders } from "./rest/forwarded-headers.js";
  * connect's and keygate's code and message.
  */
 
-export type UnarySpec = Extract<MethodImplSpec, { kind: "unary" }>;
-
-/** Wraps a router so that the unary method implementations it registers are known by request path. */
-export function recordUnarySpecs(router: ConnectRouter, specs: Map<string, UnarySpec>): ConnectRouter {
-  const recording: ConnectRouter = {
-    get handlers() {
-      return router.handlers;
-    },
-    service(service, implementation, options) {
-      router.service(service, implementation, options);
-      // Per-service options could change behaviour this path does not know about: leave those to connect.
-      if (options === undefined) {
-        const spec = createServiceImplSpec(service, implementation);
-        for (const method of Object.values(spec.methods)) if (method.kind === "unary") specs.set(createMethodUrl("/", method.method), method);
-      }
-      return recording;
-    },
-    rpc(method, implementation, options) {
-      router.rpc(method, implementation, options);
-      return recording;
-    },
-  };
-  return recording;
-}
-
-export interface GrpcUnaryFastPathOptions {
-  /** The router's interceptors, in the router's order. */
-  interceptors: Interceptor[];
+export interface GrpcUnaryFastPathOptions extends UnaryCallOptions {
   readMaxBytes: number;
-  writeMaxBytes?: number;
   maxTimeoutMs?: number;
   binaryOptions?: Partial<BinaryReadOptions>;
-  shutdownSignal?: AbortSignal;
   contextValues?: (req: NodeRequest) => ContextValues;
 }
 
@@ -85,8 +45,6 @@ const grpcProto = /^application\/grpc(?:\+proto)?$/i;
 const timeoutPattern = /^(\d{1,8})([HMSmun])$/;
 const timeoutUnitMs: Readonly<Record<string, number>> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 0.001, n: 0.000001 };
 const envelopeHeaderBytes = 5;
-/** Aborts the call's signal when it ends, as connect does, so work tied to it stops. */
-const callFinished = new ConnectError("call finished", Code.Canceled);
 
 export function createGrpcUnaryFastPath(specs: ReadonlyMap<string, UnarySpec>, options: GrpcUnaryFastPathOptions): GrpcUnaryFastPath {
   const maxTimeoutMs = options.maxTimeoutMs ?? Number.MAX_SAFE_INTEGER;
@@ -107,68 +65,27 @@ export function createGrpcUnaryFastPath(specs: ReadonlyMap<string, UnarySpec>, o
   };
 
   async function invoke(spec: UnarySpec, input: object, req: http2.Http2ServerRequest, res: http2.Http2ServerResponse, timeoutMs: number | undefined): Promise<void> {
-    const call = startCall(spec, req, res, timeoutMs);
-    const { context } = call;
-    let data: Uint8Array = new Uint8Array(0);
-    try {
-      const output = await invokeUnaryImplementation(spec, context, input as never, options.interceptors);
-      data = encodeResponse(spec, output);
-    } catch (e) {
-      setGrpcGoStatus(context.responseTrailer, e);
-    } finally {
-      call.end();
-    }
-    if (res.stream.destroyed || res.writableEnded) return;
-    res.writeHead(200, nodeHeaders(context.responseHeader));
-    res.addTrailers(nodeHeaders(context.responseTrailer));
-    res.end(data);
-  }
-
-  /**
-   * The handler context, with one AbortController (connect's createHandlerContext links three):
-   * aborted when the client cancels, the deadline passes, the server shuts down, or the call ends.
-   */
-  function startCall(spec: UnarySpec, req: http2.Http2ServerRequest, res: http2.Http2ServerResponse, timeoutMs: number | undefined) {
-    const controller = new AbortController();
-    const abort = (reason: unknown) => {
-      if (!controller.signal.aborted) controller.abort(reason);
-    };
-    const onClose = () => abort(new ConnectError("operation was aborted via signal", Code.Canceled));
-    res.once("close", onClose);
-    const deadlineAt = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
-    const deadline = timeoutMs === undefined ? undefined : setTimeout(() => abort(new ConnectError("the operation timed out", Code.DeadlineExceeded)), timeoutMs);
-    const onShutdown = () => abort(options.shutdownSignal?.reason);
-    options.shutdownSignal?.addEventListener("abort", onShutdown);
-    const context: HandlerContext = {
-      method: spec.method,
-      service: spec.method.parent,
-      requestMethod: "POST",
+    const init = {
       protocolName: "grpc",
       url: `http://${req.authority}${req.url}`,
-      signal: controller.signal,
-      timeoutMs: () => (deadlineAt === undefined ? undefined : deadlineAt - Date.now()),
       // Every header as it came, without HTTP/2's pseudo-headers (":path"), as connect hands them over.
       requestHeader: forwardedHeaders(req.headers, (name) => name),
       responseHeader: new Headers({ "content-type": "application/grpc+proto" }),
       responseTrailer: new Headers({ "grpc-status": "0" }),
       values: options.contextValues?.(req) ?? createContextValues(),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
     };
-    const end = () => {
-      res.off("close", onClose);
-      clearTimeout(deadline);
-      options.shutdownSignal?.removeEventListener("abort", onShutdown);
-      abort(callFinished);
-    };
-    return { context, end };
-  }
-
-  function encodeResponse(spec: UnarySpec, output: unknown): Uint8Array {
-    const bytes = toBinary(spec.method.output, output as never);
-    const writeMaxBytes = options.writeMaxBytes ?? 0xffffffff;
-    if (bytes.byteLength > writeMaxBytes) {
-      throw new ConnectError(`message size ${bytes.byteLength} is larger than configured writeMaxBytes ${writeMaxBytes}`, Code.ResourceExhausted);
+    let data: Uint8Array = new Uint8Array(0);
+    try {
+      const { output } = await runUnaryCall(spec, input, res, init, options);
+      data = envelope(outputBytes(spec, output, options.writeMaxBytes));
+    } catch (e) {
+      setGrpcGoStatus(init.responseTrailer, e);
     }
-    return envelope(bytes);
+    if (res.stream.destroyed || res.writableEnded) return;
+    res.writeHead(200, nodeHeaders(init.responseHeader));
+    res.addTrailers(nodeHeaders(init.responseTrailer));
+    res.end(data);
   }
 }
 

@@ -7,7 +7,8 @@ import { gzipSync } from "node:zlib";
 import { AddAPIAppRequestSchema, AddAPIAppResponseSchema, ManagementService } from "../../src/gen/zitadel/management_pb.js";
 import { ErrorDetailSchema } from "../../src/gen/zitadel/message_pb.js";
 import { createConnectHandler } from "../../src/server/connect-handler.js";
-import { createGrpcUnaryFastPath, recordUnarySpecs, type UnarySpec } from "../../src/server/grpc-unary-fast-path.js";
+import { createGrpcUnaryFastPath } from "../../src/server/grpc-unary-fast-path.js";
+import { recordUnarySpecs, type UnarySpec } from "../../src/server/unary-call.js";
 import { createMuxServer, type MuxServer } from "../../src/server/mux.js";
 import { envelope, h2cRequest, type RawResponse } from "./raw-http2.js";
 
