@@ -24,7 +24,7 @@ if (mode === "plain") {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 } else {
-  const { handler } = createConnectHandler({ routes, grpcUnaryFastPath: mode !== "keygate-connect-only" });
+  const { handler } = createConnectHandler({ routes, unaryFastPath: mode !== "keygate-connect-only" });
   const server = createMuxServer(handler);
   const address = await server.listen(0, "127.0.0.1");
   url = `http://127.0.0.1:${address.port}`;

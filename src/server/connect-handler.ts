@@ -64,10 +64,11 @@ export interface ConnectHandlerOptions {
   /** REST transcoding from google.api.http rules; without it every other path is a REST 404. */
   rest?: RestOptions;
   /**
-   * Serve unary gRPC calls over HTTP/2 by the short path (grpc-unary-fast-path.ts). Default true;
-   * false sends every call through connect, which answers alike, only slower (tests and benchmarks compare the two).
+   * Serve unary gRPC calls over HTTP/2 (grpc-unary-fast-path.ts) and REST calls of unary methods
+   * by the short path, without connect's universal request (unary-call.ts). Default true; false
+   * sends every call through connect, which answers alike, only slower (tests and benchmarks compare the two).
    */
-  grpcUnaryFastPath?: boolean;
+  unaryFastPath?: boolean;
 }
 
 export interface ConnectHandler {
@@ -83,15 +84,15 @@ export interface ConnectHandler {
  * One Node handler for everything keygate serves on its port, in this order:
  * 1. gRPC, gRPC-Web and Connect (JSON and binary) at /<package.Service>/<Method>;
  * 2. plain HTTP routes such as GET /healthz;
- * 3. REST, transcoded into a Connect JSON call of the same handler as 1.
+ * 3. REST, transcoded into a call of the same implementation as 1.
  *
  * This does what connectNodeAdapter does (same router, same request and
  * response conversion), but keeps the router's UniversalHandlers in hand:
  * REST needs to call them, and each is wrapped so that undecodable binary
  * request bodies get InvalidArgument instead of connect's Internal, and so
  * that grpc-message is percent-encoded as grpc-go does it. Unary gRPC calls
- * over HTTP/2 take a shorter path with the same interceptors and
- * implementations (grpc-unary-fast-path.ts).
+ * over HTTP/2 and REST calls take a shorter path with the same interceptors
+ * and implementations (grpc-unary-fast-path.ts, unary-call.ts).
  */
 export function createConnectHandler(options: ConnectHandlerOptions): ConnectHandler {
   const readMaxBytes = options.readMaxBytes ?? defaultReadMaxBytes;
@@ -120,6 +121,8 @@ export function createConnectHandler(options: ConnectHandlerOptions): ConnectHan
   const byPath = new Map<string, UniversalHandler>(handlers.map((h) => [h.requestPath, h]));
   const services = [...new Set(handlers.map((h) => h.service))];
 
+  const directSpecs = options.unaryFastPath === false ? new Map<string, UnarySpec>() : unarySpecs;
+  const unaryCallOptions = { interceptors: options.interceptors ?? [], writeMaxBytes: options.writeMaxBytes, shutdownSignal: options.shutdownSignal };
   const rest = createRestTranscoder({
     handlers,
     prefixes: options.rest?.prefixes ?? {},
@@ -127,16 +130,15 @@ export function createConnectHandler(options: ConnectHandlerOptions): ConnectHan
     registry: registryOf(services, options.rest?.errorDetailTypes ?? []),
     forwardHeader: options.rest?.forwardHeader ?? defaultForwardHeader,
     contextValues: options.contextValues,
+    unary: { specs: directSpecs, options: unaryCallOptions },
   });
   const httpRoutes = createHttpRoutes(options.httpRoutes ?? []);
 
-  const grpcUnary = createGrpcUnaryFastPath(options.grpcUnaryFastPath === false ? new Map() : unarySpecs, {
-    interceptors: options.interceptors ?? [],
+  const grpcUnary = createGrpcUnaryFastPath(directSpecs, {
+    ...unaryCallOptions,
     readMaxBytes,
-    writeMaxBytes: options.writeMaxBytes,
     maxTimeoutMs: options.maxTimeoutMs,
     binaryOptions: options.binaryOptions,
-    shutdownSignal: options.shutdownSignal,
     contextValues: options.contextValues,
   });
 

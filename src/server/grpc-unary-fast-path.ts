@@ -5,7 +5,7 @@ import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import { encodeGrpcMessage } from "./grpc-message-encoding.js";
 import type { NodeRequest } from "./node-http.js";
 import { forwardedHeaders } from "./rest/forwarded-headers.js";
-import { outputBytes, runUnaryCall, type UnaryCallOptions, type UnarySpec } from "./unary-call.js";
+import { callError, outputBytes, runUnaryCall, type UnaryCallOptions, type UnarySpec } from "./unary-call.js";
 
 /*
  * Why this exists: connect-node serves every call through its universal request/response (a
@@ -134,7 +134,7 @@ async function* replay(read: Buffer, rest?: AsyncIterable<unknown>): AsyncIterab
 
 /** connect's status trailers, with grpc-message percent-encoded as grpc-go does (see grpc-message-encoding.ts). */
 function setGrpcGoStatus(trailer: Headers, error: unknown): void {
-  const connectError = error instanceof ConnectError ? error : new ConnectError("internal error", Code.Internal, undefined, undefined, error);
+  const connectError = callError(error);
   setTrailerStatus(trailer, connectError);
   if (trailer.has("grpc-message")) trailer.set("grpc-message", encodeGrpcMessage(connectError.rawMessage));
 }

@@ -1,4 +1,4 @@
-import { fromJson, toBinary, type JsonValue } from "@bufbuild/protobuf";
+import { fromJson, toBinary, toJsonString, type JsonValue } from "@bufbuild/protobuf";
 import { Code, ConnectError, createServiceImplSpec, type ConnectRouter, type ContextValues, type HandlerContext, type Interceptor, type MethodImplSpec } from "@connectrpc/connect";
 import { createMethodUrl, invokeUnaryImplementation } from "@connectrpc/connect/protocol";
 import type { NodeResponse } from "./node-http.js";
@@ -96,9 +96,24 @@ export async function runUnaryCall(spec: UnarySpec, input: object, res: NodeResp
   }
 }
 
+/** A call's error as connect reports it: its own errors as they are, anything else as Internal without its message. */
+export function callError(error: unknown): ConnectError {
+  return error instanceof ConnectError ? error : new ConnectError("internal error", Code.Internal, undefined, undefined, error);
+}
+
 /** The binary output message, refused past writeMaxBytes as connect refuses it. */
-export function outputBytes(spec: UnarySpec, output: unknown, writeMaxBytes = 0xffffffff): Uint8Array {
-  const bytes = toBinary(spec.method.output, output as never);
+export function outputBytes(spec: UnarySpec, output: unknown, writeMaxBytes?: number): Uint8Array {
+  return withinWriteMax(toBinary(spec.method.output, output as never), writeMaxBytes);
+}
+
+const textEncoder = new TextEncoder();
+
+/** The output message as JSON (connect's default JSON: lowerCamel names, zero values left out), refused past writeMaxBytes. */
+export function outputJson(spec: UnarySpec, output: unknown, writeMaxBytes?: number): Uint8Array {
+  return withinWriteMax(textEncoder.encode(toJsonString(spec.method.output, output as never)), writeMaxBytes);
+}
+
+function withinWriteMax(bytes: Uint8Array, writeMaxBytes = 0xffffffff): Uint8Array {
   if (bytes.byteLength > writeMaxBytes) {
     throw new ConnectError(`message size ${bytes.byteLength} is larger than configured writeMaxBytes ${writeMaxBytes}`, Code.ResourceExhausted);
   }

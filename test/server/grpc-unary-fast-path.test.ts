@@ -89,7 +89,7 @@ describe("keygate's handler answers every unary gRPC request alike with and with
         routes,
         readMaxBytes,
         interceptors: [stampingInterceptor],
-        grpcUnaryFastPath: mode === "fast",
+        unaryFastPath: mode === "fast",
       });
       const server = createMuxServer(handler);
       servers.push(server);

@@ -1,4 +1,4 @@
-import type { DescMethod, Registry } from "@bufbuild/protobuf";
+import type { DescMethod, JsonObject, Registry } from "@bufbuild/protobuf";
 import { Code, ConnectError, createContextValues } from "@connectrpc/connect";
 import type { ContextValues } from "@connectrpc/connect";
 import { createAsyncIterable, readAllBytes } from "@connectrpc/connect/protocol";
@@ -16,12 +16,14 @@ import { restCallKey } from "./rest-call.js";
 import { compileRestRoute } from "./rest-route.js";
 import type { RestRoute } from "./rest-route.js";
 import { createRouteTable } from "./route-table.js";
+import { callError, inputFromJson, outputJson, runUnaryCall, type UnaryCallOptions, type UnarySpec } from "../unary-call.js";
 
 export interface RestTranscoderOptions {
   /**
    * The router's handlers. REST calls are turned into Connect unary JSON
-   * calls of exactly these handlers, so interceptors, validation and error
-   * mapping run as for every other protocol.
+   * calls of exactly these handlers (or of their implementations directly,
+   * see `unary`), so interceptors, validation and error mapping run as for
+   * every other protocol.
    */
   handlers: readonly UniversalHandler[];
   /**
@@ -38,6 +40,11 @@ export interface RestTranscoderOptions {
   forwardHeader: ForwardHeader;
   /** Context values for each call, as the Connect adapter gets them. */
   contextValues?: (req: NodeRequest) => ContextValues;
+  /**
+   * Unary implementations by request path, to call directly (unary-call.ts) instead of through the
+   * handler's Connect JSON round trip; a method not in it goes through its handler.
+   */
+  unary?: { specs: ReadonlyMap<string, UnarySpec>; options: UnaryCallOptions };
 }
 
 export interface RestTranscoder {
@@ -103,10 +110,15 @@ export function createRestTranscoder(options: RestTranscoderOptions): RestTransc
 
     const contextValues = options.contextValues?.(req) ?? createContextValues();
     contextValues.set(restCallKey, { httpMethod: req.method ?? "", path, template: route.template.template });
-    const original = universalRequestFromNodeRequest(req, res, undefined, contextValues);
     const header = forwardedHeaders(req.headers, options.forwardHeader);
     header.set("content-type", "application/json");
     header.set("connect-protocol-version", "1");
+    const unary = options.unary?.specs.get(handler.requestPath);
+    if (unary !== undefined) {
+      await callDirectly(unary, message, req, res, { header, contextValues, requestPath: handler.requestPath });
+      return;
+    }
+    const original = universalRequestFromNodeRequest(req, res, undefined, contextValues);
     const response = await handler({
       ...original,
       url: new URL(handler.requestPath, original.url).toString(),
@@ -122,6 +134,33 @@ export function createRestTranscoder(options: RestTranscoderOptions): RestTransc
     } else {
       sendRestError(res, connectErrorFromResponse(response.status, responseBody), options.registry);
     }
+  }
+
+  /** The call as connect would run it for a Connect JSON request, with its answer sent as REST's. */
+  async function callDirectly(
+    spec: UnarySpec,
+    message: JsonObject,
+    req: NodeRequest,
+    res: NodeResponse,
+    call: { header: Headers; contextValues: ContextValues; requestPath: string },
+  ): Promise<void> {
+    const init = {
+      protocolName: "connect",
+      url: `http://${"authority" in req ? req.authority : (req.headers.host ?? "")}${call.requestPath}`,
+      requestHeader: call.header,
+      responseHeader: new Headers({ "content-type": "application/json" }),
+      responseTrailer: new Headers(),
+      values: call.contextValues,
+    };
+    let body: Uint8Array;
+    try {
+      const { output } = await runUnaryCall(spec, inputFromJson(spec, message), res, init, options.unary!.options);
+      body = outputJson(spec, output, options.unary!.options.writeMaxBytes);
+    } catch (e) {
+      sendRestError(res, callError(e), options.registry);
+      return;
+    }
+    sendJson(res, 200, body);
   }
 
   const handle: NodeHandler = (req, res) => {
