@@ -77,7 +77,7 @@ export function createGrpcUnaryFastPath(specs: ReadonlyMap<string, UnarySpec>, o
     };
     let data: Uint8Array = new Uint8Array(0);
     try {
-      const { output } = await runUnaryCall(spec, input, res, init, options);
+      const output = await runUnaryCall(spec, input, res, init, options);
       data = envelope(outputBytes(spec, output, options.writeMaxBytes));
     } catch (e) {
       setGrpcGoStatus(init.responseTrailer, e);

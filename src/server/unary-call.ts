@@ -61,7 +61,7 @@ const callFinished = new ConnectError("call finished", Code.Canceled);
  * signal is aborted when the client goes away (`res` closes), the deadline passes, the server
  * shuts down, or the call ends.
  */
-export async function runUnaryCall(spec: UnarySpec, input: object, res: NodeResponse, init: UnaryCallInit, options: UnaryCallOptions): Promise<{ context: HandlerContext; output: unknown }> {
+export async function runUnaryCall(spec: UnarySpec, input: object, res: NodeResponse, init: UnaryCallInit, options: UnaryCallOptions): Promise<unknown> {
   const controller = new AbortController();
   const abort = (reason: unknown) => {
     if (!controller.signal.aborted) controller.abort(reason);
@@ -87,7 +87,7 @@ export async function runUnaryCall(spec: UnarySpec, input: object, res: NodeResp
     values: init.values,
   };
   try {
-    return { context, output: await invokeUnaryImplementation(spec, context, input as never, options.interceptors) };
+    return await invokeUnaryImplementation(spec, context, input as never, options.interceptors);
   } finally {
     res.off("close", onClose);
     clearTimeout(deadline);

@@ -113,9 +113,10 @@ export function createRestTranscoder(options: RestTranscoderOptions): RestTransc
     const header = forwardedHeaders(req.headers, options.forwardHeader);
     header.set("content-type", "application/json");
     header.set("connect-protocol-version", "1");
-    const unary = options.unary?.specs.get(handler.requestPath);
-    if (unary !== undefined) {
-      await callDirectly(unary, message, req, res, { header, contextValues, requestPath: handler.requestPath });
+    const { unary } = options;
+    const spec = unary?.specs.get(handler.requestPath);
+    if (unary !== undefined && spec !== undefined) {
+      await callDirectly(spec, unary.options, message, req, res, { header, contextValues, requestPath: handler.requestPath });
       return;
     }
     const original = universalRequestFromNodeRequest(req, res, undefined, contextValues);
@@ -139,6 +140,7 @@ export function createRestTranscoder(options: RestTranscoderOptions): RestTransc
   /** The call as connect would run it for a Connect JSON request, with its answer sent as REST's. */
   async function callDirectly(
     spec: UnarySpec,
+    callOptions: UnaryCallOptions,
     message: JsonObject,
     req: NodeRequest,
     res: NodeResponse,
@@ -154,8 +156,8 @@ export function createRestTranscoder(options: RestTranscoderOptions): RestTransc
     };
     let body: Uint8Array;
     try {
-      const { output } = await runUnaryCall(spec, inputFromJson(spec, message), res, init, options.unary!.options);
-      body = outputJson(spec, output, options.unary!.options.writeMaxBytes);
+      const output = await runUnaryCall(spec, inputFromJson(spec, message), res, init, callOptions);
+      body = outputJson(spec, output, callOptions.writeMaxBytes);
     } catch (e) {
       sendRestError(res, callError(e), options.registry);
       return;
