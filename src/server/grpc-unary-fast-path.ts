@@ -15,9 +15,9 @@ import { callError, outputBytes, runUnaryCall, type UnaryCallOptions, type Unary
  * keygate's two wrappers (binary validation, grpc-message encoding). Profiled, that is 400-700 µs
  * of CPU per unary gRPC call against ~100 µs for @grpc/grpc-js (issue 5). A unary call is one
  * buffer in and one buffer out, so this path does exactly that: the router's interceptors and the
- * same service implementation run (unary-call.ts), and connect's setTrailerStatus writes the status. Responses go out uncompressed, as grpc-go (ZITADEL)
- * sends them to a client whose request was not compressed: gzip of a large list page costs more
- * CPU than it saves on a data-centre link.
+ * same service implementation run (unary-call.ts), and connect's setTrailerStatus writes the
+ * status. Responses go out uncompressed, as grpc-go (ZITADEL) sends them to a client whose request
+ * was not compressed: gzip of a large list page costs more CPU than it saves on a data-centre link.
  *
  * Whatever it does not handle exactly like connect (a compressed request, a malformed or oversized
  * envelope, an undecodable message, a bad or too long grpc-timeout, streaming methods, other

@@ -6,6 +6,9 @@ import { precompile } from "../precompiled.js";
 import { ACTIVE, createdBy, INACTIVE, updateRow } from "./row-metadata.js";
 import { deleteWhere, insertRow } from "./row-statements.js";
 
+/** One compiled update for every app event that leaves the app count as it is. */
+const appTouched = appsChanged(0);
+
 export const projectsProjection: Projection = {
   name: "projects",
   tables: ["projects"],
@@ -43,12 +46,12 @@ export const projectsProjection: Projection = {
     "project.removed": (db, event) => [deleteWhere(db, "projects", { instance_id: event.instanceId, id: event.aggregateId })],
     "project.application.added": appsChanged(1),
     "project.application.removed": appsChanged(-1),
-    "project.application.changed": appsChanged(0),
-    "project.application.deactivated": appsChanged(0),
-    "project.application.reactivated": appsChanged(0),
-    "project.application.config.api.added": appsChanged(0),
-    "project.application.config.api.changed": appsChanged(0),
-    "project.application.config.api.secret.changed": appsChanged(0),
+    "project.application.changed": appTouched,
+    "project.application.deactivated": appTouched,
+    "project.application.reactivated": appTouched,
+    "project.application.config.api.added": appTouched,
+    "project.application.config.api.changed": appTouched,
+    "project.application.config.api.secret.changed": appTouched,
   },
 };
 
