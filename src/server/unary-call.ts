@@ -1,6 +1,6 @@
-import { fromJson, toBinary, toJsonString, type JsonValue } from "@bufbuild/protobuf";
-import { Code, ConnectError, createServiceImplSpec, type ConnectRouter, type ContextValues, type HandlerContext, type Interceptor, type MethodImplSpec } from "@connectrpc/connect";
-import { createMethodUrl, invokeUnaryImplementation } from "@connectrpc/connect/protocol";
+import { create, fromJson, toBinary, toJsonString, type JsonValue } from "@bufbuild/protobuf";
+import { Code, ConnectError, createServiceImplSpec, type ConnectRouter, type ContextValues, type HandlerContext, type Interceptor, type MethodImplSpec, type UnaryRequest, type UnaryResponse } from "@connectrpc/connect";
+import { createMethodUrl } from "@connectrpc/connect/protocol";
 import type { NodeResponse } from "./node-http.js";
 
 /*
@@ -62,38 +62,158 @@ const callFinished = new ConnectError("call finished", Code.Canceled);
  * shuts down, or the call ends.
  */
 export async function runUnaryCall(spec: UnarySpec, input: object, res: NodeResponse, init: UnaryCallInit, options: UnaryCallOptions): Promise<unknown> {
-  const controller = new AbortController();
-  const abort = (reason: unknown) => {
-    if (!controller.signal.aborted) controller.abort(reason);
-  };
-  const onClose = () => abort(new ConnectError("operation was aborted via signal", Code.Canceled));
+  const signal = new LazyAbortSignal();
+  const onClose = () => signal.abort(new ConnectError("operation was aborted via signal", Code.Canceled));
   res.once("close", onClose);
   const { timeoutMs } = init;
   const deadlineAt = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
-  const deadline = timeoutMs === undefined ? undefined : setTimeout(() => abort(new ConnectError("the operation timed out", Code.DeadlineExceeded)), timeoutMs);
-  const onShutdown = () => abort(options.shutdownSignal?.reason);
+  const deadline = timeoutMs === undefined ? undefined : setTimeout(() => signal.abort(new ConnectError("the operation timed out", Code.DeadlineExceeded)), timeoutMs);
+  const onShutdown = () => signal.abort(options.shutdownSignal?.reason);
   options.shutdownSignal?.addEventListener("abort", onShutdown);
-  const context: HandlerContext = {
-    method: spec.method,
-    service: spec.method.parent,
-    requestMethod: "POST",
-    protocolName: init.protocolName,
-    url: init.url,
-    signal: controller.signal,
-    timeoutMs: () => (deadlineAt === undefined ? undefined : deadlineAt - Date.now()),
-    requestHeader: init.requestHeader,
-    responseHeader: init.responseHeader,
-    responseTrailer: init.responseTrailer,
-    values: init.values,
-  };
+  const context = new CallContext(
+    {
+      method: spec.method,
+      service: spec.method.parent,
+      requestMethod: "POST",
+      protocolName: init.protocolName,
+      url: init.url,
+      timeoutMs: () => (deadlineAt === undefined ? undefined : deadlineAt - Date.now()),
+      requestHeader: init.requestHeader,
+      responseHeader: init.responseHeader,
+      responseTrailer: init.responseTrailer,
+      values: init.values,
+    },
+    () => signal.get(),
+  );
   try {
-    return await invokeUnaryImplementation(spec, context, input as never, options.interceptors);
+    return await invokeUnary(spec, context, input, options.interceptors);
   } finally {
     res.off("close", onClose);
     clearTimeout(deadline);
     options.shutdownSignal?.removeEventListener("abort", onShutdown);
-    abort(callFinished);
+    signal.abort(callFinished);
   }
+}
+
+/*
+ * Why the signal is lazy: making an AbortSignal and aborting it when the call ends costs more
+ * than a whole unary call's transport work (issue 5), and keygate's unary implementations never
+ * read it. connect's invokeUnaryImplementation copies the signal into the interceptors' request
+ * and the implementation's context, so it is made every call; invokeUnary below hands it on by
+ * getter. The getters live on classes: an object literal with a getter is made by a slow runtime
+ * call in V8, and turns every object it flows into megamorphic.
+ */
+
+/** An AbortSignal made when first read; aborted on creation if its call was aborted before. */
+class LazyAbortSignal {
+  private controller: AbortController | undefined;
+  private reason: unknown;
+  private aborted = false;
+
+  get(): AbortSignal {
+    this.controller ??= new AbortController();
+    if (this.aborted && !this.controller.signal.aborted) this.controller.abort(this.reason);
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.controller?.abort(reason);
+  }
+}
+
+type ContextFields = Omit<HandlerContext, "signal">;
+
+/** A HandlerContext whose signal comes from `signalOf` when read. */
+class CallContext implements HandlerContext {
+  readonly method: ContextFields["method"];
+  readonly service: ContextFields["service"];
+  readonly requestMethod: string;
+  readonly protocolName: string;
+  readonly url: string;
+  readonly timeoutMs: ContextFields["timeoutMs"];
+  readonly requestHeader: Headers;
+  readonly responseHeader: Headers;
+  readonly responseTrailer: Headers;
+  readonly values: ContextValues;
+
+  constructor(fields: ContextFields, private readonly signalOf: () => AbortSignal) {
+    this.method = fields.method;
+    this.service = fields.service;
+    this.requestMethod = fields.requestMethod;
+    this.protocolName = fields.protocolName;
+    this.url = fields.url;
+    this.timeoutMs = fields.timeoutMs;
+    this.requestHeader = fields.requestHeader;
+    this.responseHeader = fields.responseHeader;
+    this.responseTrailer = fields.responseTrailer;
+    this.values = fields.values;
+  }
+
+  get signal(): AbortSignal {
+    return this.signalOf();
+  }
+}
+
+/** The request the interceptors see, its signal read from the call's context when asked for. */
+class CallRequest implements UnaryRequest {
+  readonly stream = false;
+  readonly message: UnaryRequest["message"];
+  readonly method: UnarySpec["method"];
+  readonly service: UnaryRequest["service"];
+  readonly requestMethod: string;
+  readonly url: string;
+  readonly header: Headers;
+  readonly contextValues: ContextValues;
+
+  constructor(spec: UnarySpec, input: object, private readonly context: CallContext) {
+    this.message = input as UnaryRequest["message"];
+    this.method = spec.method;
+    this.service = spec.method.parent;
+    this.requestMethod = context.requestMethod;
+    this.url = context.url;
+    this.header = context.requestHeader;
+    this.contextValues = context.values;
+  }
+
+  get signal(): AbortSignal {
+    return this.context.signal;
+  }
+}
+
+/**
+ * connect's invokeUnaryImplementation, with the signal handed on by getter: the interceptors in
+ * the router's order, then the implementation in a context with the request's headers and values
+ * as the interceptors left them.
+ */
+async function invokeUnary(spec: UnarySpec, context: CallContext, input: object, interceptors: readonly Interceptor[]): Promise<unknown> {
+  const { method } = spec;
+  const implement: UnaryFn = async (req) => {
+    const implementationContext = new CallContext({ ...fieldsOf(context), requestHeader: req.header, values: req.contextValues }, () => req.signal);
+    const output = await spec.impl(req.message as never, implementationContext);
+    return { stream: false, message: create(method.output, output as never), method, service: method.parent, header: context.responseHeader, trailer: context.responseTrailer };
+  };
+  const next = interceptors.reduceRight<UnaryFn>((inner, interceptor) => interceptor(inner as AnyFn) as UnaryFn, implement);
+  const { message, header, trailer } = await next(new CallRequest(spec, input, context));
+  copyInto(context.responseHeader, header);
+  copyInto(context.responseTrailer, trailer);
+  return message;
+}
+
+type UnaryFn = (req: UnaryRequest) => Promise<UnaryResponse>;
+type AnyFn = Parameters<Interceptor>[0];
+
+function fieldsOf({ method, service, requestMethod, protocolName, url, timeoutMs, requestHeader, responseHeader, responseTrailer, values }: CallContext): ContextFields {
+  return { method, service, requestMethod, protocolName, url, timeoutMs, requestHeader, responseHeader, responseTrailer, values };
+}
+
+/** Headers an interceptor answered with in place of the call's, copied over them (as connect does). */
+function copyInto(to: Headers, from: Headers): void {
+  if (from === to) return;
+  [...to.keys()].forEach((key) => to.delete(key));
+  from.forEach((value, key) => to.set(key, value));
 }
 
 /** A call's error as connect reports it: its own errors as they are, anything else as Internal without its message. */

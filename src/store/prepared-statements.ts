@@ -24,26 +24,36 @@ export function prepareByName(sql: string): void {
  * sent by name. Everything else about the pool (size, pipelining, errors) stays pg's.
  */
 export function preparingPool(pool: pg.Pool): PostgresPool {
+  // One wrapper per pg connection for its whole life: Kysely keeps its own connection object per client it is given.
+  const clients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const preparing = (client: pg.PoolClient) => {
+    let wrapped = clients.get(client);
+    if (wrapped === undefined) clients.set(client, (wrapped = new PreparingClient(client) as unknown as PostgresPoolClient));
+    return wrapped;
+  };
   return {
     options: pool.options,
-    connect: async () => preparingClient(await pool.connect()),
+    connect: async () => preparing(await pool.connect()),
     end: () => pool.end(),
   };
 }
 
-function preparingClient(client: pg.PoolClient): PostgresPoolClient {
-  const query = (sql: string, values: unknown[]) => {
+/** Its query takes only Kysely's (sql, parameters) form, hence the cast above; the cursor form serves streaming, which keygate does not use. */
+class PreparingClient {
+  constructor(private readonly client: pg.PoolClient) {}
+
+  /** Kysely reads pg's (undocumented) processID to cancel a query; keygate cancels none, but keep it true. */
+  get processID(): number | undefined {
+    return (this.client as pg.PoolClient & { processID?: number }).processID;
+  }
+
+  query(sql: string, values: unknown[]) {
     const name = names.get(sql);
     // pg copies a query given as an object (a few µs); the text-and-values form it takes as is.
-    return name === undefined ? client.query(sql, values) : client.query({ name, text: sql, values });
-  };
-  return {
-    // Kysely reads pg's (undocumented) processID to cancel a query; keygate cancels none, but keep it true.
-    get processID() {
-      return (client as pg.PoolClient & { processID?: number }).processID;
-    },
-    // Only Kysely's (sql, parameters) form: the cursor form serves streaming, for which keygate configures no cursor.
-    query: query as unknown as PostgresPoolClient["query"],
-    release: (destroy) => client.release(destroy),
-  };
+    return name === undefined ? this.client.query(sql, values) : this.client.query({ name, text: sql, values });
+  }
+
+  release(destroy?: boolean): void {
+    this.client.release(destroy);
+  }
 }
