@@ -5,9 +5,9 @@ import type { NodeResponse } from "./node-http.js";
 
 /*
  * Running a unary method's implementation without connect-node's universal request and response:
- * the router's interceptors and the same implementation, in a handler context with one
- * AbortController (connect's createHandlerContext links three, and aborts them with a freshly
- * made DOMException when each call ends). Shared by the unary gRPC path and REST.
+ * the router's interceptors and the same implementation, in a handler context whose signal is
+ * made only if read (connect's createHandlerContext links three AbortControllers, and aborts them
+ * with a freshly made DOMException when each call ends). Shared by the unary gRPC path and REST.
  */
 
 export type UnarySpec = Extract<MethodImplSpec, { kind: "unary" }>;
