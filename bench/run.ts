@@ -40,8 +40,8 @@ const KEEP_DB = flag("keep-db");
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 const P = QUICK
-  ? { warmupMs: 400, durationMs: 1500, scaleRoundMs: 1200, scaleRounds: 1, midApps: 10_000, bigApps: 100_000, events: 300_000, keysMs: 3000, restarts: 1 }
-  : { warmupMs: 2000, durationMs: 8000, scaleRoundMs: 3000, scaleRounds: 3, midApps: 10_000, bigApps: 100_000, events: 1_000_000, keysMs: 10_000, restarts: 3 };
+  ? { warmupMs: 400, durationMs: 1500, rounds: 2, roundWarmupMs: 200, scaleRoundMs: 1200, scaleRounds: 1, midApps: 10_000, bigApps: 100_000, events: 300_000, keysMs: 3000, restarts: 1 }
+  : { warmupMs: 2000, durationMs: 8000, rounds: 4, roundWarmupMs: 300, scaleRoundMs: 3000, scaleRounds: 3, midApps: 10_000, bigApps: 100_000, events: 1_000_000, keysMs: 10_000, restarts: 3 };
 const CONCURRENCIES = option("concurrency")?.split(",").map(Number) ?? [1, 8, 64];
 const TRANSPORT_CONCURRENCY = 32;
 const KEY_CONCURRENCY = 2;
@@ -122,8 +122,25 @@ async function startTarget(script: string, args: string[] = [], env: NodeJS.Proc
   return { ...ready, child, url: ready.url, pid: child.pid };
 }
 
-/** Runs one load spec, sampling the target's CPU over exactly the measurement window. */
-async function measure(gen: Child, spec: LoadSpec, target: { pid: number; child?: Child } | undefined, id: string): Promise<Figures> {
+/** What measured windows of one load add up to. */
+interface Sample {
+  latencies: number[];
+  completed: number;
+  errors: number;
+  firstError?: string;
+  windowMs: number;
+  /** CPU of the process under test in the windows; undefined without one. */
+  serverCpuMs?: number;
+  clientCpuMs: number;
+  /** The machine's CPU time, busy and all, over the windows (all cores). */
+  machineBusy: number;
+  machineTotal: number;
+}
+
+type Measured = { pid: number; child?: Child } | undefined;
+
+/** Runs one load spec, sampling the target's and the machine's CPU over exactly the measurement window. */
+async function sample(gen: Child, spec: LoadSpec, target: Measured, profileAs?: string): Promise<Sample> {
   let cpu0 = 0;
   let cpu1 = 0;
   let m0 = machineCpu();
@@ -139,28 +156,87 @@ async function measure(gen: Child, spec: LoadSpec, target: { pid: number; child?
     }
   };
   const unsubscribe = gen.onMessage(listener);
-  const profiling = PROFILE.includes(id) && target?.child;
+  const profiling = profileAs !== undefined && PROFILE.includes(profileAs) && target?.child;
   if (profiling) await target.child!.request({ cmd: "profile-start" });
   const result = (await gen.request({ cmd: "run", spec: { ...spec, signalWindow: true } }, spec.warmupMs + spec.durationMs + 120_000).finally(unsubscribe)) as LoadResult;
   if (profiling) {
-    const file = join(resultsDir, `${stamp}-${id}.cpuprofile`);
+    const file = join(resultsDir, `${stamp}-${profileAs}.cpuprofile`);
     await target.child!.request({ cmd: "profile-stop", file });
     console.log(`  profile: ${file}`);
   }
-  const s = summarize(result.latencies);
-  const seconds = result.windowMs / 1000;
-  const serverCpuMs = cpu1 - cpu0;
-  const machine = m1.total > m0.total ? ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100 : NaN;
   return {
-    ...s,
-    throughput: result.completed / seconds,
+    latencies: result.latencies,
+    completed: result.completed,
     errors: result.errors,
     ...(result.firstError ? { firstError: result.firstError } : {}),
-    ...(target ? { serverCpuPct: (serverCpuMs / result.windowMs) * 100, serverCpuUsPerCall: result.completed ? (serverCpuMs * 1000) / result.completed : NaN } : {}),
-    clientCpuPct: (result.clientCpuMs / result.windowMs) * 100,
-    machineCpuPct: machine,
-    machineUsPerCall: result.completed ? (machine / 100) * cpus().length * result.windowMs * 1000 / result.completed : NaN,
+    windowMs: result.windowMs,
+    ...(target ? { serverCpuMs: cpu1 - cpu0 } : {}),
+    clientCpuMs: result.clientCpuMs,
+    machineBusy: m1.busy - m0.busy,
+    machineTotal: m1.total - m0.total,
   };
+}
+
+function joined(a: Sample, b: Sample): Sample {
+  const firstError = a.firstError ?? b.firstError;
+  return {
+    latencies: [...a.latencies, ...b.latencies],
+    completed: a.completed + b.completed,
+    errors: a.errors + b.errors,
+    ...(firstError ? { firstError } : {}),
+    windowMs: a.windowMs + b.windowMs,
+    ...(a.serverCpuMs === undefined || b.serverCpuMs === undefined ? {} : { serverCpuMs: a.serverCpuMs + b.serverCpuMs }),
+    clientCpuMs: a.clientCpuMs + b.clientCpuMs,
+    machineBusy: a.machineBusy + b.machineBusy,
+    machineTotal: a.machineTotal + b.machineTotal,
+  };
+}
+
+function figuresOf(s: Sample): Figures {
+  const machine = s.machineTotal > 0 ? (s.machineBusy / s.machineTotal) * 100 : NaN;
+  return {
+    ...summarize(s.latencies),
+    throughput: s.completed / (s.windowMs / 1000),
+    errors: s.errors,
+    ...(s.firstError ? { firstError: s.firstError } : {}),
+    ...(s.serverCpuMs === undefined ? {} : { serverCpuPct: (s.serverCpuMs / s.windowMs) * 100, serverCpuUsPerCall: s.completed ? (s.serverCpuMs * 1000) / s.completed : NaN }),
+    clientCpuPct: (s.clientCpuMs / s.windowMs) * 100,
+    machineCpuPct: machine,
+    machineUsPerCall: s.completed ? ((machine / 100) * cpus().length * s.windowMs * 1000) / s.completed : NaN,
+  };
+}
+
+/** One load of a comparison: who generates it, what it runs, whose CPU is measured; `id` names the row. */
+interface Load {
+  id: string;
+  gen: Child;
+  spec: LoadSpec;
+  target: Measured;
+}
+
+/**
+ * Measures loads that are compared with each other in alternating rounds (the measurement window
+ * split in `rounds` parts, each load's part after a short warm-up of its own), so that drift over
+ * the run (a noisy neighbour, autovacuum, the CPU's clock) hits all of them alike instead of
+ * whichever ran last. The first round warms up for the spec's full warm-up. A load is profiled
+ * (--profile) in its first round.
+ */
+async function measureInterleaved(loads: Load[], rounds = P.rounds): Promise<Map<string, Figures>> {
+  const totals = new Map<string, Sample>();
+  for (let round = 0; round < rounds; round++) {
+    for (const load of loads) {
+      const spec = { ...load.spec, warmupMs: round === 0 ? load.spec.warmupMs : P.roundWarmupMs, durationMs: load.spec.durationMs / rounds };
+      const s = await sample(load.gen, spec, load.target, round === 0 ? load.id : undefined);
+      const total = totals.get(load.id);
+      totals.set(load.id, total === undefined ? s : joined(total, s));
+    }
+  }
+  return new Map([...totals].map(([id, total]) => [id, figuresOf(total)]));
+}
+
+/** One load on its own, over the whole window. */
+async function measure(gen: Child, spec: LoadSpec, target: Measured, id: string): Promise<Figures> {
+  return figuresOf(await sample(gen, spec, target, id));
 }
 
 /**
@@ -275,71 +351,93 @@ async function transportScenarios(keygate: Target): Promise<void> {
     ["transport.noop-keygate-connect-only", "no-op via keygate's handler+mux, fast path off", ["keygate-connect-only"]],
     ["transport.noop-keygate-stack", "no-op via keygate's handler+mux", ["keygate"]],
   ];
-  for (const [id, name, args] of noops) {
-    const t = await startTarget(id === "transport.noop-grpc-js" ? "noop-grpc.ts" : "noop-connect.ts", args);
-    try {
-      const figures = await measure(loadGen!, spec(t.url), t, id);
-      const base = byId.get("transport.noop-grpc-js");
-      add({
-        id,
-        group: "transport",
-        name: `${name}: Healthz gRPC`,
-        concurrency: c,
-        figures,
-        ...(base && base.id !== id ? { baseline: { id: base.id, name: "no-op grpc-js", figures: base.figures! }, ratio: { of: "throughput", value: figures.throughput / base.figures!.throughput } } : {}),
-      });
-    } finally {
-      await t.child.kill();
+  // All servers stay up (idle ones cost nothing) so that every row is measured in the same rounds.
+  const servers = await Promise.all(noops.map(([id, , args]) => startTarget(id === "transport.noop-grpc-js" ? "noop-grpc.ts" : "noop-connect.ts", args)));
+  try {
+    const loads: Load[] = [
+      ...noops.map(([id], i) => ({ id, gen: loadGen!, spec: spec(servers[i]!.url), target: servers[i] })),
+      { id: "transport.keygate-healthz", gen: loadGen!, spec: spec(keygate.url), target: keygate },
+    ];
+    const figures = await measureInterleaved(loads);
+    const base = { id: "transport.noop-grpc-js", name: "no-op grpc-js", figures: figures.get("transport.noop-grpc-js")! };
+    for (const [id, name] of noops) {
+      const f = figures.get(id)!;
+      add({ id, group: "transport", name: `${name}: Healthz gRPC`, concurrency: c, figures: f, ...(id === base.id ? {} : { baseline: base, ratio: { of: "throughput", value: f.throughput / base.figures.throughput } }) });
     }
+    const keygateFigures = figures.get("transport.keygate-healthz")!;
+    const ratio = keygateFigures.throughput / base.figures.throughput;
+    add({
+      id: "transport.keygate-healthz",
+      group: "transport",
+      name: "keygate Healthz (no DB) over gRPC",
+      concurrency: c,
+      figures: keygateFigures,
+      baseline: base,
+      ratio: { of: "throughput", value: ratio },
+      target: { text: ">= 0.90x no-op grpc-js", pass: ratio >= 0.9 },
+      note: capacityNote(keygateFigures, base.figures),
+    });
+  } finally {
+    await Promise.all(servers.map((t) => t.child.kill()));
   }
-  const figures = await measure(loadGen!, spec(keygate.url), keygate, "transport.keygate-healthz");
-  const base = byId.get("transport.noop-grpc-js")!;
-  const ratio = figures.throughput / base.figures!.throughput;
-  add({
-    id: "transport.keygate-healthz",
-    group: "transport",
-    name: "keygate Healthz (no DB) over gRPC",
-    concurrency: c,
-    figures,
-    baseline: { id: base.id, name: "no-op grpc-js", figures: base.figures! },
-    ratio: { of: "throughput", value: ratio },
-    target: { text: ">= 0.90x no-op grpc-js", pass: ratio >= 0.9 },
-  });
+}
+
+/**
+ * Throughput is what one load generator gets out of each server; neither process runs its core
+ * full here, so it understates what separates them. A core's capacity is 1 s over the server's
+ * CPU per call.
+ */
+function capacityNote(keygate: Figures, base: Figures): string {
+  const capacity = (f: Figures) => 1e6 / f.serverCpuUsPerCall!;
+  return (
+    `server CPU per call: keygate ${us(keygate.serverCpuUsPerCall!)}, no-op grpc-js ${us(base.serverCpuUsPerCall!)}; ` +
+    `one core's capacity: keygate ${Math.round(capacity(keygate))} calls/s, grpc-js ${Math.round(capacity(base))} (${(capacity(keygate) / capacity(base)).toFixed(2)}x)`
+  );
 }
 
 const WRITE_PROTOCOLS = ["grpc", "connect", "grpc-web", "rest"] as const;
 
 async function writeScenarios(keygate: Target, raw: LoadSpec["raw"], writeProjects: string[]): Promise<void> {
+  const addApiApp = (protocol: (typeof WRITE_PROTOCOLS)[number], projects: string[], c: number): LoadSpec => ({ kind: "rpc", protocol, op: "addApiApp", url: keygate.url, token: adminToken, projects, concurrency: c, ...window() });
+  const rawLoad = (id: string, projects: string[], c: number): Load => ({ id, gen: baselineGen!, spec: { kind: "raw-addApiApp", raw, projects, concurrency: c, ...window() }, target: { pid: baselineGen!.pid } });
   for (const c of CONCURRENCIES) {
     const projects = writeProjects.slice(0, Math.max(1, c));
-    const rawFigures = await measure(baselineGen!, { kind: "raw-addApiApp", raw, projects, concurrency: c, ...window() }, baselineGen ? { pid: baselineGen.pid } : undefined, `raw.addApiApp.c${c}`);
-    add({ id: `raw.addApiApp.c${c}`, group: "raw", name: "raw pg: AddAPIApp's SQL transaction", concurrency: c, figures: rawFigures });
-    // Unmeasured: without it the first row measured here paid for warming every protocol's code and
-    // for Postgres digesting the raw row's inserts (autovacuum), about a fifth of its throughput.
+    // Unmeasured: without it the first row measured here paid for warming every protocol's code.
     for (const protocol of WRITE_PROTOCOLS) {
-      await loadGen!.request({ cmd: "run", spec: { kind: "rpc", protocol, op: "addApiApp", url: keygate.url, token: adminToken, projects, concurrency: c, warmupMs: 0, durationMs: P.warmupMs } }, 120_000);
+      await loadGen!.request({ cmd: "run", spec: { ...addApiApp(protocol, projects, c), warmupMs: 0, durationMs: P.warmupMs } }, 120_000);
     }
+    const rawId = `raw.addApiApp.c${c}`;
+    const figures = await measureInterleaved([
+      rawLoad(rawId, projects, c),
+      ...WRITE_PROTOCOLS.map((protocol) => ({ id: `write.${protocol}.c${c}`, gen: loadGen!, spec: addApiApp(protocol, projects, c), target: keygate })),
+    ]);
+    const rawFigures = figures.get(rawId)!;
+    add({ id: rawId, group: "raw", name: "raw pg: AddAPIApp's SQL transaction", concurrency: c, figures: rawFigures });
     for (const protocol of WRITE_PROTOCOLS) {
       const id = `write.${protocol}.c${c}`;
-      const figures = await measure(loadGen!, { kind: "rpc", protocol, op: "addApiApp", url: keygate.url, token: adminToken, projects, concurrency: c, ...window() }, keygate, id);
-      const ratio = figures.throughput / rawFigures.throughput;
+      const f = figures.get(id)!;
+      const ratio = f.throughput / rawFigures.throughput;
       add({
         id,
         group: "write",
         name: `AddAPIApp ${protocol === "connect" ? "Connect JSON" : protocol === "grpc" ? "gRPC" : protocol === "rest" ? "REST" : "gRPC-Web"}`,
         concurrency: c,
-        figures,
-        baseline: { id: `raw.addApiApp.c${c}`, name: `raw pg c=${c}`, figures: rawFigures },
+        figures: f,
+        baseline: { id: rawId, name: `raw pg c=${c}`, figures: rawFigures },
         ratio: { of: "throughput", value: ratio },
-        ...(protocol === "grpc" && c === 8 ? { target: { text: ">= 0.80x raw DB", pass: ratio >= 0.8 }, note: writeBudgetNote(figures, rawFigures) } : {}),
+        ...(protocol === "grpc" && c === 8 ? { target: { text: ">= 0.80x raw DB", pass: ratio >= 0.8 }, note: writeBudgetNote(f, rawFigures) } : {}),
       });
     }
   }
   // All writers on one project: they queue on its head row lock, in keygate and in the raw script alike.
   const one = [writeProjects[0]!];
-  const rawOne = await measure(baselineGen!, { kind: "raw-addApiApp", raw, projects: one, concurrency: 8, ...window() }, { pid: baselineGen!.pid }, "raw.addApiApp.one-project.c8");
+  const onOne = await measureInterleaved([
+    rawLoad("raw.addApiApp.one-project.c8", one, 8),
+    { id: "write.grpc.one-project.c8", gen: loadGen!, spec: addApiApp("grpc", one, 8), target: keygate },
+  ]);
+  const rawOne = onOne.get("raw.addApiApp.one-project.c8")!;
   add({ id: "raw.addApiApp.one-project.c8", group: "raw", name: "raw pg: AddAPIApp SQL, one project", concurrency: 8, figures: rawOne });
-  const figures = await measure(loadGen!, { kind: "rpc", protocol: "grpc", op: "addApiApp", url: keygate.url, token: adminToken, projects: one, concurrency: 8, ...window() }, keygate, "write.grpc.one-project.c8");
+  const figures = onOne.get("write.grpc.one-project.c8")!;
   add({
     id: "write.grpc.one-project.c8",
     group: "write",
@@ -370,11 +468,15 @@ function writeBudgetNote(keygate: Figures, raw: Figures): string {
 }
 
 async function readScenarios(keygate: Target, raw: LoadSpec["raw"], bigProject: string, bigApps: string[]): Promise<void> {
-  const sample: [string, string][] = Array.from({ length: 2000 }, () => [bigProject, bigApps[Math.floor(Math.random() * bigApps.length)]!]);
+  const apps: [string, string][] = Array.from({ length: 2000 }, () => [bigProject, bigApps[Math.floor(Math.random() * bigApps.length)]!]);
   const c = READ_CONCURRENCY;
-  const rawGet = await measure(baselineGen!, { kind: "raw-getApp", raw, apps: sample, concurrency: c, ...window() }, { pid: baselineGen!.pid }, "raw.getApp");
+  const gets = await measureInterleaved([
+    { id: "raw.getApp", gen: baselineGen!, spec: { kind: "raw-getApp", raw, apps, concurrency: c, ...window() }, target: { pid: baselineGen!.pid } },
+    { id: "read.getApp", gen: loadGen!, spec: { kind: "rpc", protocol: "grpc", op: "getApp", url: keygate.url, token: adminToken, apps, concurrency: c, ...window() }, target: keygate },
+  ]);
+  const rawGet = gets.get("raw.getApp")!;
   add({ id: "raw.getApp", group: "raw", name: "raw pg: GetAppByID's query", concurrency: c, figures: rawGet });
-  const get = await measure(loadGen!, { kind: "rpc", protocol: "grpc", op: "getApp", url: keygate.url, token: adminToken, apps: sample, concurrency: c, ...window() }, keygate, "read.getApp");
+  const get = gets.get("read.getApp")!;
   add({
     id: "read.getApp",
     group: "read",
@@ -386,9 +488,13 @@ async function readScenarios(keygate: Target, raw: LoadSpec["raw"], bigProject: 
     target: { text: "p50 < 2 ms", pass: get.p50 < 2 },
     note: readBudgetNote(get, c),
   });
-  const rawList = await measure(baselineGen!, { kind: "raw-listApps", raw, projects: [bigProject], concurrency: 1, ...window() }, { pid: baselineGen!.pid }, "raw.listApps");
+  const lists = await measureInterleaved([
+    { id: "raw.listApps", gen: baselineGen!, spec: { kind: "raw-listApps", raw, projects: [bigProject], concurrency: 1, ...window() }, target: { pid: baselineGen!.pid } },
+    { id: "read.listApps", gen: loadGen!, spec: { kind: "rpc", protocol: "grpc", op: "listApps", url: keygate.url, token: adminToken, projects: [bigProject], concurrency: 1, ...window() }, target: keygate },
+  ]);
+  const rawList = lists.get("raw.listApps")!;
   add({ id: "raw.listApps", group: "raw", name: "raw pg: ListApps' totals + page", concurrency: 1, figures: rawList });
-  const list = await measure(loadGen!, { kind: "rpc", protocol: "grpc", op: "listApps", url: keygate.url, token: adminToken, projects: [bigProject], concurrency: 1, ...window() }, keygate, "read.listApps");
+  const list = lists.get("read.listApps")!;
   add({
     id: "read.listApps",
     group: "read",
@@ -402,35 +508,9 @@ async function readScenarios(keygate: Target, raw: LoadSpec["raw"], bigProject: 
 }
 
 /** AddAPIApp at c=1 on projects of each size, interleaved in rounds so drift hits all sizes alike. */
-async function scaleRounds(keygate: Target, sets: { id: string; projects: string[] }[]): Promise<Map<string, Figures>> {
-  const latencies = new Map<string, number[]>(sets.map((s) => [s.id, []]));
-  const totals = new Map<string, { completed: number; ms: number; cpu: number; errors: number; firstError?: string }>();
-  for (let round = 0; round < P.scaleRounds; round++) {
-    for (const set of sets) {
-      const spec: LoadSpec = { kind: "rpc", protocol: "grpc", op: "addApiApp", url: keygate.url, token: adminToken, projects: set.projects, rotate: true, concurrency: 1, warmupMs: 300, durationMs: P.scaleRoundMs };
-      const cpu0 = processCpuMs(keygate.pid);
-      const r = (await loadGen!.request({ cmd: "run", spec }, 120_000)) as LoadResult;
-      const cpu = processCpuMs(keygate.pid) - cpu0;
-      latencies.get(set.id)!.push(...r.latencies);
-      const t = totals.get(set.id) ?? { completed: 0, ms: 0, cpu: 0, errors: 0 };
-      totals.set(set.id, { completed: t.completed + r.completed, ms: t.ms + r.windowMs, cpu: t.cpu + cpu, errors: t.errors + r.errors, ...(r.firstError ? { firstError: r.firstError } : {}) });
-    }
-  }
-  const out = new Map<string, Figures>();
-  for (const set of sets) {
-    const t = totals.get(set.id)!;
-    out.set(set.id, {
-      ...summarize(latencies.get(set.id)!),
-      throughput: t.completed / (t.ms / 1000),
-      errors: t.errors,
-      ...(t.firstError ? { firstError: t.firstError } : {}),
-      serverCpuUsPerCall: (t.cpu * 1000) / t.completed,
-      clientCpuPct: NaN,
-      machineCpuPct: NaN,
-      machineUsPerCall: NaN,
-    });
-  }
-  return out;
+function scaleRounds(keygate: Target, sets: { id: string; projects: string[] }[]): Promise<Map<string, Figures>> {
+  const spec = (projects: string[]): LoadSpec => ({ kind: "rpc", protocol: "grpc", op: "addApiApp", url: keygate.url, token: adminToken, projects, rotate: true, concurrency: 1, warmupMs: P.roundWarmupMs, durationMs: P.scaleRoundMs * P.scaleRounds });
+  return measureInterleaved(sets.map((set) => ({ id: set.id, gen: loadGen!, spec: spec(set.projects), target: keygate })), P.scaleRounds);
 }
 
 async function keyScenarios(keygate: Target, admin: Management, bigProject: string, bigApps: string[]): Promise<void> {
@@ -439,9 +519,13 @@ async function keyScenarios(keygate: Target, admin: Management, bigProject: stri
     const app = await admin.addAPIApp({ projectId: project.id, name: `jwt-${i}`, authMethodType: 1 });
     return [project.id, app.appId] as [string, string];
   });
-  const rawKeys = await measure(baselineGen!, { kind: "raw-keygen", concurrency: KEY_CONCURRENCY, ...window({ durationMs: P.keysMs }) }, { pid: baselineGen!.pid }, "raw.keygen");
+  const keygen = await measureInterleaved([
+    { id: "raw.keygen", gen: baselineGen!, spec: { kind: "raw-keygen", concurrency: KEY_CONCURRENCY, ...window({ durationMs: P.keysMs }) }, target: { pid: baselineGen!.pid } },
+    { id: "keys.addAppKey", gen: loadGen!, spec: { kind: "rpc", protocol: "grpc", op: "addAppKey", url: keygate.url, token: adminToken, apps, concurrency: KEY_CONCURRENCY, ...window({ durationMs: P.keysMs }) }, target: keygate },
+  ]);
+  const rawKeys = keygen.get("raw.keygen")!;
   add({ id: "raw.keygen", group: "raw", name: "raw node:crypto RSA-2048 generateKeyPair", concurrency: KEY_CONCURRENCY, figures: rawKeys });
-  const keys = await measure(loadGen!, { kind: "rpc", protocol: "grpc", op: "addAppKey", url: keygate.url, token: adminToken, apps, concurrency: KEY_CONCURRENCY, ...window({ durationMs: P.keysMs }) }, keygate, "keys.addAppKey");
+  const keys = keygen.get("keys.addAppKey")!;
   add({
     id: "keys.addAppKey",
     group: "keys",
@@ -452,8 +536,8 @@ async function keyScenarios(keygate: Target, admin: Management, bigProject: stri
     ratio: { of: "throughput", value: keys.throughput / rawKeys.throughput },
   });
 
-  const sample: [string, string][] = Array.from({ length: 2000 }, () => [bigProject, bigApps[Math.floor(Math.random() * bigApps.length)]!]);
-  const getSpec: LoadSpec = { kind: "rpc", protocol: "grpc", op: "getApp", url: keygate.url, token: adminToken, apps: sample, concurrency: READ_CONCURRENCY, ...window({ durationMs: P.keysMs }) };
+  const reads: [string, string][] = Array.from({ length: 2000 }, () => [bigProject, bigApps[Math.floor(Math.random() * bigApps.length)]!]);
+  const getSpec: LoadSpec = { kind: "rpc", protocol: "grpc", op: "getApp", url: keygate.url, token: adminToken, apps: reads, concurrency: READ_CONCURRENCY, ...window({ durationMs: P.keysMs }) };
   const alone = await measure(loadGen!, getSpec, keygate, "keys.getApp-alone");
   add({ id: "keys.getApp-alone", group: "keys", name: "GetAppByID gRPC, no key generation", concurrency: READ_CONCURRENCY, figures: alone });
   // Key generation starts first and runs past the end of the GetAppByID window.
