@@ -4,7 +4,7 @@ import { Code, ConnectError, createContextValues, type ContextValues } from "@co
 import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import { encodeGrpcMessage } from "./grpc-message-encoding.js";
 import type { NodeRequest } from "./node-http.js";
-import { forwardedHeaders } from "./rest/forwarded-headers.js";
+import { IncomingHeaders } from "./incoming-headers.js";
 import { callError, outputBytes, runUnaryCall, type UnaryCallOptions, type UnarySpec } from "./unary-call.js";
 
 /*
@@ -69,9 +69,10 @@ export function createGrpcUnaryFastPath(specs: ReadonlyMap<string, UnarySpec>, o
       protocolName: "grpc",
       url: `http://${req.authority}${req.url}`,
       // Every header as it came, without HTTP/2's pseudo-headers (":path"), as connect hands them over.
-      requestHeader: forwardedHeaders(req.headers, (name) => name),
-      responseHeader: new Headers({ "content-type": "application/grpc+proto" }),
-      responseTrailer: new Headers({ "grpc-status": "0" }),
+      requestHeader: new IncomingHeaders(req.headers),
+      // What the interceptors and the implementation add; the protocol's own go in when the response is written.
+      responseHeader: new Headers(),
+      responseTrailer: new Headers(),
       values: options.contextValues?.(req) ?? createContextValues(),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     };
@@ -83,8 +84,8 @@ export function createGrpcUnaryFastPath(specs: ReadonlyMap<string, UnarySpec>, o
       setGrpcGoStatus(init.responseTrailer, e);
     }
     if (res.stream.destroyed || res.writableEnded) return;
-    res.writeHead(200, nodeHeaders(init.responseHeader));
-    res.addTrailers(nodeHeaders(init.responseTrailer));
+    res.writeHead(200, { "content-type": "application/grpc+proto", ...nodeHeaders(init.responseHeader) });
+    res.addTrailers({ "grpc-status": "0", ...nodeHeaders(init.responseTrailer) });
     res.end(data);
   }
 }
