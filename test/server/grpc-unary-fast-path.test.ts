@@ -136,6 +136,22 @@ describe("keygate's handler answers every unary gRPC request alike with and with
     expect(res.trailers["grpc-status"]).toBe("0");
   });
 
+  it("survives a client that resets its call with an error code, before and after sending the message, and keeps serving", async () => {
+    for (const sendFirst of [false, true]) {
+      const session = http2.connect(`http://127.0.0.1:${ports.fast}`);
+      const stream = session.request({ ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers" });
+      stream.on("error", () => {});
+      if (sendFirst) stream.write(envelope(message("slow")));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+      await new Promise((resolve) => stream.once("close", resolve));
+      session.close();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const res = await send(ports.fast, {}, envelope(message("ok")));
+    expect(res.trailers["grpc-status"]).toBe("0");
+  });
+
   it("answers DeadlineExceeded when the client's deadline passes", async () => {
     const res = await send(ports.fast, { "grpc-timeout": "20m" }, envelope(message("slow")));
     expect(res.trailers["grpc-status"]).toBe(String(Code.DeadlineExceeded));
