@@ -9,7 +9,6 @@ import {
   universalRequestFromNodeRequest,
   universalResponseToNodeResponse,
 } from "@connectrpc/connect-node";
-import * as http2 from "node:http2";
 import { validateBinaryRequests } from "./binary-request-validation.js";
 import { encodeGrpcMessageLikeGrpcGo } from "./grpc-message-encoding.js";
 import { createGrpcUnaryFastPath } from "./grpc-unary-fast-path.js";
@@ -152,7 +151,7 @@ export function createConnectHandler(options: ConnectHandlerOptions): ConnectHan
       return;
     }
     const viaConnect = (body?: AsyncIterable<Uint8Array>) => serveRpc(rpc, req, res, options.contextValues, body);
-    if (!(req instanceof http2.Http2ServerRequest && grpcUnary(req, res as http2.Http2ServerResponse, path, viaConnect))) viaConnect();
+    if (!grpcUnary(req, res, path, viaConnect)) viaConnect();
   };
   return { handler, services, restRoutes: rest.routes };
 }

@@ -17,10 +17,7 @@ export type NodeResponse = http.ServerResponse | http2.Http2ServerResponse;
  */
 export type NodeHandler = (req: NodeRequest, res: NodeResponse) => void;
 
-/**
- * Write a complete response unless one is already under way. The two response
- * classes have incompatible writeHead() overloads, hence the narrowing.
- */
+/** Write a complete response unless one is already under way. */
 export function writeResponse(
   res: NodeResponse,
   status: number,
@@ -30,13 +27,15 @@ export function writeResponse(
   if (res.headersSent || res.writableEnded) {
     return;
   }
-  const all: http.OutgoingHttpHeaders = { ...headers, "content-length": body?.byteLength ?? 0 };
-  const bytes = body ?? new Uint8Array(0);
+  writeResponseHead(res, status, { ...headers, "content-length": body?.byteLength ?? 0 });
+  res.end(body ?? new Uint8Array(0));
+}
+
+/** writeHead of either response class; their overloads are incompatible, hence the narrowing. */
+export function writeResponseHead(res: NodeResponse, status: number, headers: http.OutgoingHttpHeaders): void {
   if (res instanceof http2.Http2ServerResponse) {
-    res.writeHead(status, all);
-    res.end(bytes);
+    res.writeHead(status, headers);
   } else {
-    res.writeHead(status, all);
-    res.end(bytes);
+    res.writeHead(status, headers);
   }
 }

@@ -1,6 +1,7 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { Code, ConnectError, createConnectRouter, type ConnectRouter, type Interceptor } from "@connectrpc/connect";
+import * as http from "node:http";
 import * as http2 from "node:http2";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
@@ -10,7 +11,7 @@ import { createConnectHandler } from "../../src/server/connect-handler.js";
 import { createGrpcUnaryFastPath } from "../../src/server/grpc-unary-fast-path.js";
 import { recordUnarySpecs, type UnarySpec } from "../../src/server/unary-call.js";
 import { createMuxServer, type MuxServer } from "../../src/server/mux.js";
-import { envelope, h2cRequest, type RawResponse } from "./raw-http2.js";
+import { envelope, grpcWebStatus, h2cRequest, type RawResponse } from "./raw-http2.js";
 
 const readMaxBytes = 1024;
 const path = "/zitadel.management.v1.ManagementService/AddAPIApp";
@@ -61,7 +62,9 @@ const cases: [string, Record<string, string>, Buffer, Route][] = [
   ["malformed grpc-timeout", { "grpc-timeout": "soon" }, envelope(message("ok")), "declined"],
   ["gzip request", { "grpc-encoding": "gzip" }, envelope(gzipSync(message("ok")), 1), "declined"],
   ["unknown request encoding", { "grpc-encoding": "snappy" }, envelope(message("ok")), "declined"],
-  ["gRPC-Web content type", { "content-type": "application/grpc-web+proto" }, envelope(message("ok")), "declined"],
+  ["gRPC-Web", { "content-type": "application/grpc-web+proto" }, envelope(message("ok")), "fast"],
+  ["gRPC-Web text (base64)", { "content-type": "application/grpc-web-text" }, envelope(message("ok")), "declined"],
+  ["gRPC-Web JSON", { "content-type": "application/grpc-web+json" }, Buffer.from('\u0000\u0000\u0000\u0000\u0002{}'), "declined"],
   ["compressed flag without an encoding", {}, envelope(message("ok"), 1), "fallback"],
   ["undecodable message", {}, envelope(Buffer.from([0x0a, 0xff])), "fallback"],
   ["two messages", {}, Buffer.concat([envelope(message("a")), envelope(message("b"))]), "fallback"],
@@ -73,9 +76,9 @@ const cases: [string, Record<string, string>, Buffer, Route][] = [
 const send = (port: number, headers: Record<string, string>, body: Buffer) =>
   h2cRequest(port, { ":path": path, "content-type": "application/grpc", te: "trailers", ...headers }, body);
 
-/** A response as a client sees it, without the date (the only header allowed to differ). */
+/** A response as a client sees it, without the date and the length (framing; gRPC-Web's fast path states it, connect does not). */
 function comparable(res: RawResponse) {
-  const { date: _date, ...headers } = res.headers;
+  const { date: _date, "content-length": _length, ...headers } = res.headers;
   return { headers, trailers: res.trailers, body: res.body.toString("base64") };
 }
 
@@ -155,6 +158,59 @@ describe("keygate's handler answers every unary gRPC request alike with and with
   it("answers DeadlineExceeded when the client's deadline passes", async () => {
     const res = await send(ports.fast, { "grpc-timeout": "20m" }, envelope(message("slow")));
     expect(res.trailers["grpc-status"]).toBe(String(Code.DeadlineExceeded));
+  });
+});
+
+/** One gRPC-Web request over HTTP/1.1, as a browser sends it. */
+function h1GrpcWebRequest(port: number, headers: Record<string, string>, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: "127.0.0.1", port, method: "POST", path, agent: false, headers: { "content-type": "application/grpc-web+proto", "x-grpc-web": "1", ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** A gRPC-Web response as a browser sees it, without what only frames the bytes (date, length, chunking, keep-alive). */
+function comparableWeb(res: { status: number; headers: http.IncomingHttpHeaders; body: Buffer }) {
+  const { date: _date, "content-length": _length, "transfer-encoding": _chunked, connection: _connection, "keep-alive": _keepAlive, ...headers } = res.headers;
+  return { status: res.status, headers, body: res.body.toString("base64") };
+}
+
+describe("keygate's handler answers every unary gRPC-Web request over HTTP/1.1 alike with and without the fast path", () => {
+  const servers: MuxServer[] = [];
+  const ports: Record<"fast" | "connect", number> = { fast: 0, connect: 0 };
+
+  beforeAll(async () => {
+    for (const mode of ["fast", "connect"] as const) {
+      const { handler } = createConnectHandler({ routes, readMaxBytes, interceptors: [stampingInterceptor], unaryFastPath: mode === "fast" });
+      const server = createMuxServer(handler);
+      servers.push(server);
+      ports[mode] = (await server.listen(0, "127.0.0.1")).port;
+    }
+  });
+  afterAll(() => Promise.all(servers.map((s) => s.close())));
+
+  const webCases = cases.filter(([, headers]) => headers["content-type"] === undefined);
+  it.each(webCases)("%s", async (_name, headers, body) => {
+    const [viaFastPath, viaConnect] = await Promise.all([h1GrpcWebRequest(ports.fast, headers, body), h1GrpcWebRequest(ports.connect, headers, body)]);
+    expect(comparableWeb(viaFastPath)).toEqual(comparableWeb(viaConnect));
+  });
+
+  it("carries the status, connect's encoding of the message and the metadata in the trailer frame after the message", async () => {
+    const failed = await h1GrpcWebRequest(ports.fast, {}, envelope(message("fail")));
+    expect(failed.status).toBe(200);
+    expect(grpcWebStatus(failed.body)).toEqual({ status: String(Code.NotFound), message: encodeURIComponent("Anwendung: nicht/gefunden 100%") });
+    expect(failed.body.toString("latin1")).toContain("x-error-meta: m");
+    const ok = await h1GrpcWebRequest(ports.fast, { "x-echo": "hi" }, envelope(message("ok")));
+    expect(ok.headers["x-impl-header"]).toBe("hi");
+    expect(ok.headers["x-interceptor"]).toBe("AddAPIApp/POST");
+    expect(grpcWebStatus(ok.body).status).toBe("0");
+    expect(ok.body.toString("latin1")).toContain("x-impl-trailer: t");
+    expect(fromBinary(AddAPIAppResponseSchema, ok.body.subarray(5, 5 + ok.body.readUInt32BE(1))).clientSecret).toBe("x".repeat(10));
   });
 });
 
