@@ -11,7 +11,7 @@ import {
 } from "@connectrpc/connect-node";
 import { validateBinaryRequests } from "./binary-request-validation.js";
 import { encodeGrpcMessageLikeGrpcGo } from "./grpc-message-encoding.js";
-import { createGrpcUnaryFastPath } from "./grpc-unary-fast-path.js";
+import { createUnaryFastPath } from "./unary-fast-path.js";
 import { createHttpRoutes } from "./http-routes.js";
 import type { HttpRoute } from "./http-routes.js";
 import { writeResponse } from "./node-http.js";
@@ -63,7 +63,7 @@ export interface ConnectHandlerOptions {
   /** REST transcoding from google.api.http rules; without it every other path is a REST 404. */
   rest?: RestOptions;
   /**
-   * Serve unary gRPC calls over HTTP/2 (grpc-unary-fast-path.ts) and REST calls of unary methods
+   * Serve unary gRPC, gRPC-Web and Connect calls (unary-fast-path.ts) and REST calls of unary methods
    * by the short path, without connect's universal request (unary-call.ts). Default true; false
    * sends every call through connect, which answers alike, only slower (tests and benchmarks compare the two).
    */
@@ -89,9 +89,9 @@ export interface ConnectHandler {
  * response conversion), but keeps the router's UniversalHandlers in hand:
  * REST needs to call them, and each is wrapped so that undecodable binary
  * request bodies get InvalidArgument instead of connect's Internal, and so
- * that grpc-message is percent-encoded as grpc-go does it. Unary gRPC calls
- * over HTTP/2 and REST calls take a shorter path with the same interceptors
- * and implementations (grpc-unary-fast-path.ts, unary-call.ts).
+ * that grpc-message is percent-encoded as grpc-go does it. Unary gRPC,
+ * gRPC-Web, Connect and REST calls take a shorter path with the same
+ * interceptors and implementations (unary-fast-path.ts, unary-call.ts).
  */
 export function createConnectHandler(options: ConnectHandlerOptions): ConnectHandler {
   const readMaxBytes = options.readMaxBytes ?? defaultReadMaxBytes;
@@ -133,11 +133,12 @@ export function createConnectHandler(options: ConnectHandlerOptions): ConnectHan
   });
   const httpRoutes = createHttpRoutes(options.httpRoutes ?? []);
 
-  const grpcUnary = createGrpcUnaryFastPath(directSpecs, {
+  const unaryFastPath = createUnaryFastPath(directSpecs, {
     ...unaryCallOptions,
     readMaxBytes,
     maxTimeoutMs: options.maxTimeoutMs,
     binaryOptions: options.binaryOptions,
+    acceptCompression,
     contextValues: options.contextValues,
   });
 
@@ -151,7 +152,7 @@ export function createConnectHandler(options: ConnectHandlerOptions): ConnectHan
       return;
     }
     const viaConnect = (body?: AsyncIterable<Uint8Array>) => serveRpc(rpc, req, res, options.contextValues, body);
-    if (!grpcUnary(req, res, path, viaConnect)) viaConnect();
+    if (!unaryFastPath(req, res, path, viaConnect)) viaConnect();
   };
   return { handler, services, restRoutes: rest.routes };
 }

@@ -23,7 +23,8 @@ export function h2cRequest(port: number, headers: http2.OutgoingHttpHeaders, bod
       session.close();
       resolve({ headers: responseHeaders, trailers, body: Buffer.concat(chunks) });
     });
-    stream.end(body);
+    // A GET or HEAD stream is ended by the client with its headers.
+    if (!stream.writableEnded) stream.end(body);
   });
 }
 

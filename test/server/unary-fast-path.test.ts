@@ -4,11 +4,11 @@ import { Code, ConnectError, createConnectRouter, type ConnectRouter, type Inter
 import * as http from "node:http";
 import * as http2 from "node:http2";
 import type { AddressInfo } from "node:net";
-import { gzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { AddAPIAppRequestSchema, AddAPIAppResponseSchema, ManagementService } from "../../src/gen/zitadel/management_pb.js";
 import { ErrorDetailSchema } from "../../src/gen/zitadel/message_pb.js";
 import { createConnectHandler } from "../../src/server/connect-handler.js";
-import { createGrpcUnaryFastPath } from "../../src/server/grpc-unary-fast-path.js";
+import { createUnaryFastPath } from "../../src/server/unary-fast-path.js";
 import { recordUnarySpecs, type UnarySpec } from "../../src/server/unary-call.js";
 import { createMuxServer, type MuxServer } from "../../src/server/mux.js";
 import { envelope, grpcWebStatus, h2cRequest, type RawResponse } from "./raw-http2.js";
@@ -82,24 +82,24 @@ function comparable(res: RawResponse) {
   return { headers, trailers: res.trailers, body: res.body.toString("base64") };
 }
 
-describe("keygate's handler answers every unary gRPC request alike with and without the fast path", () => {
+/** keygate's handler with the fast path and without it (every call through connect), each on its own port. */
+function serverPair(): Record<"fast" | "connect", number> {
   const servers: MuxServer[] = [];
-  const ports: Record<"fast" | "connect", number> = { fast: 0, connect: 0 };
-
+  const ports = { fast: 0, connect: 0 };
   beforeAll(async () => {
     for (const mode of ["fast", "connect"] as const) {
-      const { handler } = createConnectHandler({
-        routes,
-        readMaxBytes,
-        interceptors: [stampingInterceptor],
-        unaryFastPath: mode === "fast",
-      });
+      const { handler } = createConnectHandler({ routes, readMaxBytes, interceptors: [stampingInterceptor], unaryFastPath: mode === "fast" });
       const server = createMuxServer(handler);
       servers.push(server);
       ports[mode] = (await server.listen(0, "127.0.0.1")).port;
     }
   });
   afterAll(() => Promise.all(servers.map((s) => s.close())));
+  return ports;
+}
+
+describe("keygate's handler answers every unary gRPC request alike with and without the fast path", () => {
+  const ports = serverPair();
 
   it.each(cases)("%s", async (_name, headers, body) => {
     const [viaFastPath, viaConnect] = await Promise.all([send(ports.fast, headers, body), send(ports.connect, headers, body)]);
@@ -161,10 +161,16 @@ describe("keygate's handler answers every unary gRPC request alike with and with
   });
 });
 
-/** One gRPC-Web request over HTTP/1.1, as a browser sends it. */
-function h1GrpcWebRequest(port: number, headers: Record<string, string>, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+interface H1Response {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** One request of AddAPIApp over HTTP/1.1, as a browser sends it. */
+function h1Request(port: number, headers: Record<string, string>, body: Buffer, method = "POST"): Promise<H1Response> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, method: "POST", path, agent: false, headers: { "content-type": "application/grpc-web+proto", "x-grpc-web": "1", ...headers } }, (res) => {
+    const req = http.request({ host: "127.0.0.1", port, method, path, agent: false, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -174,25 +180,17 @@ function h1GrpcWebRequest(port: number, headers: Record<string, string>, body: B
   });
 }
 
-/** A gRPC-Web response as a browser sees it, without what only frames the bytes (date, length, chunking, keep-alive). */
-function comparableWeb(res: { status: number; headers: http.IncomingHttpHeaders; body: Buffer }) {
+const h1GrpcWebRequest = (port: number, headers: Record<string, string>, body: Buffer) =>
+  h1Request(port, { "content-type": "application/grpc-web+proto", "x-grpc-web": "1", ...headers }, body);
+
+/** A response as a browser sees it, without what only frames the bytes (date, length, chunking, keep-alive). */
+function comparableWeb(res: H1Response) {
   const { date: _date, "content-length": _length, "transfer-encoding": _chunked, connection: _connection, "keep-alive": _keepAlive, ...headers } = res.headers;
   return { status: res.status, headers, body: res.body.toString("base64") };
 }
 
 describe("keygate's handler answers every unary gRPC-Web request over HTTP/1.1 alike with and without the fast path", () => {
-  const servers: MuxServer[] = [];
-  const ports: Record<"fast" | "connect", number> = { fast: 0, connect: 0 };
-
-  beforeAll(async () => {
-    for (const mode of ["fast", "connect"] as const) {
-      const { handler } = createConnectHandler({ routes, readMaxBytes, interceptors: [stampingInterceptor], unaryFastPath: mode === "fast" });
-      const server = createMuxServer(handler);
-      servers.push(server);
-      ports[mode] = (await server.listen(0, "127.0.0.1")).port;
-    }
-  });
-  afterAll(() => Promise.all(servers.map((s) => s.close())));
+  const ports = serverPair();
 
   const webCases = cases.filter(([, headers]) => headers["content-type"] === undefined);
   it.each(webCases)("%s", async (_name, headers, body) => {
@@ -214,6 +212,64 @@ describe("keygate's handler answers every unary gRPC-Web request over HTTP/1.1 a
   });
 });
 
+const connectJson = (name: string, extra: Record<string, unknown> = {}) => Buffer.from(JSON.stringify({ projectId: "p", name, ...extra }));
+const json = { "content-type": "application/json" };
+const proto = { "content-type": "application/proto" };
+
+/** Request headers, body and method of Connect unary calls, and which way the fast path must send them. */
+const connectCases: [string, Record<string, string>, Buffer, string, Route][] = [
+  ["JSON", json, connectJson("ok"), "POST", "fast"],
+  ["JSON with a charset", { "content-type": "application/json; charset=utf-8" }, connectJson("ok"), "POST", "fast"],
+  ["JSON with the protocol version header", { ...json, "connect-protocol-version": "1" }, connectJson("ok"), "POST", "fast"],
+  ["JSON with an unknown field (ignored)", json, connectJson("ok", { unknownField: 1 }), "POST", "fast"],
+  ["binary", proto, Buffer.from(message("ok")), "POST", "fast"],
+  ["an empty binary message", proto, Buffer.alloc(0), "POST", "fast"],
+  ["request header seen by the implementation", { ...json, "x-echo": "hello" }, connectJson("ok"), "POST", "fast"],
+  ["error with details and metadata", json, connectJson("fail"), "POST", "fast"],
+  ["error with details, binary", proto, Buffer.from(message("fail")), "POST", "fast"],
+  ["an error that is not a ConnectError", json, connectJson("throw"), "POST", "fast"],
+  ["deadline exceeded", { ...json, "connect-timeout-ms": "50" }, connectJson("slow"), "POST", "fast"],
+  ["deadline not reached", { ...json, "connect-timeout-ms": "5000" }, connectJson("slow"), "POST", "fast"],
+  ["a large answer to a client that accepts gzip", { ...json, "accept-encoding": "gzip, deflate, br" }, connectJson("big"), "POST", "fast"],
+  ["a small answer to a client that accepts gzip", { ...json, "accept-encoding": "gzip" }, connectJson("ok"), "POST", "fast"],
+  ["a large answer to a client that accepts nothing", json, connectJson("big"), "POST", "fast"],
+  ["malformed connect-timeout-ms", { ...json, "connect-timeout-ms": "soon" }, connectJson("ok"), "POST", "declined"],
+  ["gzip request", { ...json, "content-encoding": "gzip" }, gzipSync(connectJson("ok")), "POST", "declined"],
+  ["GET", json, Buffer.alloc(0), "GET", "declined"],
+  ["undecodable JSON", json, Buffer.from("{nope"), "POST", "fallback"],
+  ["JSON of the wrong shape", json, Buffer.from('{"name": 5}'), "POST", "fallback"],
+  ["an empty JSON body", json, Buffer.alloc(0), "POST", "fallback"],
+  ["undecodable binary", proto, Buffer.from([0x0a, 0xff]), "POST", "fallback"],
+  ["message over readMaxBytes", json, connectJson("x".repeat(readMaxBytes * 3)), "POST", "fallback"],
+];
+
+describe("keygate's handler answers every unary Connect request over HTTP/1.1 alike with and without the fast path", () => {
+  const ports = serverPair();
+
+  it.each(connectCases)("%s", async (_name, headers, body, method) => {
+    const [viaFastPath, viaConnect] = await Promise.all([h1Request(ports.fast, headers, body, method), h1Request(ports.connect, headers, body, method)]);
+    const { "content-length": fastLength, ...fast } = viaFastPath.headers;
+    const { "content-length": connectLength, ...connect } = viaConnect.headers;
+    expect(comparableWeb({ ...viaFastPath, headers: fast })).toEqual(comparableWeb({ ...viaConnect, headers: connect }));
+    // Connect states the length of every unary answer; so must the fast path.
+    if (method === "POST") expect(fastLength).toBe(connectLength);
+  });
+
+  it("sends the implementation's trailers as trailer- headers, the error as JSON with its HTTP status, large answers gzipped", async () => {
+    const ok = await h1Request(ports.fast, { ...json, "x-echo": "hi" }, connectJson("ok"));
+    expect(ok.status).toBe(200);
+    expect(ok.headers).toMatchObject({ "content-type": "application/json", "x-impl-header": "hi", "trailer-x-impl-trailer": "t", "x-interceptor": "AddAPIApp/POST" });
+    expect(JSON.parse(ok.body.toString())).toEqual({ appId: "1", clientId: "2", clientSecret: "x".repeat(10) });
+    const failed = await h1Request(ports.fast, json, connectJson("fail"));
+    expect(failed.status).toBe(404);
+    expect(failed.headers["x-error-meta"]).toBe("m");
+    expect(JSON.parse(failed.body.toString())).toMatchObject({ code: "not_found", message: "Anwendung: nicht/gefunden 100%" });
+    const big = await h1Request(ports.fast, { ...json, "accept-encoding": "gzip" }, connectJson("big"));
+    expect(big.headers["content-encoding"]).toBe("gzip");
+    expect(JSON.parse(gunzipSync(big.body).toString()).clientSecret).toBe("x".repeat(2000));
+  });
+});
+
 describe("the fast path takes the well-formed unary calls and hands everything else to connect", () => {
   let server: http2.Http2Server;
   let port = 0;
@@ -222,7 +278,7 @@ describe("the fast path takes the well-formed unary calls and hands everything e
   beforeAll(async () => {
     const specs = new Map<string, UnarySpec>();
     routes(recordUnarySpecs(createConnectRouter(), specs));
-    const fastPath = createGrpcUnaryFastPath(specs, { interceptors: [], readMaxBytes });
+    const fastPath = createUnaryFastPath(specs, { interceptors: [], readMaxBytes, acceptCompression: [] });
     server = http2.createServer((req, res) => {
       const fallback = async (body: AsyncIterable<Uint8Array>) => {
         const chunks: Uint8Array[] = [];
@@ -252,9 +308,16 @@ describe("the fast path takes the well-formed unary calls and hands everything e
     if (route === "fallback") expect(seen[0]!.replayed!.equals(body)).toBe(true);
   });
 
+  it.each(connectCases)("Connect: %s", async (_name, headers, body, method, route) => {
+    seen.length = 0;
+    await h2cRequest(port, { ":path": path, ...headers, ":method": method }, body);
+    expect(seen.map((s) => s.route)).toEqual([route]);
+    if (route === "fallback") expect(seen[0]!.replayed!.equals(body)).toBe(true);
+  });
+
   it("leaves paths without a unary implementation alone", () => {
     const specs = new Map<string, UnarySpec>();
-    const fastPath = createGrpcUnaryFastPath(specs, { interceptors: [], readMaxBytes });
+    const fastPath = createUnaryFastPath(specs, { interceptors: [], readMaxBytes, acceptCompression: [] });
     const req = { method: "POST", headers: { "content-type": "application/grpc" } } as unknown as http2.Http2ServerRequest;
     expect(fastPath(req, {} as http2.Http2ServerResponse, path, () => {})).toBe(false);
   });
