@@ -100,8 +100,8 @@ export async function runUnaryCall(spec: UnarySpec, input: object, res: NodeResp
  * than a whole unary call's transport work (issue 5), and keygate's unary implementations never
  * read it. connect's invokeUnaryImplementation copies the signal into the interceptors' request
  * and the implementation's context, so it is made every call; invokeUnary below hands it on by
- * getter. The getters live on classes: an object literal with a getter is made by a slow runtime
- * call in V8, and turns every object it flows into megamorphic.
+ * getter. The getters live on classes: V8 makes an object literal with a getter by a slow runtime
+ * call, and the code such objects flow through turns megamorphic.
  */
 
 /** An AbortSignal made when first read; aborted on creation if its call was aborted before. */

@@ -191,14 +191,14 @@ const connect: Protocol = {
   async answer(res, outcome, { header, trailer }, req, { json }, options) {
     let status = 200;
     let body: Uint8Array;
-    header.set("content-type", json ? "application/json" : "application/proto");
     if ("message" in outcome) {
       body = outcome.message;
     } else {
+      // As connect: an error is JSON whatever the request was, and its metadata (unless it came off the wire) goes in the headers.
       const error = callError(outcome.error);
       status = codeToHttpStatus(error.code);
       header.set("content-type", "application/json");
-      mergeNonProtocolHeaders(header, error.metadata);
+      if (!error.isWireError) mergeNonProtocolHeaders(header, error.metadata);
       body = errorToJsonBytes(error, {});
     }
     const compression = compressionNegotiate(options.acceptCompression, null, single(req.headers["accept-encoding"]), "accept-encoding").response;
@@ -207,7 +207,8 @@ const connect: Protocol = {
       header.set("content-encoding", compression.name);
     }
     if (clientGone(res) || res.writableEnded) return;
-    writeResponseHead(res, status, { ...nodeHeaders(trailerMux(header, trailer)), "content-length": body.byteLength });
+    const contentType = json ? "application/json" : "application/proto";
+    writeResponseHead(res, status, { "content-type": contentType, ...nodeHeaders(trailerMux(header, trailer)), "content-length": body.byteLength });
     res.end(body);
   },
 };
