@@ -1,7 +1,7 @@
 /**
  * keygate benchmarks against baselines measured in the same run (issue 5).
  *
- *   npm run bench                     full run (~10 min)
+ *   npm run bench                     full run (~12 min)
  *   npm run bench -- --quick          smoke run with short windows and smaller seeds (< ~2 min)
  *   npm run bench -- --only=transport,write   only some groups (raw runs with write)
  *   npm run bench -- --concurrency=8      only this concurrency for the write group

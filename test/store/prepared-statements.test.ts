@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { sql, type Kysely } from "kysely";
+import pg from "pg";
 import { ApiAuthMethod } from "../../src/domain/app.js";
 import { hashSecret } from "../../src/domain/secrets.js";
 import { addApiApp } from "../../src/store/commands/app-commands.js";
 import type { CommandDeps } from "../../src/store/commands/command-deps.js";
 import { addProject } from "../../src/store/commands/project-commands.js";
 import { openStore, type Store } from "../../src/store/open-store.js";
+import { preparingPool } from "../../src/store/prepared-statements.js";
 import { getApp } from "../../src/store/queries/app-queries.js";
 import type { Database } from "../../src/store/schema.js";
 import { postgresAvailable, postgresBackend } from "../support/backends.js";
@@ -28,10 +30,12 @@ async function preparedOn(store: Store, run: (connection: Kysely<Database>) => P
   let unprepared: Store;
   let projectId: string;
   let appId: string;
+  let databaseUrl: string;
 
   beforeAll(async () => {
     const target = await backend.create();
     if (target.kind !== "postgres") throw new Error("needs Postgres");
+    databaseUrl = target.url;
     prepared = await openStore(target);
     unprepared = await openStore({ ...target, preparedStatements: false });
     const deps: CommandDeps = { store: prepared.events, ids: prepared.ids, hashSecret: async (s) => hashSecret(s) };
@@ -69,5 +73,19 @@ async function preparedOn(store: Store, run: (connection: Kysely<Database>) => P
       expect((await getApp(connection, actor.instanceId, actor.orgId, projectId, appId)).name).toBe("app");
     });
     expect(statements).toEqual([]);
+  });
+
+  test("a pg connection checked out again is handed to Kysely as the same client, so Kysely keeps one connection object for it", async () => {
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+    try {
+      const preparing = preparingPool(pool);
+      const first = await preparing.connect();
+      first.release();
+      const second = await preparing.connect();
+      second.release();
+      expect(second).toBe(first);
+    } finally {
+      await pool.end();
+    }
   });
 });
