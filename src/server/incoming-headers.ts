@@ -1,18 +1,19 @@
 import type { IncomingHttpHeaders } from "node:http2";
 
-/**
- * An HTTP/2 request's headers as WHATWG Headers (without the ":path"-style pseudo-headers), read
- * straight from Node's header object until something changes or lists them. Filling a Headers
- * object append by append costs a good part of a small gRPC call (issue 5), and a call reads two
- * or three headers at most. Anything but get and has first copies every header in, then does
- * what Headers does.
- *
- * Node joins a repeated header's values with ", " (cookie with "; "), as Headers.get would join
- * what was appended; HTTP/2 allows no whitespace around a value, so none needs trimming.
- */
 /** RFC 9110's token: what a header name may consist of. */
 const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
+/**
+ * A request's headers (HTTP/1.1 or HTTP/2) as WHATWG Headers, without HTTP/2's ":path"-style
+ * pseudo-headers, read straight from Node's header object until something changes or lists them.
+ * Filling a Headers object append by append costs a good part of a small call (issue 5), and a
+ * call reads two or three headers at most. Anything but get and has first copies every header in,
+ * then does what Headers does.
+ *
+ * Node joins a repeated header's values with ", " (cookie with "; "), as Headers.get would join
+ * what was appended, and hands values over without surrounding whitespace (HTTP/2 allows none,
+ * its HTTP/1.1 parser trims it), so none needs trimming.
+ */
 export class IncomingHeaders extends HeadersBase() {
   #pending: IncomingHttpHeaders | undefined;
 
