@@ -20,7 +20,7 @@ import { defaultForwardHeader } from "./rest/forwarded-headers.js";
 import type { ForwardHeader } from "./rest/forwarded-headers.js";
 import type { RestRoute } from "./rest/rest-route.js";
 import { createRestTranscoder } from "./rest/transcoder.js";
-import { recordUnarySpecs, type UnarySpec } from "./unary-call.js";
+import { jsonReadOptions, recordUnarySpecs, type UnarySpec } from "./unary-call.js";
 
 /** Default request size limit: gRPC's default max receive message size. */
 export const defaultReadMaxBytes = 4 * 1024 * 1024;
@@ -104,8 +104,7 @@ export function createConnectHandler(options: ConnectHandlerOptions): ConnectHan
     shutdownSignal: options.shutdownSignal,
     acceptCompression,
     binaryOptions: options.binaryOptions,
-    // grpc-gateway's DiscardUnknown; also connect's default, stated to stay so.
-    jsonOptions: { ignoreUnknownFields: true },
+    jsonOptions: jsonReadOptions,
   });
   const unarySpecs = new Map<string, UnarySpec>();
   options.routes(recordUnarySpecs(router, unarySpecs));

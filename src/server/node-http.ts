@@ -17,6 +17,11 @@ export type NodeResponse = http.ServerResponse | http2.Http2ServerResponse;
  */
 export type NodeHandler = (req: NodeRequest, res: NodeResponse) => void;
 
+/** The URL a call made by `req` shows its interceptors and implementation: its authority (HTTP/2) or Host, and `path`. */
+export function callUrl(req: NodeRequest, path: string): string {
+  return `http://${req.headers[":authority"] ?? req.headers.host ?? ""}${path}`;
+}
+
 /** Write a complete response unless one is already under way. */
 export function writeResponse(
   res: NodeResponse,

@@ -7,8 +7,12 @@ import type { NodeResponse } from "./node-http.js";
  * Running a unary method's implementation without connect-node's universal request and response:
  * the router's interceptors and the same implementation, in a handler context whose signal is
  * made only if read (connect's createHandlerContext links three AbortControllers, and aborts them
- * with a freshly made DOMException when each call ends). Shared by the unary gRPC path and REST.
+ * with a freshly made DOMException when each call ends). Shared by the unary fast path (gRPC,
+ * gRPC-Web, Connect) and REST.
  */
+
+/** How JSON requests are read, by the router and by both direct paths: grpc-gateway's DiscardUnknown (also connect's default, stated to stay so). */
+export const jsonReadOptions = { ignoreUnknownFields: true };
 
 export type UnarySpec = Extract<MethodImplSpec, { kind: "unary" }>;
 
@@ -243,8 +247,7 @@ function withinWriteMax(bytes: Uint8Array, writeMaxBytes = 0xffffffff): Uint8Arr
 /** The input message of a JSON request, with connect's error when it does not decode. */
 export function inputFromJson(spec: UnarySpec, json: JsonValue): object {
   try {
-    // grpc-gateway's DiscardUnknown, and the router's jsonOptions.
-    return fromJson(spec.method.input, json, { ignoreUnknownFields: true });
+    return fromJson(spec.method.input, json, jsonReadOptions);
   } catch (e) {
     throw ConnectError.from(e, Code.InvalidArgument);
   }

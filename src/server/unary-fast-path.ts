@@ -7,8 +7,8 @@ import { parseTimeout as parseGrpcTimeout, setTrailerStatus } from "@connectrpc/
 import { trailerFlag, trailerSerialize } from "@connectrpc/connect/protocol-grpc-web";
 import { encodeGrpcMessage } from "./grpc-message-encoding.js";
 import { IncomingHeaders } from "./incoming-headers.js";
-import { writeResponseHead, type NodeRequest, type NodeResponse } from "./node-http.js";
-import { callError, outputBytes, outputJson, runUnaryCall, type UnaryCallOptions, type UnarySpec } from "./unary-call.js";
+import { callUrl, writeResponseHead, type NodeRequest, type NodeResponse } from "./node-http.js";
+import { callError, jsonReadOptions, outputBytes, outputJson, runUnaryCall, type UnaryCallOptions, type UnarySpec } from "./unary-call.js";
 
 /*
  * Unary calls of gRPC (over HTTP/2), binary gRPC-Web and the Connect protocol (POST, binary or
@@ -85,8 +85,6 @@ const grpcWebProto = /^application\/grpc-web(?:\+proto)?$/i;
 const envelopeHeaderBytes = 5;
 /** connect's default: smaller answers are not worth compressing. */
 const compressMinBytes = 1024;
-/** The router's JSON options (connect-handler.ts): grpc-gateway's DiscardUnknown. */
-const jsonOptions = { ignoreUnknownFields: true };
 
 export function createUnaryFastPath(specs: ReadonlyMap<string, UnarySpec>, options: UnaryFastPathOptions): UnaryFastPath {
   const maxTimeoutMs = options.maxTimeoutMs ?? Number.MAX_SAFE_INTEGER;
@@ -107,7 +105,7 @@ export function createUnaryFastPath(specs: ReadonlyMap<string, UnarySpec>, optio
   async function invoke(spec: UnarySpec, input: object, req: NodeRequest, res: NodeResponse, protocol: Protocol, accepted: Accepted): Promise<void> {
     const init = {
       protocolName: protocol.name,
-      url: `http://${req.headers[":authority"] ?? req.headers.host ?? ""}${req.url}`,
+      url: callUrl(req, req.url ?? ""),
       // Every header as it came, without HTTP/2's pseudo-headers (":path"), as connect hands them over.
       requestHeader: new IncomingHeaders(req.headers),
       // What the interceptors and the implementation add; the protocol's own go in when the response is written.
@@ -182,7 +180,7 @@ const connect: Protocol = {
   framing: 0,
   decode(spec, body, { json }, options) {
     try {
-      return json ? fromJsonString(spec.method.input, body.toString("utf8"), jsonOptions) : fromBinary(spec.method.input, body, options.binaryOptions);
+      return json ? fromJsonString(spec.method.input, body.toString("utf8"), jsonReadOptions) : fromBinary(spec.method.input, body, options.binaryOptions);
     } catch {
       return undefined;
     }

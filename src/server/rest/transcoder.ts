@@ -4,7 +4,7 @@ import type { ContextValues } from "@connectrpc/connect";
 import { createAsyncIterable, readAllBytes } from "@connectrpc/connect/protocol";
 import type { UniversalHandler } from "@connectrpc/connect/protocol";
 import { universalRequestFromNodeRequest } from "@connectrpc/connect-node";
-import type { NodeHandler, NodeRequest, NodeResponse } from "../node-http.js";
+import { callUrl, type NodeHandler, type NodeRequest, type NodeResponse } from "../node-http.js";
 import { connectErrorFromResponse, sendRestError } from "./error-response.js";
 import { forwardedHeaders } from "./forwarded-headers.js";
 import type { ForwardHeader } from "./forwarded-headers.js";
@@ -148,7 +148,7 @@ export function createRestTranscoder(options: RestTranscoderOptions): RestTransc
   ): Promise<void> {
     const init = {
       protocolName: "connect",
-      url: `http://${"authority" in req ? req.authority : (req.headers.host ?? "")}${call.requestPath}`,
+      url: callUrl(req, call.requestPath),
       requestHeader: call.header,
       responseHeader: new Headers({ "content-type": "application/json" }),
       responseTrailer: new Headers(),
