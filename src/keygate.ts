@@ -21,9 +21,11 @@ import { reflectionServices, registerReflectionServices } from "./server/reflect
 import { requestLog } from "./server/request-log.js";
 import { createRequestObserver, routeSetsOf } from "./server/request-observer.js";
 import { bootstrap } from "./store/commands/bootstrap.js";
+import { Commands } from "./store/commands/commands.js";
 import type { CommandDeps } from "./store/commands/command-deps.js";
 import { databaseTarget, type DatabaseTarget } from "./store/database.js";
 import { openStore, type Store } from "./store/open-store.js";
+import { Queries } from "./store/queries/queries.js";
 import { databaseReadiness } from "./store/readiness.js";
 
 export interface Keygate {
@@ -74,21 +76,22 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
       logger.info({ path }, "instance created; the admin's personal access token was written to this file (readable by its owner only)");
     }
 
-    const authenticate = await createAuthenticator(store.db, jwtTrust(config));
+    const queries = new Queries(store.db);
+    const authenticate = await createAuthenticator(queries, jwtTrust(config));
     const served = [ManagementService, Health, ...reflectionServices];
     const health = createHealthState(served.map((s) => s.typeName));
     const observer = createRequestObserver([requestLog(logger), metrics]);
     const httpRoutes = [...healthRoutes(health, databaseReadiness(store.db)), metrics.route, ...openApiRoutes(), ...consoleRoutes()];
     const connect = createConnectHandler({
       routes: (router) => {
-        registerManagementService(router, { commands, db: store.db, instanceDomain: config.instanceDomain });
+        registerManagementService(router, { queries, commands: new Commands(commands), instanceDomain: config.instanceDomain });
         registerHealthService(router, health);
         registerReflectionServices(router, served);
       },
       interceptors: [
         observer.interceptor,
         errorInterceptor((error) => logger.error({ err: error }, "internal error")),
-        authInterceptor(store.db, authenticate),
+        authInterceptor(queries, authenticate),
         validationInterceptor,
       ],
       contextValues: observer.contextValues,

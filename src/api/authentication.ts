@@ -1,9 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
-import type { Kysely } from "kysely";
 import { accessTokenDigest } from "../domain/secrets.js";
-import { findActiveUser, findTokenOwner, type TokenOwner } from "../store/queries/auth-queries.js";
-import type { Database } from "../store/schema.js";
+import type { TokenOwner } from "../store/queries/auth-queries.js";
+import type { Queries } from "../store/queries/queries.js";
 
 export interface JwtTrust {
   issuer: string;
@@ -20,8 +19,8 @@ const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
  * Personal access tokens always; with a trusted issuer also its JWT access tokens (RS256 or ES256,
  * signature, issuer, audience and expiry checked), whose `sub` names an active keygate user.
  */
-export async function createAuthenticator(db: Kysely<Database>, jwt: JwtTrust | undefined): Promise<Authenticate> {
-  const byPat: Authenticate = (token) => findTokenOwner(db, accessTokenDigest(token), new Date());
+export async function createAuthenticator(queries: Queries, jwt: JwtTrust | undefined): Promise<Authenticate> {
+  const byPat: Authenticate = (token) => queries.findTokenOwner(accessTokenDigest(token), new Date());
   if (!jwt) return byPat;
   const keys = await jwksOf(jwt);
   return async (token) => {
@@ -33,7 +32,7 @@ export async function createAuthenticator(db: Kysely<Database>, jwt: JwtTrust | 
         ...(jwt.audience === undefined ? {} : { audience: jwt.audience }),
         requiredClaims: ["sub", "exp"],
       });
-      const user = payload.sub === undefined ? undefined : await findActiveUser(db, payload.sub);
+      const user = payload.sub === undefined ? undefined : await queries.findActiveUser(payload.sub);
       return user && payload.exp !== undefined ? { ...user, expiresAt: new Date(payload.exp * 1000) } : user;
     } catch {
       return undefined;

@@ -1,11 +1,9 @@
 import type { DescMessage, Message } from "@bufbuild/protobuf";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
-import type { Kysely } from "kysely";
 import { authorize } from "../domain/authorization.js";
 import { permissionDenied, unauthenticated } from "../domain/errors.js";
 import { ManagementService } from "../gen/zitadel/management_pb.js";
-import { membershipsIn, orgExists } from "../store/queries/auth-queries.js";
-import type { Database } from "../store/schema.js";
+import type { Queries } from "../store/queries/queries.js";
 import { createAuthCache, DEFAULT_AUTH_CACHE_TTL_MS, invalidatesAuth } from "./auth-cache.js";
 import type { Authenticate } from "./authentication.js";
 import { callerKey } from "./call-context.js";
@@ -34,7 +32,7 @@ export function errorInterceptor(onInternal: (error: unknown) => void): Intercep
  * auth-cache.ts for when they are forgotten sooner.
  */
 export function authInterceptor(
-  db: Kysely<Database>,
+  queries: Queries,
   authenticate: Authenticate,
   options: { authCacheTtlMs?: number } = {},
 ): Interceptor {
@@ -54,10 +52,10 @@ export function authInterceptor(
 
     const requestedOrg = req.header.get(ORG_HEADER);
     const orgId = requestedOrg || owner.orgId;
-    if (requestedOrg && !(await cache.orgExists(owner.instanceId, requestedOrg, () => orgExists(db, owner.instanceId, requestedOrg)))) {
+    if (requestedOrg && !(await cache.orgExists(owner.instanceId, requestedOrg, () => queries.orgExists(owner.instanceId, requestedOrg)))) {
       throw permissionDenied("AUTH-Bs7Ds", "Organisation doesn't exist");
     }
-    const memberships = await cache.memberships(owner.instanceId, owner.userId, orgId, () => membershipsIn(db, owner.instanceId, owner.userId, orgId));
+    const memberships = await cache.memberships(owner.instanceId, owner.userId, orgId, () => queries.membershipsIn(owner.instanceId, owner.userId, orgId));
     const projectId = required.checkField && !req.stream ? String((req.message as Record<string, unknown>)[required.checkField] ?? "") : undefined;
     const projectScope = authorize(memberships, { permission: required.permission, ...(projectId === undefined ? {} : { projectId }) });
     req.contextValues.set(callerKey, { actor: { instanceId: owner.instanceId, orgId, userId: owner.userId }, projectScope });

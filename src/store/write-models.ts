@@ -81,6 +81,21 @@ export async function loadAppKey({ tx, instanceId, orgId }: Scope, projectId: st
   return row && { id: row.id, projectId: row.project_id, appId: row.app_id };
 }
 
+/**
+ * Whether a user with this id exists anywhere in the instance, removed ones included: a user id,
+ * once taken, is never given again (the check is deliberately not confined to the acting org).
+ */
+export async function userIdTaken({ tx, instanceId }: Scope, userId: string): Promise<boolean> {
+  const row = await tx
+    .selectFrom("aggregates")
+    .select("aggregate_id")
+    .where("instance_id", "=", instanceId)
+    .where("aggregate_type", "=", "user")
+    .where("aggregate_id", "=", userId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function loadUser({ tx, instanceId, orgId }: Scope, userId: string): Promise<UserState | undefined> {
   const row = await tx
     .selectFrom("users")

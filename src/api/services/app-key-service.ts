@@ -1,8 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { KeySchema } from "../../gen/zitadel/auth_n_key_pb.js";
-import * as commands from "../../store/commands/app-key-commands.js";
-import { getAppKey, listAppKeys, type AppKeyView } from "../../store/queries/app-key-queries.js";
+import type { AppKeyView } from "../../store/queries/app-key-queries.js";
 import { actorOf } from "../call-context.js";
 import { addedDetails, changedDetails, listDetails, listOptions, readDetails } from "../details.js";
 import type { ManagementPart, ServiceDeps } from "./service-deps.js";
@@ -10,28 +9,25 @@ import type { ManagementPart, ServiceDeps } from "./service-deps.js";
 const keyMessage = (view: AppKeyView) =>
   create(KeySchema, { id: view.id, type: view.type, expirationDate: timestampFromDate(view.expiration), details: readDetails(view.details) });
 
-export function appKeyService(deps: ServiceDeps): ManagementPart {
-  const { commands: c, db } = deps;
+export function appKeyService({ queries, commands }: ServiceDeps): ManagementPart {
   return {
     async addAppKey(req, ctx) {
       const expiration = req.expirationDate ? timestampDate(req.expirationDate) : undefined;
-      const added = await commands.addAppKey(c, actorOf(ctx), req.projectId, req.appId, expiration);
+      const added = await commands.as(actorOf(ctx)).addAppKey(req.projectId, req.appId, expiration);
       return { id: added.id, keyDetails: new TextEncoder().encode(added.keyDetails), details: addedDetails(added.details) };
     },
 
     async getAppKey(req, ctx) {
-      const actor = actorOf(ctx);
-      return { key: keyMessage(await getAppKey(db, actor.instanceId, actor.orgId, req.projectId, req.appId, req.keyId)) };
+      return { key: keyMessage(await queries.as(actorOf(ctx)).getAppKey(req.projectId, req.appId, req.keyId)) };
     },
 
     async listAppKeys(req, ctx) {
-      const actor = actorOf(ctx);
-      const page = await listAppKeys(db, actor.instanceId, actor.orgId, req.projectId, req.appId, listOptions(req.query));
+      const page = await queries.as(actorOf(ctx)).listAppKeys(req.projectId, req.appId, listOptions(req.query));
       return { details: listDetails(page), result: page.result.map(keyMessage) };
     },
 
     async removeAppKey(req, ctx) {
-      return { details: changedDetails(await commands.removeAppKey(c, actorOf(ctx), req.projectId, req.appId, req.keyId)) };
+      return { details: changedDetails(await commands.as(actorOf(ctx)).removeAppKey(req.projectId, req.appId, req.keyId)) };
     },
   };
 }

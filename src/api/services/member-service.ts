@@ -1,10 +1,9 @@
 import type { MemberTarget } from "../../domain/member.js";
 import { rolesOfScope } from "../../domain/roles.js";
 import { Type } from "../../gen/zitadel/user_pb.js";
-import * as commands from "../../store/commands/member-commands.js";
 import type { SearchQuery as MemberSearchQuery } from "../../gen/zitadel/member_pb.js";
 import type { MembershipQuery } from "../../gen/zitadel/user_pb.js";
-import { listMembers, listUserMemberships, type MembershipFilter, type MemberView } from "../../store/queries/member-queries.js";
+import type { MembershipFilter, MemberView } from "../../store/queries/member-queries.js";
 import type { Actor } from "../../store/event-store.js";
 import { actorOf } from "../call-context.js";
 import { addedDetails, changedDetails, listDetails, listOptions, readDetails } from "../details.js";
@@ -69,8 +68,7 @@ const membershipMessage = (view: MemberView) => ({
 });
 
 /** Memberships and roles of the org context and its projects. */
-export function memberService(deps: ServiceDeps): ManagementPart {
-  const { commands: c, db } = deps;
+export function memberService({ queries, commands }: ServiceDeps): ManagementPart {
   return {
     listOrgMemberRoles: () => ({ result: rolesOfScope("org") }),
     listProjectMemberRoles: () => {
@@ -80,40 +78,38 @@ export function memberService(deps: ServiceDeps): ManagementPart {
 
     async addOrgMember(req, ctx) {
       const actor = actorOf(ctx);
-      return { details: addedDetails(await commands.addMember(c, actor, orgTarget(actor), req.userId, req.roles)) };
+      return { details: addedDetails(await commands.as(actor).addMember(orgTarget(actor), req.userId, req.roles)) };
     },
     async updateOrgMember(req, ctx) {
       const actor = actorOf(ctx);
-      return { details: changedDetails(await commands.changeMember(c, actor, orgTarget(actor), req.userId, req.roles)) };
+      return { details: changedDetails(await commands.as(actor).changeMember(orgTarget(actor), req.userId, req.roles)) };
     },
     async removeOrgMember(req, ctx) {
       const actor = actorOf(ctx);
-      return { details: changedDetails(await commands.removeMember(c, actor, orgTarget(actor), req.userId)) };
+      return { details: changedDetails(await commands.as(actor).removeMember(orgTarget(actor), req.userId)) };
     },
     async listOrgMembers(req, ctx) {
       const actor = actorOf(ctx);
-      const page = await listMembers(db, actor.instanceId, actor.orgId, orgTarget(actor), memberUserIds(req.queries), listOptions(req.query));
+      const page = await queries.as(actor).listMembers(orgTarget(actor), memberUserIds(req.queries), listOptions(req.query));
       return { details: listDetails(page), result: page.result.map(memberMessage) };
     },
 
     async addProjectMember(req, ctx) {
-      return { details: addedDetails(await commands.addMember(c, actorOf(ctx), projectTarget(req.projectId), req.userId, req.roles)) };
+      return { details: addedDetails(await commands.as(actorOf(ctx)).addMember(projectTarget(req.projectId), req.userId, req.roles)) };
     },
     async updateProjectMember(req, ctx) {
-      return { details: changedDetails(await commands.changeMember(c, actorOf(ctx), projectTarget(req.projectId), req.userId, req.roles)) };
+      return { details: changedDetails(await commands.as(actorOf(ctx)).changeMember(projectTarget(req.projectId), req.userId, req.roles)) };
     },
     async removeProjectMember(req, ctx) {
-      return { details: changedDetails(await commands.removeMember(c, actorOf(ctx), projectTarget(req.projectId), req.userId)) };
+      return { details: changedDetails(await commands.as(actorOf(ctx)).removeMember(projectTarget(req.projectId), req.userId)) };
     },
     async listProjectMembers(req, ctx) {
-      const actor = actorOf(ctx);
-      const page = await listMembers(db, actor.instanceId, actor.orgId, projectTarget(req.projectId), memberUserIds(req.queries), listOptions(req.query));
+      const page = await queries.as(actorOf(ctx)).listMembers(projectTarget(req.projectId), memberUserIds(req.queries), listOptions(req.query));
       return { details: listDetails(page), result: page.result.map(memberMessage) };
     },
 
     async listUserMemberships(req, ctx) {
-      const actor = actorOf(ctx);
-      const page = await listUserMemberships(db, actor.instanceId, actor.orgId, req.userId, membershipScopes(req.queries), listOptions(req.query));
+      const page = await queries.as(actorOf(ctx)).listUserMemberships(req.userId, membershipScopes(req.queries), listOptions(req.query));
       return { details: listDetails(page), result: page.result.map(membershipMessage) };
     },
   };

@@ -1,12 +1,12 @@
 import type { ServiceImpl } from "@connectrpc/connect";
-import type { Kysely } from "kysely";
 import type { ManagementService } from "../../gen/zitadel/management_pb.js";
-import type { CommandDeps } from "../../store/commands/command-deps.js";
-import type { Database } from "../../store/schema.js";
+import type { Commands } from "../../store/commands/commands.js";
+import type { Queries } from "../../store/queries/queries.js";
 
+/** What the services reach the store through (bound to the caller once per call), never the database. */
 export interface ServiceDeps {
-  commands: CommandDeps;
-  db: Kysely<Database>;
+  queries: Queries;
+  commands: Commands;
   /** Org primary domains are `<org name>.<instanceDomain>`. */
   instanceDomain: string;
 }

@@ -2,9 +2,8 @@ import { create } from "@bufbuild/protobuf";
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { Type, UserSchema } from "../../gen/zitadel/user_pb.js";
-import * as commands from "../../store/commands/user-commands.js";
 import type { TextMatch } from "../../store/queries/list-options.js";
-import { getUser, listPersonalAccessTokens, listUsers, type UserView } from "../../store/queries/user-queries.js";
+import type { UserView } from "../../store/queries/user-queries.js";
 import { actorOf } from "../call-context.js";
 import { addedDetails, changedDetails, listDetails, listOptions, readDetails } from "../details.js";
 import type { ManagementPart, ServiceDeps } from "./service-deps.js";
@@ -21,23 +20,20 @@ const userMessage = (view: UserView) =>
   });
 
 /** Service users (machine users) of the org context and their personal access tokens. */
-export function userService(deps: ServiceDeps): ManagementPart {
-  const { commands: c, db } = deps;
+export function userService({ queries, commands }: ServiceDeps): ManagementPart {
   return {
     async addMachineUser(req, ctx) {
       const input = { userName: req.userName, name: req.name, description: req.description, ...(req.userId ? { userId: req.userId } : {}) };
-      const { id, details } = await commands.addMachineUser(c, actorOf(ctx), input);
+      const { id, details } = await commands.as(actorOf(ctx)).addMachineUser(input);
       return { userId: id, details: addedDetails(details) };
     },
 
     async getUserByID(req, ctx) {
-      const actor = actorOf(ctx);
-      return { user: userMessage(await getUser(db, actor.instanceId, actor.orgId, req.id)) };
+      return { user: userMessage(await queries.as(actorOf(ctx)).getUser(req.id)) };
     },
 
     /** Only machine users exist here, so a query for humans finds nobody. */
     async listUsers(req, ctx) {
-      const actor = actorOf(ctx);
       const userNames = [];
       let ids: string[] | undefined;
       for (const { query } of req.queries) {
@@ -46,29 +42,28 @@ export function userService(deps: ServiceDeps): ManagementPart {
         else if (query.case === "typeQuery") ids = query.value.type === Type.MACHINE ? ids : [];
         else if (query.case !== undefined) throw new ConnectError(`user query ${query.case} is not supported`, Code.Unimplemented);
       }
-      const page = await listUsers(db, actor.instanceId, actor.orgId, { userNames, ids }, listOptions(req.query));
+      const page = await queries.as(actorOf(ctx)).listUsers({ userNames, ids }, listOptions(req.query));
       return { details: listDetails(page), result: page.result.map(userMessage) };
     },
 
     async deactivateUser(req, ctx) {
-      return { details: changedDetails(await commands.deactivateUser(c, actorOf(ctx), req.id)) };
+      return { details: changedDetails(await commands.as(actorOf(ctx)).deactivateUser(req.id)) };
     },
     async reactivateUser(req, ctx) {
-      return { details: changedDetails(await commands.reactivateUser(c, actorOf(ctx), req.id)) };
+      return { details: changedDetails(await commands.as(actorOf(ctx)).reactivateUser(req.id)) };
     },
     async removeUser(req, ctx) {
-      return { details: changedDetails(await commands.removeUser(c, actorOf(ctx), req.id)) };
+      return { details: changedDetails(await commands.as(actorOf(ctx)).removeUser(req.id)) };
     },
 
     async addPersonalAccessToken(req, ctx) {
       const expiration = req.expirationDate ? timestampDate(req.expirationDate) : undefined;
-      const { tokenId, token, details } = await commands.addPersonalAccessToken(c, actorOf(ctx), req.userId, expiration);
+      const { tokenId, token, details } = await commands.as(actorOf(ctx)).addPersonalAccessToken(req.userId, expiration);
       return { tokenId, token, details: addedDetails(details) };
     },
 
     async listPersonalAccessTokens(req, ctx) {
-      const actor = actorOf(ctx);
-      const page = await listPersonalAccessTokens(db, actor.instanceId, actor.orgId, req.userId, listOptions(req.query));
+      const page = await queries.as(actorOf(ctx)).listPersonalAccessTokens(req.userId, listOptions(req.query));
       return {
         details: listDetails(page),
         result: page.result.map((t) => ({ id: t.id, details: readDetails(t.details), expirationDate: timestampFromDate(t.expiration), scopes: ["openid"] })),
@@ -76,7 +71,7 @@ export function userService(deps: ServiceDeps): ManagementPart {
     },
 
     async removePersonalAccessToken(req, ctx) {
-      return { details: changedDetails(await commands.removePersonalAccessToken(c, actorOf(ctx), req.userId, req.tokenId)) };
+      return { details: changedDetails(await commands.as(actorOf(ctx)).removePersonalAccessToken(req.userId, req.tokenId)) };
     },
   };
 }

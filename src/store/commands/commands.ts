@@ -1,0 +1,111 @@
+import type { ApiAuthMethod } from "../../domain/app.js";
+import type { MemberTarget } from "../../domain/member.js";
+import type { ProjectInput } from "../../domain/project.js";
+import type { NewMachineUser } from "../../domain/user.js";
+import type { Actor } from "../event-store.js";
+import * as apps from "./app-commands.js";
+import * as appKeys from "./app-key-commands.js";
+import type { CommandDeps } from "./command-deps.js";
+import * as members from "./member-commands.js";
+import * as orgs from "./org-commands.js";
+import * as projects from "./project-commands.js";
+import * as users from "./user-commands.js";
+
+/**
+ * The write side as the api layer sees it (ZITADEL's `command.Commands`): the event store, ids and
+ * secret hashing stay in here, and every command runs `as(actor)`, bound once per call to the caller.
+ */
+export class Commands {
+  constructor(private readonly deps: CommandDeps) {}
+
+  /** Binding costs one small object holding the dependencies and the caller. */
+  as(actor: Actor): CallerCommands {
+    return new CallerCommands(this.deps, actor);
+  }
+}
+
+/** Commands acting as one caller in its org context. */
+export class CallerCommands {
+  constructor(
+    private readonly deps: CommandDeps,
+    private readonly actor: Actor,
+  ) {}
+
+  addOrg(name: string, instanceDomain: string) {
+    return orgs.addOrg(this.deps, this.actor, name, instanceDomain);
+  }
+
+  addProject(input: ProjectInput) {
+    return projects.addProject(this.deps, this.actor, input);
+  }
+  updateProject(projectId: string, input: ProjectInput) {
+    return projects.updateProject(this.deps, this.actor, projectId, input);
+  }
+  deactivateProject(projectId: string) {
+    return projects.deactivateProject(this.deps, this.actor, projectId);
+  }
+  reactivateProject(projectId: string) {
+    return projects.reactivateProject(this.deps, this.actor, projectId);
+  }
+  removeProject(projectId: string) {
+    return projects.removeProject(this.deps, this.actor, projectId);
+  }
+
+  addApiApp(projectId: string, input: { name: string; authMethod: ApiAuthMethod }) {
+    return apps.addApiApp(this.deps, this.actor, projectId, input);
+  }
+  renameApp(projectId: string, appId: string, name: string) {
+    return apps.renameApp(this.deps, this.actor, projectId, appId, name);
+  }
+  changeApiAuthMethod(projectId: string, appId: string, authMethod: ApiAuthMethod) {
+    return apps.changeApiAuthMethod(this.deps, this.actor, projectId, appId, authMethod);
+  }
+  regenerateApiSecret(projectId: string, appId: string) {
+    return apps.regenerateApiSecret(this.deps, this.actor, projectId, appId);
+  }
+  deactivateApp(projectId: string, appId: string) {
+    return apps.deactivateApp(this.deps, this.actor, projectId, appId);
+  }
+  reactivateApp(projectId: string, appId: string) {
+    return apps.reactivateApp(this.deps, this.actor, projectId, appId);
+  }
+  removeApp(projectId: string, appId: string) {
+    return apps.removeApp(this.deps, this.actor, projectId, appId);
+  }
+
+  addAppKey(projectId: string, appId: string, expiration: Date | undefined) {
+    return appKeys.addAppKey(this.deps, this.actor, projectId, appId, expiration);
+  }
+  removeAppKey(projectId: string, appId: string, keyId: string) {
+    return appKeys.removeAppKey(this.deps, this.actor, projectId, appId, keyId);
+  }
+
+  addMachineUser(input: NewMachineUser & { userId?: string }) {
+    return users.addMachineUser(this.deps, this.actor, input);
+  }
+  deactivateUser(userId: string) {
+    return users.deactivateUser(this.deps, this.actor, userId);
+  }
+  reactivateUser(userId: string) {
+    return users.reactivateUser(this.deps, this.actor, userId);
+  }
+  removeUser(userId: string) {
+    return users.removeUser(this.deps, this.actor, userId);
+  }
+  addPersonalAccessToken(userId: string, expiration: Date | undefined) {
+    return users.addPersonalAccessToken(this.deps, this.actor, userId, expiration);
+  }
+  removePersonalAccessToken(userId: string, tokenId: string) {
+    return users.removePersonalAccessToken(this.deps, this.actor, userId, tokenId);
+  }
+
+  addMember(target: MemberTarget, userId: string, roles: string[]) {
+    return members.addMember(this.deps, this.actor, target, userId, roles);
+  }
+  changeMember(target: MemberTarget, userId: string, roles: string[]) {
+    return members.changeMember(this.deps, this.actor, target, userId, roles);
+  }
+  removeMember(target: MemberTarget, userId: string) {
+    return members.removeMember(this.deps, this.actor, target, userId);
+  }
+}

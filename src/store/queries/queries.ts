@@ -1,0 +1,94 @@
+import type { Kysely } from "kysely";
+import type { MemberTarget } from "../../domain/member.js";
+import type { Actor } from "../event-store.js";
+import type { Database } from "../schema.js";
+import { getAppKey, listAppKeys } from "./app-key-queries.js";
+import { getApp, listApps } from "./app-queries.js";
+import { findActiveUser, findTokenOwner, membershipsIn, orgExists } from "./auth-queries.js";
+import { listAppChanges, type ChangeQuery } from "./change-queries.js";
+import type { ListOptions, TextQuery } from "./list-options.js";
+import { listMembers, listUserMemberships, type MembershipFilter } from "./member-queries.js";
+import { findOrg } from "./org-queries.js";
+import { getProject, listProjects, type ProjectFilter } from "./project-queries.js";
+import { getUser, listPersonalAccessTokens, listUsers, type UserFilter } from "./user-queries.js";
+
+/**
+ * The read side as the api layer sees it (ZITADEL's `query.Queries`): the database stays in here.
+ * The lookups that find the caller are instance-wide; everything else is read through `as(actor)`,
+ * bound once per call to the caller's instance and org context.
+ */
+export class Queries {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Binding costs one small object: the call's reads share the database and the caller's scope. */
+  as(actor: Actor): CallerQueries {
+    return new CallerQueries(this.db, actor.instanceId, actor.orgId);
+  }
+
+  findTokenOwner(digest: string, now: Date) {
+    return findTokenOwner(this.db, digest, now);
+  }
+  findActiveUser(userId: string) {
+    return findActiveUser(this.db, userId);
+  }
+  orgExists(instanceId: string, orgId: string) {
+    return orgExists(this.db, instanceId, orgId);
+  }
+  membershipsIn(instanceId: string, userId: string, orgId: string) {
+    return membershipsIn(this.db, instanceId, userId, orgId);
+  }
+}
+
+/** Reads confined to one caller's org context: another org's objects do not exist here. */
+export class CallerQueries {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly instanceId: string,
+    private readonly orgId: string,
+  ) {}
+
+  findOrg() {
+    return findOrg(this.db, this.instanceId, this.orgId);
+  }
+
+  getProject(projectId: string) {
+    return getProject(this.db, this.instanceId, this.orgId, projectId);
+  }
+  listProjects(filter: ProjectFilter, options: ListOptions) {
+    return listProjects(this.db, this.instanceId, this.orgId, filter, options);
+  }
+
+  getApp(projectId: string, appId: string) {
+    return getApp(this.db, this.instanceId, this.orgId, projectId, appId);
+  }
+  listApps(projectId: string, names: TextQuery[], options: ListOptions) {
+    return listApps(this.db, this.instanceId, this.orgId, projectId, names, options);
+  }
+  listAppChanges(projectId: string, appId: string, query: ChangeQuery) {
+    return listAppChanges(this.db, this.instanceId, this.orgId, projectId, appId, query);
+  }
+
+  getAppKey(projectId: string, appId: string, keyId: string) {
+    return getAppKey(this.db, this.instanceId, this.orgId, projectId, appId, keyId);
+  }
+  listAppKeys(projectId: string, appId: string, options: ListOptions) {
+    return listAppKeys(this.db, this.instanceId, this.orgId, projectId, appId, options);
+  }
+
+  getUser(userId: string) {
+    return getUser(this.db, this.instanceId, this.orgId, userId);
+  }
+  listUsers(filter: UserFilter, options: ListOptions) {
+    return listUsers(this.db, this.instanceId, this.orgId, filter, options);
+  }
+  listPersonalAccessTokens(userId: string, options: ListOptions) {
+    return listPersonalAccessTokens(this.db, this.instanceId, this.orgId, userId, options);
+  }
+
+  listMembers(target: MemberTarget, userIds: string[] | undefined, options: ListOptions) {
+    return listMembers(this.db, this.instanceId, this.orgId, target, userIds, options);
+  }
+  listUserMemberships(userId: string, filters: MembershipFilter[], options: ListOptions) {
+    return listUserMemberships(this.db, this.instanceId, this.orgId, userId, filters, options);
+  }
+}
