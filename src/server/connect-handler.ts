@@ -9,9 +9,9 @@ import {
   universalRequestFromNodeRequest,
   universalResponseToNodeResponse,
 } from "@connectrpc/connect-node";
-import { validateBinaryRequests } from "./binary-request-validation.js";
-import { encodeGrpcMessageLikeGrpcGo } from "./grpc-message-encoding.js";
-import { createUnaryFastPath } from "./unary-fast-path.js";
+import { validateBinaryRequests } from "./connect-compat/binary-request-validation.js";
+import { encodeGrpcMessageLikeGrpcGo } from "./connect-compat/grpc-message-encoding.js";
+import { createUnaryFastPath } from "./connect-compat/unary-fast-path.js";
 import { createHttpRoutes } from "./http-routes.js";
 import type { HttpRoute } from "./http-routes.js";
 import { writeResponse } from "./node-http.js";
@@ -20,7 +20,7 @@ import { defaultForwardHeader } from "./rest/forwarded-headers.js";
 import type { ForwardHeader } from "./rest/forwarded-headers.js";
 import type { RestRoute } from "./rest/rest-route.js";
 import { createRestTranscoder } from "./rest/transcoder.js";
-import { jsonReadOptions, recordUnarySpecs, type UnarySpec } from "./unary-call.js";
+import { jsonReadOptions, recordUnarySpecs, type UnarySpec } from "./connect-compat/unary-call.js";
 
 /** Default request size limit: gRPC's default max receive message size. */
 export const defaultReadMaxBytes = 4 * 1024 * 1024;
@@ -63,8 +63,8 @@ export interface ConnectHandlerOptions {
   /** REST transcoding from google.api.http rules; without it every other path is a REST 404. */
   rest?: RestOptions;
   /**
-   * Serve unary gRPC, gRPC-Web and Connect calls (unary-fast-path.ts) and REST calls of unary methods
-   * by the short path, without connect's universal request (unary-call.ts). Default true; false
+   * Serve unary gRPC, gRPC-Web and Connect calls (connect-compat/unary-fast-path.ts) and REST calls of unary methods
+   * by the short path, without connect's universal request (connect-compat/unary-call.ts). Default true; false
    * sends every call through connect, which answers alike, only slower (tests and benchmarks compare the two).
    */
   unaryFastPath?: boolean;
@@ -91,7 +91,7 @@ export interface ConnectHandler {
  * request bodies get InvalidArgument instead of connect's Internal, and so
  * that grpc-message is percent-encoded as grpc-go does it. Unary gRPC,
  * gRPC-Web, Connect and REST calls take a shorter path with the same
- * interceptors and implementations (unary-fast-path.ts, unary-call.ts).
+ * interceptors and implementations (connect-compat/).
  */
 export function createConnectHandler(options: ConnectHandlerOptions): ConnectHandler {
   const readMaxBytes = options.readMaxBytes ?? defaultReadMaxBytes;

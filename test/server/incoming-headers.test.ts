@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import type { IncomingHttpHeaders } from "node:http2";
-import { IncomingHeaders } from "../../src/server/incoming-headers.js";
+import { IncomingHeaders } from "../../src/server/connect-compat/incoming-headers.js";
 import { forwardedHeaders } from "../../src/server/rest/forwarded-headers.js";
 
 /** Node's header object of an HTTP/2 request, as the http2 module hands it over. */

@@ -8,7 +8,7 @@ import { ManagementService } from "../../src/gen/zitadel/management_pb.js";
 import type { NodeHandler } from "../../src/server/node-http.js";
 import { defaultForwardHeader } from "../../src/server/rest/forwarded-headers.js";
 import { createRestTranscoder } from "../../src/server/rest/transcoder.js";
-import { recordUnarySpecs, type UnarySpec } from "../../src/server/unary-call.js";
+import { recordUnarySpecs, type UnarySpec } from "../../src/server/connect-compat/unary-call.js";
 import { managementPrefix, startTestServer, testRoutes, type TestServer } from "./fixture.js";
 
 /** A REST request: method, path under the management prefix, body, and whether it carries a token. */

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "@jest/globals";
 import { Code, ConnectError, createConnectRouter, createContextValues, type HandlerContext, type Interceptor } from "@connectrpc/connect";
 import { ManagementService } from "../../src/gen/zitadel/management_pb.js";
 import type { NodeResponse } from "../../src/server/node-http.js";
-import { recordUnarySpecs, runUnaryCall, type UnarySpec } from "../../src/server/unary-call.js";
+import { recordUnarySpecs, runUnaryCall, type UnarySpec } from "../../src/server/connect-compat/unary-call.js";
 
 /** What the implementation and the interceptors saw of the call's signal. */
 interface Seen {

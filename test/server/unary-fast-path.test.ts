@@ -8,8 +8,8 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { AddAPIAppRequestSchema, AddAPIAppResponseSchema, ManagementService } from "../../src/gen/zitadel/management_pb.js";
 import { ErrorDetailSchema } from "../../src/gen/zitadel/message_pb.js";
 import { createConnectHandler } from "../../src/server/connect-handler.js";
-import { createUnaryFastPath } from "../../src/server/unary-fast-path.js";
-import { recordUnarySpecs, type UnarySpec } from "../../src/server/unary-call.js";
+import { createUnaryFastPath } from "../../src/server/connect-compat/unary-fast-path.js";
+import { recordUnarySpecs, type UnarySpec } from "../../src/server/connect-compat/unary-call.js";
 import { createMuxServer, type MuxServer } from "../../src/server/mux.js";
 import { envelope, grpcWebStatus, h2cRequest, type RawResponse } from "./raw-http2.js";
 

@@ -16,7 +16,7 @@ import { restCallKey } from "./rest-call.js";
 import { compileRestRoute } from "./rest-route.js";
 import type { RestRoute } from "./rest-route.js";
 import { createRouteTable } from "./route-table.js";
-import { callError, inputFromJson, outputJson, runUnaryCall, type UnaryCallOptions, type UnarySpec } from "../unary-call.js";
+import { callError, inputFromJson, outputJson, runUnaryCall, type UnaryCallOptions, type UnarySpec } from "../connect-compat/unary-call.js";
 
 export interface RestTranscoderOptions {
   /**
@@ -41,7 +41,7 @@ export interface RestTranscoderOptions {
   /** Context values for each call, as the Connect adapter gets them. */
   contextValues?: (req: NodeRequest) => ContextValues;
   /**
-   * Unary implementations by request path, to call directly (unary-call.ts) instead of through the
+   * Unary implementations by request path, to call directly (connect-compat/unary-call.ts) instead of through the
    * handler's Connect JSON round trip; a method not in it goes through its handler.
    */
   unary?: { specs: ReadonlyMap<string, UnarySpec>; options: UnaryCallOptions };

@@ -7,7 +7,7 @@ import { parseTimeout as parseGrpcTimeout, setTrailerStatus } from "@connectrpc/
 import { trailerFlag, trailerSerialize } from "@connectrpc/connect/protocol-grpc-web";
 import { encodeGrpcMessage } from "./grpc-message-encoding.js";
 import { IncomingHeaders } from "./incoming-headers.js";
-import { callUrl, writeResponseHead, type NodeRequest, type NodeResponse } from "./node-http.js";
+import { callUrl, writeResponseHead, type NodeRequest, type NodeResponse } from "../node-http.js";
 import { callError, jsonReadOptions, outputBytes, outputJson, runUnaryCall, type UnaryCallOptions, type UnarySpec } from "./unary-call.js";
 
 /*

@@ -1,7 +1,7 @@
 import { create, fromJson, toBinary, toJsonString, type JsonValue } from "@bufbuild/protobuf";
 import { Code, ConnectError, createServiceImplSpec, type ConnectRouter, type ContextValues, type HandlerContext, type Interceptor, type MethodImplSpec, type UnaryRequest, type UnaryResponse } from "@connectrpc/connect";
 import { createMethodUrl } from "@connectrpc/connect/protocol";
-import type { NodeResponse } from "./node-http.js";
+import type { NodeResponse } from "../node-http.js";
 
 /*
  * Running a unary method's implementation without connect-node's universal request and response:
