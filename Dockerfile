@@ -24,7 +24,8 @@ FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     PORT=8080 \
     HOST=0.0.0.0 \
-    KEYGATE_DATA_DIR=/data
+    KEYGATE_DATA_DIR=/data \
+    KEYGATE_SHUTDOWN_DELAY_MS=5000
 WORKDIR /app
 # The application files belong to root and are read-only for the service; only /data is writable
 # (embedded database, and admin.pat when KEYGATE_ADMIN_TOKEN is not set).
@@ -39,5 +40,6 @@ EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Node runs as PID 1: keygate handles SIGTERM/SIGINT itself for a graceful shutdown
-# (docker-compose.yml also sets init: true).
+# (docker-compose.yml also sets init: true): /ready fails at once, calls are served for
+# KEYGATE_SHUTDOWN_DELAY_MS while load balancers notice, then calls in flight drain.
 CMD ["node", "dist/main.js"]

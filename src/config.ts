@@ -15,6 +15,7 @@ export interface Config {
   secretHash: "sha256" | "bcrypt";
   maxRequestBytes: number;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  shutdownDelayMs: number;
   shutdownTimeoutMs: number;
   corsOrigins: readonly string[] | undefined;
   jwtIssuer: string | undefined;
@@ -129,6 +130,13 @@ export const SETTINGS = [
   setting({ key: "secretHash", env: "KEYGATE_SECRET_HASH", default: "sha256", description: "Hash for new client secrets: sha256 (salted) or bcrypt (cost 4, as ZITADEL)", parse: oneOf("KEYGATE_SECRET_HASH", ["sha256", "bcrypt"] as const) }),
   setting({ key: "maxRequestBytes", env: "KEYGATE_MAX_REQUEST_BYTES", default: "4194304", description: "Largest request body accepted, in bytes", parse: integer("KEYGATE_MAX_REQUEST_BYTES", 1024, 64 * 1024 * 1024) }),
   setting({ key: "logLevel", env: "KEYGATE_LOG_LEVEL", default: "info", description: "Log level: fatal, error, warn, info, debug, trace or silent", parse: oneOf("KEYGATE_LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const) }),
+  setting({
+    key: "shutdownDelayMs",
+    env: "KEYGATE_SHUTDOWN_DELAY_MS",
+    default: "0",
+    description: "After SIGTERM, how long keygate answers /ready with 503 but still serves calls and new connections before draining, in milliseconds (lets load balancers notice first)",
+    parse: integer("KEYGATE_SHUTDOWN_DELAY_MS", 0, 600000),
+  }),
   setting({ key: "shutdownTimeoutMs", env: "KEYGATE_SHUTDOWN_TIMEOUT_MS", default: "10000", description: "How long shutdown waits for calls in flight, in milliseconds", parse: integer("KEYGATE_SHUTDOWN_TIMEOUT_MS", 0, 600000) }),
   setting({ key: "corsOrigins", env: "KEYGATE_CORS_ORIGINS", default: undefined, description: "Browser origins allowed to call keygate (CORS), comma-separated, or * for any; none when unset", parse: corsOrigins }),
   setting({ key: "jwtIssuer", env: "KEYGATE_JWT_ISSUER", default: undefined, description: "Issuer whose RS256/ES256 JWT access tokens are accepted besides personal access tokens; `sub` is the keygate user id", parse: nonEmpty("KEYGATE_JWT_ISSUER") }),

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { writeAdminTokenFile } from "./admin-token-file.js";
@@ -113,6 +114,12 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
       adminUserId: boot.adminUserId,
       async close() {
         health.shutdown();
+        if (config.shutdownDelayMs > 0) {
+          // Load balancers and Kubernetes endpoints notice a failing /ready only after a probe
+          // period; closing the port at once would refuse the calls they still send meanwhile.
+          logger.info({ delayMs: config.shutdownDelayMs }, "shutdown delay: not ready, still serving calls and new connections");
+          await delay(config.shutdownDelayMs);
+        }
         const drained = server.close(config.shutdownTimeoutMs);
         logger.info({ timeoutMs: config.shutdownTimeoutMs }, "draining: not ready, no new connections, waiting for calls in flight");
         await drained;

@@ -60,6 +60,15 @@ function parsePort(port: unknown): { published: string | undefined; target: numb
   return { published: parts.length >= 2 ? parts.at(-2) : undefined, target };
 }
 
+/** A compose duration ("1m30s", "500ms", "10s"); compose's default grace period is 10 s. */
+function composeDurationMs(value: unknown): number {
+  if (value === undefined) return 10_000;
+  const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001 };
+  const parts = [...String(value).matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us)/g)];
+  if (parts.map((p) => p[0]).join("") !== String(value)) throw new Error(`not a compose duration: ${String(value)}`);
+  return parts.reduce((sum, [, n, unit]) => sum + Number(n) * units[unit], 0);
+}
+
 const compose = parse(read("docker-compose.yml")) as { services: Record<string, Service> };
 const services = compose.services;
 const postgresName = Object.keys(services).find((name) => /^postgres(:|@|$)/.test(services[name].image ?? ""));
@@ -141,6 +150,13 @@ describe("docker-compose.yml", () => {
     const dependsOn = keygate.depends_on as Record<string, { condition?: string }> | string[] | undefined;
     expect(Array.isArray(dependsOn)).toBe(false); // the list form cannot wait for health
     expect((dependsOn as Record<string, { condition?: string }>)[postgresName as string]?.condition).toBe("service_healthy");
+  });
+
+  test("the stop grace period outlasts the shutdown delay plus the drain, so compose never kills a draining keygate", () => {
+    const setting = (env: string) => Number(resolvedEnv[env] ?? dockerfileEnv().get(env) ?? defaultOf(env));
+    const neededMs = setting("KEYGATE_SHUTDOWN_DELAY_MS") + setting("KEYGATE_SHUTDOWN_TIMEOUT_MS");
+    expect(setting("KEYGATE_SHUTDOWN_DELAY_MS")).toBeGreaterThan(0);
+    expect(composeDurationMs(keygate.stop_grace_period)).toBeGreaterThan(neededMs);
   });
 
   test("keygate's data directory is a volume", () => {

@@ -14,7 +14,7 @@ import { Http2SessionManager, createGrpcTransport } from "@connectrpc/connect-no
 import { Health, HealthCheckResponse_ServingStatus as Status } from "../../src/gen/grpc/health/v1/health_pb.js";
 import { APIAuthMethodType } from "../../src/gen/zitadel/app_pb.js";
 import { KeyType } from "../../src/gen/zitadel/auth_n_key_pb.js";
-import { clientsFor, sampleValue } from "./ops-support.js";
+import { clientsFor, embedded, sampleValue, startOpsKeygate } from "./ops-support.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const addAppKeyPath = "/zitadel.management.v1.ManagementService/AddAppKey";
@@ -180,3 +180,36 @@ test("SIGTERM: NOT_SERVING, no new connections, calls in flight finish OK on HTT
     if (keygate.child.exitCode === null) keygate.child.kill("SIGKILL");
   }
 }, 240_000);
+
+test("KEYGATE_SHUTDOWN_DELAY_MS: /ready answers 503 at once, calls on new connections are served during the delay, then the port closes", async () => {
+  const delayMs = 1500;
+  const keygate = await startOpsKeygate(embedded, { shutdownDelayMs: delayMs });
+  const { port, url } = keygate;
+  const closed = keygate.close();
+  let closedAt: number | undefined;
+  void closed.then(() => (closedAt = Date.now()));
+  const startedAt = Date.now();
+  try {
+    expect((await fetch(`${url}/ready`)).status).toBe(503);
+    // Each fetch on its own connection (no keep-alive), over HTTP/1.1 and HTTP/2.
+    const served: number[] = [];
+    while (Date.now() - startedAt < delayMs - 500) {
+      const rest = await fetch(`${url}/management/v1/healthz`, { headers: { connection: "close" } });
+      expect(rest.status).toBe(200);
+      const grpc = clientsFor(url, keygate.adminToken);
+      try {
+        await grpc.clients.grpc.healthz({});
+      } finally {
+        grpc.close();
+      }
+      served.push(Date.now());
+    }
+    expect(served.length).toBeGreaterThan(0);
+    expect(closedAt).toBeUndefined();
+    await closed;
+    expect(closedAt! - startedAt).toBeGreaterThanOrEqual(delayMs);
+    expect(await connectRefused(port)).toBe("ECONNREFUSED");
+  } finally {
+    await closed;
+  }
+}, 60_000);
