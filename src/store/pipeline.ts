@@ -18,7 +18,8 @@ export const compiled = <R>(statement: Statement<R>): CompiledQuery<R> => ("comp
  *
  * Kysely runs a transaction's queries one at a time, so this hands the statements to the
  * transaction's connection itself (getExecutor is marked internal, but it is how plugins and
- * dialects reach the connection; the Kysely version is pinned by the lock file).
+ * dialects reach the connection; kysely and pg are pinned exactly, see src/server/connect-compat/README.md;
+ * test/store/statement-order.test.ts checks the order on the wire).
  */
 export async function sendPipelined(
   db: OnConnection,
