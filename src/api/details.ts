@@ -36,7 +36,14 @@ export const listDetails = (page: Page<unknown>): MessageInitShape<typeof ListDe
 });
 
 export const listOptions = (query: ListQuery | undefined): ListOptions => ({
-  offset: Number(query?.offset ?? 0n),
+  offset: countOf(query?.offset ?? 0n),
   limit: query?.limit ?? 0,
   asc: query?.asc ?? false,
 });
+
+/**
+ * A count or sequence from a request as a number. Validation keeps them within bigint; past 2^53 a
+ * number would round (2^63 - 1 becomes 2^63, out of bigint's range), so larger ones stand at 2^53 - 1,
+ * which selects the same rows: no offset or sequence in a table comes near it.
+ */
+export const countOf = (value: bigint): number => (value > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(value));

@@ -20,7 +20,7 @@ import { defaultForwardHeader } from "./rest/forwarded-headers.js";
 import type { ForwardHeader } from "./rest/forwarded-headers.js";
 import type { RestRoute } from "./rest/rest-route.js";
 import { createRestTranscoder } from "./rest/transcoder.js";
-import { jsonReadOptions, recordUnarySpecs, type UnarySpec } from "./connect-compat/unary-call.js";
+import { jsonReadOptions, recordUnarySpecs, strictUtf8, type UnarySpec } from "./connect-compat/unary-call.js";
 
 /** Default request size limit: gRPC's default max receive message size. */
 export const defaultReadMaxBytes = 4 * 1024 * 1024;
@@ -104,7 +104,7 @@ export function createConnectHandler(options: ConnectHandlerOptions): ConnectHan
     shutdownSignal: options.shutdownSignal,
     acceptCompression,
     binaryOptions: options.binaryOptions,
-    jsonOptions: jsonReadOptions,
+    jsonOptions: routerJsonOptions,
   });
   const unarySpecs = new Map<string, UnarySpec>();
   options.routes(recordUnarySpecs(router, unarySpecs));
@@ -183,6 +183,12 @@ function serveRpc(
       console.error(`handler for rpc ${handler.method.name} of ${handler.service.typeName} failed`, reason);
     });
 }
+
+/**
+ * The router hands its JSON options to connect's createJsonSerialization, which also takes the text
+ * decoder from them (its JsonSerializationOptions; the router's type names only the read and write options).
+ */
+const routerJsonOptions = { ...jsonReadOptions, textDecoder: strictUtf8 };
 
 /** Every type in the services' files and everything they import, plus the extras. */
 function registryOf(services: readonly DescService[], extra: readonly DescMessage[]): Registry {

@@ -6,7 +6,7 @@ import type { AppView } from "../../store/queries/app-queries.js";
 import type { TextMatch } from "../../store/queries/list-options.js";
 import { actorOf } from "../call-context.js";
 import { eventTypeKey, localizedEventType } from "../change-messages.js";
-import { addedDetails, changedDetails, listDetails, listOptions, readDetails } from "../details.js";
+import { addedDetails, changedDetails, countOf, listDetails, listOptions, readDetails } from "../details.js";
 import type { ManagementPart, ServiceDeps } from "./service-deps.js";
 
 const appMessage = (view: AppView) =>
@@ -41,7 +41,7 @@ export function appService({ queries, commands }: ServiceDeps): ManagementPart {
     },
 
     async listAppChanges(req, ctx) {
-      const query = { sequence: Number(req.query?.sequence ?? 0n), limit: req.query?.limit ?? 0, asc: req.query?.asc ?? false };
+      const query = { sequence: countOf(req.query?.sequence ?? 0n), limit: req.query?.limit ?? 0, asc: req.query?.asc ?? false };
       const changes = await queries.as(actorOf(ctx)).listAppChanges(req.projectId, req.appId, query);
       return {
         result: changes.map((change) => ({

@@ -1,11 +1,14 @@
 import { ScalarType, type DescField, type DescMessage, type Message } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { FIELD_RULES, REQUIRED_ONEOFS, type FieldRule } from "./rules.js";
+import { scalarProblem, wellKnownProblem } from "./storable-values.js";
 
 /**
  * Checks a request as protoc-gen-validate would and fails with its message (InvalidArgument, no
  * details): the first violation in field declaration order, nested messages reported as
- * "embedded message failed validation | caused by: …".
+ * "embedded message failed validation | caused by: …". Besides ZITADEL's rules, every value must be
+ * one the database can hold (storable-values.ts), whatever the field: that check goes by type, so a
+ * field added later is covered without a rule of its own.
  */
 export function validateRequest(schema: DescMessage, message: Message): void {
   const violation = findViolation(schema, message);
@@ -49,12 +52,16 @@ function checkField(field: DescField, value: unknown, rule: FieldRule | undefine
 function checkSingle(field: DescField, value: unknown, rule: FieldRule | undefined): string | undefined {
   const message = field.fieldKind === "message" || (field.fieldKind === "list" && field.listKind === "message") ? field.message : undefined;
   if (message) {
+    const problem = wellKnownProblem(message, value as Message);
+    if (problem) return problem;
     const inner = findViolation(message, value as Message);
     return inner && `: embedded message failed validation | caused by: ${inner}`;
   }
   const enumDesc = field.fieldKind === "enum" || (field.fieldKind === "list" && field.listKind === "enum") ? field.enum : undefined;
   if (enumDesc && !enumDesc.values.some((v) => v.number === value)) return ": value must be one of the defined enum values";
   if (rule?.notIn?.includes(value as number)) return `: value must not be in list [${rule.notIn.join(", ")}]`;
+  const problem = scalarProblem(field, value);
+  if (problem) return problem;
   if (typeof value === "string" && isString(field)) return checkLength(value, rule);
   return undefined;
 }

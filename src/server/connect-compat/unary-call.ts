@@ -14,6 +14,13 @@ import type { NodeResponse } from "../node-http.js";
 /** How JSON requests are read, by the router and by both direct paths: grpc-gateway's DiscardUnknown (also connect's default, stated to stay so). */
 export const jsonReadOptions = { ignoreUnknownFields: true };
 
+/**
+ * How JSON request bodies are decoded, by the router and by both direct paths: bytes that are not
+ * UTF-8 are InvalidArgument. A lenient decoder would turn them into U+FFFD, and the request would
+ * store something other than the client sent.
+ */
+export const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
 export type UnarySpec = Extract<MethodImplSpec, { kind: "unary" }>;
 
 /** Wraps a router so that the unary method implementations it registers are known by request path. */

@@ -8,7 +8,7 @@ import { trailerFlag, trailerSerialize } from "@connectrpc/connect/protocol-grpc
 import { encodeGrpcMessage } from "./grpc-message-encoding.js";
 import { IncomingHeaders } from "./incoming-headers.js";
 import { callUrl, writeResponseHead, type NodeRequest, type NodeResponse } from "../node-http.js";
-import { callError, jsonReadOptions, outputBytes, outputJson, runUnaryCall, type UnaryCallOptions, type UnarySpec } from "./unary-call.js";
+import { callError, jsonReadOptions, outputBytes, outputJson, runUnaryCall, strictUtf8, type UnaryCallOptions, type UnarySpec } from "./unary-call.js";
 
 /*
  * Unary calls of gRPC (over HTTP/2), binary gRPC-Web and the Connect protocol (POST, binary or
@@ -180,7 +180,7 @@ const connect: Protocol = {
   framing: 0,
   decode(spec, body, { json }, options) {
     try {
-      return json ? fromJsonString(spec.method.input, body.toString("utf8"), jsonReadOptions) : fromBinary(spec.method.input, body, options.binaryOptions);
+      return json ? fromJsonString(spec.method.input, strictUtf8.decode(body), jsonReadOptions) : fromBinary(spec.method.input, body, options.binaryOptions);
     } catch {
       return undefined;
     }

@@ -2,6 +2,7 @@ import type { DescField, JsonObject, JsonValue } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { isJsonObject, jsonValueFromText, resolveFieldPath, setJsonField } from "./field-values.js";
 import type { RestRoute } from "./rest-route.js";
+import { strictUtf8 } from "../connect-compat/unary-call.js";
 
 /**
  * Build the request message, as protobuf JSON, for one REST call, following
@@ -50,7 +51,7 @@ export function buildRequestJson(
 function parseJsonBody(body: Uint8Array): JsonValue | undefined {
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(body);
+    text = strictUtf8.decode(body);
   } catch {
     throw new ConnectError("invalid request body: not valid UTF-8", Code.InvalidArgument);
   }
