@@ -5,6 +5,8 @@ import { writeAdminTokenFile } from "./admin-token-file.js";
 import { createAuthenticator, type JwtTrust } from "./api/authentication.js";
 import { authInterceptor, errorInterceptor, validationInterceptor } from "./api/interceptors.js";
 import { registerManagementService } from "./api/management-service.js";
+import { V2_SERVICES } from "./api/v2/v2-permissions.js";
+import { registerV2Services } from "./api/v2/v2-services.js";
 import { restPrefixes } from "./api/rest-prefixes.js";
 import type { Config } from "./config.js";
 import { hashSecret, hashSecretBcrypt } from "./domain/secrets.js";
@@ -79,13 +81,15 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
 
     const queries = new Queries(store.db);
     const authenticate = await createAuthenticator(queries, jwtTrust(config));
-    const served = [ManagementService, Health, ...reflectionServices];
+    const served = [ManagementService, ...V2_SERVICES, Health, ...reflectionServices];
     const health = createHealthState(served.map((s) => s.typeName));
     const observer = createRequestObserver([requestLog(logger), metrics]);
     const httpRoutes = [...healthRoutes(health, databaseReadiness(store.db)), metrics.route, ...openApiRoutes(), ...consoleRoutes()];
     const connect = createConnectHandler({
       routes: (router) => {
-        registerManagementService(router, { queries, commands: new Commands(commands), instanceDomain: config.instanceDomain });
+        const deps = { queries, commands: new Commands(commands), instanceDomain: config.instanceDomain };
+        registerManagementService(router, deps);
+        registerV2Services(router, deps);
         registerHealthService(router, health);
         registerReflectionServices(router, served);
       },

@@ -91,8 +91,9 @@ export function createAuthCache(ttlMs = DEFAULT_AUTH_CACHE_TTL_MS, now: () => nu
 }
 
 /**
- * Writes that cannot change authentication or authorization: apps, keys and project settings.
- * Every other method that is not a read clears the cache when it returns.
+ * Writes that cannot change authentication or authorization: apps, keys, project settings and
+ * project roles (v1 and v2 names). Every other method that is not a read clears the cache when it
+ * returns.
  */
 const AUTH_NEUTRAL_WRITES = new Set([
   "AddAPIApp",
@@ -108,6 +109,17 @@ const AUTH_NEUTRAL_WRITES = new Set([
   "UpdateProject",
   "DeactivateProject",
   "ReactivateProject",
+  "CreateApplication",
+  "UpdateApplication",
+  "DeleteApplication",
+  "DeactivateApplication",
+  "ReactivateApplication",
+  "GenerateClientSecret",
+  "RegenerateClientSecret",
+  "CreateApplicationKey",
+  "DeleteApplicationKey",
+  "CreateProject",
+  "ActivateProject",
 ]);
 
 export function invalidatesAuth(methodName: string, permission: string): boolean {

@@ -1,4 +1,5 @@
 import { Code, ConnectError, createContextKey, type HandlerContext } from "@connectrpc/connect";
+import type { Membership, OrgMembership } from "../domain/authorization.js";
 import type { Actor } from "../store/event-store.js";
 
 /** The authenticated caller, the org context it acts in, and the projects its roles reach. */
@@ -18,3 +19,27 @@ export function callerOf(ctx: HandlerContext): Caller {
 }
 
 export const actorOf = (ctx: HandlerContext): Actor => callerOf(ctx).actor;
+
+/**
+ * A caller of the v2 services, known by its token only: the org it acts in is the org owning the
+ * project or app the request names (or its organizationId), and its permissions are checked there,
+ * by the service, once that org is known.
+ */
+export interface Identity {
+  instanceId: string;
+  userId: string;
+  /** The org of the caller's user. */
+  homeOrgId: string;
+  /** The caller's memberships that count in `orgId`: instance-wide ones and those inside the org. */
+  membershipsIn(orgId: string): Promise<Membership[]>;
+  /** Every membership of the caller in the instance, with the org each one is in. */
+  allMemberships(): Promise<OrgMembership[]>;
+}
+
+export const identityKey = createContextKey<Identity | undefined>(undefined, { description: "keygate v2 caller" });
+
+export function identityOf(ctx: HandlerContext): Identity {
+  const identity = ctx.values.get(identityKey);
+  if (!identity) throw new ConnectError("auth header missing", Code.Unauthenticated);
+  return identity;
+}

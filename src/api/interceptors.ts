@@ -3,12 +3,14 @@ import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { authorize } from "../domain/authorization.js";
 import { permissionDenied, unauthenticated } from "../domain/errors.js";
 import { ManagementService } from "../gen/zitadel/management_pb.js";
+import type { TokenOwner } from "../store/queries/auth-queries.js";
 import type { Queries } from "../store/queries/queries.js";
 import { createAuthCache, DEFAULT_AUTH_CACHE_TTL_MS, invalidatesAuth } from "./auth-cache.js";
 import type { Authenticate } from "./authentication.js";
-import { callerKey } from "./call-context.js";
+import { callerKey, identityKey } from "./call-context.js";
 import { toCallError } from "./errors.js";
 import { METHOD_PERMISSIONS } from "./method-permissions.js";
+import { V2_PERMISSIONS, V2_SERVICE_NAMES } from "./v2/v2-permissions.js";
 import { validateRequest } from "./validation/validate.js";
 
 const ORG_HEADER = "x-zitadel-orgid";
@@ -27,9 +29,11 @@ export function errorInterceptor(onInternal: (error: unknown) => void): Intercep
 
 /**
  * Authentication, org context and the permission check, in ZITADEL's order and with its errors,
- * before any validation of the request. Services other than ManagementService (health,
- * reflection) are public. Lookups are remembered for `authCacheTtlMs` (0 turns that off); see
- * auth-cache.ts for when they are forgotten sooner.
+ * before any validation of the request. ManagementService acts in the org of x-zitadel-orgid (or
+ * the caller's own) and checks the method's permission here; the v2 services need a valid token
+ * here and check permissions themselves, in the org of the resource named (see Identity).
+ * Other services (health, reflection) are public. Lookups are remembered for `authCacheTtlMs`
+ * (0 turns that off); see auth-cache.ts for when they are forgotten sooner.
  */
 export function authInterceptor(
   queries: Queries,
@@ -37,29 +41,49 @@ export function authInterceptor(
   options: { authCacheTtlMs?: number } = {},
 ): Interceptor {
   const cache = createAuthCache(options.authCacheTtlMs ?? DEFAULT_AUTH_CACHE_TTL_MS);
-  return (next) => async (req) => {
-    if (req.service.typeName !== ManagementService.typeName) return next(req);
-    const required = METHOD_PERMISSIONS[req.method.name];
-    if (required === "none") return next(req);
-    if (!required) throw new ConnectError(`${req.method.name} is not implemented`, Code.Unimplemented);
 
-    const authorization = req.header.get("authorization");
+  async function tokenOwner(header: Headers): Promise<TokenOwner> {
+    const authorization = header.get("authorization");
     if (authorization === null) throw new ConnectError("auth header missing", Code.Unauthenticated);
     if (!authorization.startsWith(BEARER)) throw unauthenticated("AUTH-toLo1", "invalid auth header");
     const token = authorization.slice(BEARER.length);
     const owner = await cache.owner(token, () => authenticate(token));
     if (!owner) throw unauthenticated("AUTH-7fs1e", "Errors.Token.Invalid");
-
-    const requestedOrg = req.header.get(ORG_HEADER);
-    const orgId = requestedOrg || owner.orgId;
+    const requestedOrg = header.get(ORG_HEADER);
     if (requestedOrg && !(await cache.orgExists(owner.instanceId, requestedOrg, () => queries.orgExists(owner.instanceId, requestedOrg)))) {
       throw permissionDenied("AUTH-Bs7Ds", "Organisation doesn't exist");
     }
-    const memberships = await cache.memberships(owner.instanceId, owner.userId, orgId, () => queries.membershipsIn(owner.instanceId, owner.userId, orgId));
-    const projectId = required.checkField && !req.stream ? String((req.message as Record<string, unknown>)[required.checkField] ?? "") : undefined;
-    const projectScope = authorize(memberships, { permission: required.permission, ...(projectId === undefined ? {} : { projectId }) });
-    req.contextValues.set(callerKey, { actor: { instanceId: owner.instanceId, orgId, userId: owner.userId }, projectScope });
-    if (!invalidatesAuth(req.method.name, required.permission)) return next(req);
+    return owner;
+  }
+  const membershipsIn = (owner: TokenOwner, orgId: string) =>
+    cache.memberships(owner.instanceId, owner.userId, orgId, () => queries.membershipsIn(owner.instanceId, owner.userId, orgId));
+
+  return (next) => async (req) => {
+    let permission: string;
+    if (req.service.typeName === ManagementService.typeName) {
+      const required = METHOD_PERMISSIONS[req.method.name];
+      if (required === "none") return next(req);
+      if (!required) throw new ConnectError(`${req.method.name} is not implemented`, Code.Unimplemented);
+      const owner = await tokenOwner(req.header);
+      const orgId = req.header.get(ORG_HEADER) || owner.orgId;
+      const projectId = required.checkField && !req.stream ? String((req.message as Record<string, unknown>)[required.checkField] ?? "") : undefined;
+      const projectScope = authorize(await membershipsIn(owner, orgId), { permission: required.permission, ...(projectId === undefined ? {} : { projectId }) });
+      req.contextValues.set(callerKey, { actor: { instanceId: owner.instanceId, orgId, userId: owner.userId }, projectScope });
+      permission = required.permission;
+    } else if (V2_SERVICE_NAMES.has(req.service.typeName)) {
+      const owner = await tokenOwner(req.header);
+      req.contextValues.set(identityKey, {
+        instanceId: owner.instanceId,
+        userId: owner.userId,
+        homeOrgId: owner.orgId,
+        membershipsIn: (orgId) => membershipsIn(owner, orgId),
+        allMemberships: () => queries.membershipsOf(owner.instanceId, owner.userId),
+      });
+      permission = V2_PERMISSIONS[req.method.name] ?? "";
+    } else {
+      return next(req);
+    }
+    if (!invalidatesAuth(req.method.name, permission)) return next(req);
     try {
       return await next(req);
     } finally {

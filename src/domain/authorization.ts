@@ -9,6 +9,11 @@ export interface Membership {
   roles: readonly string[];
 }
 
+/** A membership anywhere in the instance, with the org it counts in ("" for instance memberships). */
+export interface OrgMembership extends Membership {
+  orgId: string;
+}
+
 /** What a method requires: a permission, and where project roles may grant it, the request's project id. */
 export interface Requirement {
   permission: string;

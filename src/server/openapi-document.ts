@@ -17,9 +17,29 @@ export interface OpenApiOptions {
   isPublic?: (method: DescMethod) => boolean;
   /** Text for an operation's description, e.g. the permission it needs. */
   describe?: (method: DescMethod) => string | undefined;
+  /** Whether the service's methods read the x-zitadel-orgid header (v1); default: all do. */
+  takesOrgHeader?: (service: DescService) => boolean;
+  /**
+   * Services without google.api.http rules, described as their Connect unary calls (POST
+   * /<package.Service>/<Method> with the request as JSON), as ZITADEL documents its v2 services.
+   */
+  connectServices?: readonly DescService[];
 }
 
 const errorSchemaName = "google.rpc.Status";
+const connectErrorSchemaName = "connect.Error";
+
+/** The body of a Connect unary error. */
+const connectErrorSchema: JsonSchema = {
+  type: "object",
+  title: "Connect error",
+  description: "The body of every non-200 Connect response.",
+  properties: {
+    code: { type: "string", description: "The Connect code, e.g. not_found or unauthenticated." },
+    message: { type: "string" },
+    details: { type: "array", items: { type: "object", additionalProperties: true } },
+  },
+};
 
 /** grpc-gateway's error body, as error-response.ts writes it. */
 const errorSchema: JsonSchema = {
@@ -67,13 +87,14 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
         }
         const path = openApiPath(route.template, `${service.typeName}.${method.name}`);
         const isPublic = options.isPublic?.(method) ?? false;
+        const orgHeader = !isPublic && (options.takesOrgHeader?.(service) ?? true);
         const operation: JsonSchema = {
           operationId: `${service.name}_${method.name}${index > 0 ? `_${index + 1}` : ""}`,
           tags: [service.name],
           summary: method.name,
           description: options.describe?.(method),
           security: isPublic ? [] : undefined,
-          parameters: nonEmpty([...pathParameters(route, schemas), ...queryParameters(route, schemas), ...(isPublic ? [] : [{ $ref: "#/components/parameters/orgId" }])]),
+          parameters: nonEmpty([...pathParameters(route, schemas), ...queryParameters(route, schemas), ...(orgHeader ? [{ $ref: "#/components/parameters/orgId" }] : [])]),
           requestBody: requestBody(route, schemas),
           responses: {
             "200": { description: "OK", content: { "application/json": { schema: schemas.message(method.output) } } },
@@ -84,7 +105,24 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
       });
     }
   }
+  for (const service of options.connectServices ?? []) {
+    for (const method of service.methods) {
+      const operation: JsonSchema = {
+        operationId: `${service.name}_${method.name}`,
+        tags: [service.typeName],
+        summary: method.name,
+        description: options.describe?.(method),
+        requestBody: { required: true, content: { "application/json": { schema: schemas.message(method.input) } } },
+        responses: {
+          "200": { description: "OK", content: { "application/json": { schema: schemas.message(method.output) } } },
+          default: { description: "An error", content: { "application/json": { schema: { $ref: `#/components/schemas/${connectErrorSchemaName}` } } } },
+        },
+      };
+      paths[`/${service.typeName}/${method.name}`] = { post: withoutUndefined(operation) };
+    }
+  }
   const components = new Map([...schemas.components, [errorSchemaName, errorSchema]]);
+  if (options.connectServices?.length) components.set(connectErrorSchemaName, connectErrorSchema);
   return {
     openapi: "3.1.0",
     info: options.info,

@@ -1,6 +1,11 @@
 import { METHOD_PERMISSIONS } from "../api/method-permissions.js";
 import { restPrefixes } from "../api/rest-prefixes.js";
+import { V2_PERMISSIONS } from "../api/v2/v2-permissions.js";
+import { AppService } from "../gen/zitadel/app/v2beta/app_service_pb.js";
+import { ApplicationService } from "../gen/zitadel/application/v2/application_service_pb.js";
 import { ManagementService } from "../gen/zitadel/management_pb.js";
+import { ProjectService as ProjectServiceV2 } from "../gen/zitadel/project/v2/project_service_pb.js";
+import { ProjectService as ProjectServiceV2beta } from "../gen/zitadel/project/v2beta/project_service_pb.js";
 import { buildOpenApiDocument } from "./openapi-document.js";
 import type { OpenApiDocument } from "./openapi-document.js";
 
@@ -15,12 +20,21 @@ export function keygateOpenApiDocument(): OpenApiDocument {
       version: "v1",
       description:
         "ZITADEL's zitadel.management.v1.ManagementService over REST, transcoded from its google.api.http rules. " +
-        "The same service answers gRPC, gRPC-Web and Connect at /zitadel.management.v1.ManagementService/<Method>.",
+        "The same service answers gRPC, gRPC-Web and Connect at /zitadel.management.v1.ManagementService/<Method>. " +
+        "ZITADEL's v2beta AppService and ProjectService are served over REST at their /v2beta/... paths too; " +
+        "the v2 ApplicationService and ProjectService (Connect, gRPC and gRPC-Web only, as in ZITADEL) are described " +
+        "as their Connect calls. The v2 and v2beta services need no x-zitadel-orgid: they act in the org of the project or app named.",
     },
-    services: [ManagementService],
+    services: [ManagementService, AppService, ProjectServiceV2beta],
+    connectServices: [ApplicationService, ProjectServiceV2],
     prefixes: restPrefixes,
-    isPublic: (method) => METHOD_PERMISSIONS[method.name] === "none",
+    takesOrgHeader: (service) => service.typeName === ManagementService.typeName,
+    isPublic: (method) => method.parent.typeName === ManagementService.typeName && METHOD_PERMISSIONS[method.name] === "none",
     describe: (method) => {
+      if (method.parent.typeName !== ManagementService.typeName) {
+        const permission = V2_PERMISSIONS[method.name];
+        return permission && `Requires the permission \`${permission}\` in the organization owning the project or app named.`;
+      }
       const rule = METHOD_PERMISSIONS[method.name];
       return rule === undefined || rule === "none" ? undefined : `Requires the permission \`${rule.permission}\`.`;
     },

@@ -3,7 +3,7 @@ import type { DescService } from "@bufbuild/protobuf";
 import { performance } from "node:perf_hooks";
 import { Code, ConnectError, createContextKey, createContextValues } from "@connectrpc/connect";
 import type { ContextValues, Interceptor } from "@connectrpc/connect";
-import { callerKey } from "../api/call-context.js";
+import { callerKey, identityKey } from "../api/call-context.js";
 import type { NodeHandler, NodeRequest, NodeResponse } from "./node-http.js";
 import { restCallKey } from "./rest/rest-call.js";
 
@@ -102,8 +102,9 @@ export function createRequestObserver(listeners: readonly RequestListener[]): Re
 
 function settleCall(tracking: Tracking, values: ContextValues, error: unknown): void {
   const caller = values.get(callerKey);
-  tracking.orgId = caller?.actor.orgId;
-  tracking.callerId = caller?.actor.userId;
+  const identity = values.get(identityKey);
+  tracking.orgId = caller?.actor.orgId ?? identity?.homeOrgId;
+  tracking.callerId = caller?.actor.userId ?? identity?.userId;
   if (error === undefined) {
     tracking.code = "ok";
     return;

@@ -5,7 +5,10 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { restPrefixes } from "../../src/api/rest-prefixes.js";
 import { registerManagementService } from "../../src/api/management-service.js";
+import { registerV2Services } from "../../src/api/v2/v2-services.js";
 import type { ServiceDeps } from "../../src/api/services/service-deps.js";
+import { ApplicationService } from "../../src/gen/zitadel/application/v2/application_service_pb.js";
+import { ProjectService as ProjectServiceV2 } from "../../src/gen/zitadel/project/v2/project_service_pb.js";
 import { createConnectHandler } from "../../src/server/connect-handler.js";
 import type { OpenApiDocument } from "../../src/server/openapi-document.js";
 import { keygateOpenApiDocument, openApiFile, serializeOpenApi } from "../../src/server/openapi-keygate.js";
@@ -15,6 +18,8 @@ import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js
 const committedText = readFileSync(new URL(`../../${openApiFile}`, import.meta.url), "utf8");
 const committed = JSON.parse(committedText) as OpenApiDocument;
 const httpMethods = ["get", "put", "post", "delete", "patch"];
+/** The v2 services' Connect calls, documented as POST /<package.Service>/<Method>. */
+const isConnectPath = (path: string) => path.startsWith("/zitadel.");
 
 /** "post /management/v1/projects/{id}/_deactivate" for every operation of a document. */
 function operationsOf(document: OpenApiDocument): string[] {
@@ -43,15 +48,27 @@ describe("the OpenAPI document", () => {
   test("documents every REST route keygate compiles, and nothing else", () => {
     // The handler as keygate builds it; the services are only registered, never called.
     const { restRoutes } = createConnectHandler({
-      routes: (router) => registerManagementService(router, {} as ServiceDeps),
+      routes: (router) => {
+        registerManagementService(router, {} as ServiceDeps);
+        registerV2Services(router, {} as ServiceDeps);
+      },
       rest: { prefixes: restPrefixes },
     });
     const served = restRoutes.map((route) => `${route.httpMethod.toLowerCase()} ${route.template.template}`);
     expect(served.length).toBeGreaterThan(40);
-    expect(operationsOf(committed).sort()).toEqual(served.sort());
+    expect(served).toEqual(expect.arrayContaining(["post /v2beta/applications", "patch /v2beta/applications/{id}", "post /v2beta/projects/search"]));
+    const rest = operationsOf(committed).filter((operation) => !isConnectPath(operation.split(" ")[1]!));
+    expect(rest.sort()).toEqual(served.sort());
   });
 
-  test("has bearer auth, the x-zitadel-orgid header, and the error body on every operation", () => {
+  test("documents the v2 services without REST rules as their Connect calls", () => {
+    const connect = operationsOf(committed).filter((operation) => isConnectPath(operation.split(" ")[1]!));
+    expect(connect.sort()).toEqual(
+      [...ApplicationService.methods, ...ProjectServiceV2.methods].map((m) => `post /${m.parent.typeName}/${m.name}`).sort(),
+    );
+  });
+
+  test("has bearer auth, the error body on every operation, and x-zitadel-orgid on v1's", () => {
     expect(committed.components).toMatchObject({
       securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } },
       parameters: { orgId: { name: "x-zitadel-orgid", in: "header" } },
@@ -60,9 +77,11 @@ describe("the OpenAPI document", () => {
       for (const [method, operation] of Object.entries(item)) {
         const where = `${method} ${path}`;
         const op = operation as { responses: Record<string, unknown>; parameters?: unknown[]; security?: unknown[] };
-        expect([where, op.responses.default]).toEqual([where, expect.objectContaining({ content: { "application/json": { schema: { $ref: "#/components/schemas/google.rpc.Status" } } } })]);
+        const error = isConnectPath(path) ? "connect.Error" : "google.rpc.Status";
+        expect([where, op.responses.default]).toEqual([where, expect.objectContaining({ content: { "application/json": { schema: { $ref: `#/components/schemas/${error}` } } } })]);
         const isPublic = op.security?.length === 0;
-        expect([where, isPublic || (op.parameters ?? []).some((p) => (p as { $ref?: string }).$ref === "#/components/parameters/orgId")]).toEqual([where, true]);
+        const takesOrgHeader = (op.parameters ?? []).some((p) => (p as { $ref?: string }).$ref === "#/components/parameters/orgId");
+        expect([where, takesOrgHeader]).toEqual([where, !isPublic && path.startsWith("/management/v1/")]);
       }
     }
     const healthz = committed.paths["/management/v1/healthz"]?.get as { security?: unknown[] };
@@ -120,8 +139,8 @@ describe("keygate against its OpenAPI document", () => {
         headers: method === "get" || method === "delete" ? {} : { "content-type": "application/json" },
         body: method === "get" || method === "delete" ? undefined : "{}",
       });
-      const body = (await res.json()) as { code?: number };
-      const expected = path === "/management/v1/healthz" ? [200, undefined] : [401, 16];
+      const body = (await res.json()) as { code?: number | string };
+      const expected = path === "/management/v1/healthz" ? [200, undefined] : isConnectPath(path) ? [401, "unauthenticated"] : [401, 16];
       expect([operation, res.status, body.code]).toEqual([operation, ...expected]);
     }
   });

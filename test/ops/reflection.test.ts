@@ -36,7 +36,16 @@ function importsFirst(files: FileDescriptorProto[]): FileDescriptorProto[] {
   return ordered;
 }
 
-const services = ["grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection", "zitadel.management.v1.ManagementService"];
+const services = [
+  "grpc.health.v1.Health",
+  "grpc.reflection.v1.ServerReflection",
+  "grpc.reflection.v1alpha.ServerReflection",
+  "zitadel.app.v2beta.AppService",
+  "zitadel.application.v2.ApplicationService",
+  "zitadel.management.v1.ManagementService",
+  "zitadel.project.v2.ProjectService",
+  "zitadel.project.v2beta.ProjectService",
+];
 
 describe("gRPC server reflection", () => {
   let keygate: OpsKeygate;
@@ -50,7 +59,16 @@ describe("gRPC server reflection", () => {
     const listed = await bufCurl(["--reflect-protocol", reflectProtocol, "--list-services", keygate.url]);
     expect(listed.trim().split("\n").sort()).toEqual(services);
     const methods = (await bufCurl(["--reflect-protocol", reflectProtocol, "--list-methods", keygate.url])).trim().split("\n");
-    expect(methods).toEqual(expect.arrayContaining(["zitadel.management.v1.ManagementService/AddAPIApp", "zitadel.management.v1.ManagementService/AddAppKey", "grpc.health.v1.Health/Watch"]));
+    expect(methods).toEqual(
+      expect.arrayContaining([
+        "zitadel.management.v1.ManagementService/AddAPIApp",
+        "zitadel.application.v2.ApplicationService/CreateApplication",
+        "zitadel.app.v2beta.AppService/CreateApplication",
+        "zitadel.project.v2.ProjectService/CreateProject",
+        "zitadel.project.v2beta.ProjectService/AddProjectRole",
+        "grpc.health.v1.Health/Watch",
+      ]),
+    );
   });
 
   test("buf curl --reflect calls Health/Check and ManagementService/AddAPIApp without a schema", async () => {

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { Membership } from "../../domain/authorization.js";
+import type { Membership, OrgMembership } from "../../domain/authorization.js";
 import { digestsEqual } from "../../domain/secrets.js";
 import { ACTIVE } from "../projections/row-metadata.js";
 import type { Database } from "../schema.js";
@@ -45,6 +45,22 @@ export async function membershipsIn(db: Kysely<Database>, instanceId: string, us
     .where((eb) => eb.or([eb("aggregate_type", "=", "instance"), eb("owner", "=", orgId)]))
     .execute();
   return rows.map((row) => ({ scope: row.aggregate_type as Membership["scope"], objectId: row.aggregate_id, roles: row.roles }));
+}
+
+/** Every membership of the caller in the instance, with the org each one counts in. */
+export async function membershipsOf(db: Kysely<Database>, instanceId: string, userId: string): Promise<OrgMembership[]> {
+  const rows = await db
+    .selectFrom("members")
+    .select(["aggregate_type", "aggregate_id", "owner", "roles"])
+    .where("instance_id", "=", instanceId)
+    .where("user_id", "=", userId)
+    .execute();
+  return rows.map((row) => ({
+    scope: row.aggregate_type as Membership["scope"],
+    objectId: row.aggregate_id,
+    orgId: row.aggregate_type === "instance" ? "" : row.owner,
+    roles: row.roles,
+  }));
 }
 
 /** The active user with this id: the subject of a JWT from a trusted issuer. */

@@ -4,7 +4,7 @@ import type { Actor } from "../event-store.js";
 import type { Database } from "../schema.js";
 import { getAppKey, listAppKeys } from "./app-key-queries.js";
 import { getApp, listApps } from "./app-queries.js";
-import { findActiveUser, findTokenOwner, membershipsIn, orgExists } from "./auth-queries.js";
+import { findActiveUser, findTokenOwner, membershipsIn, membershipsOf, orgExists } from "./auth-queries.js";
 import { listAppChanges, type ChangeQuery } from "./change-queries.js";
 import type { ListOptions, TextQuery } from "./list-options.js";
 import { listMembers, listUserMemberships, type MembershipFilter } from "./member-queries.js";
@@ -36,6 +36,9 @@ export class Queries {
   }
   membershipsIn(instanceId: string, userId: string, orgId: string) {
     return membershipsIn(this.db, instanceId, userId, orgId);
+  }
+  membershipsOf(instanceId: string, userId: string) {
+    return membershipsOf(this.db, instanceId, userId);
   }
 }
 

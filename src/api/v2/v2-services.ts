@@ -1,0 +1,14 @@
+import type { ConnectRouter } from "@connectrpc/connect";
+import { AppService } from "../../gen/zitadel/app/v2beta/app_service_pb.js";
+import { ApplicationService } from "../../gen/zitadel/application/v2/application_service_pb.js";
+import { ProjectService as ProjectServiceV2 } from "../../gen/zitadel/project/v2/project_service_pb.js";
+import { ProjectService as ProjectServiceV2beta } from "../../gen/zitadel/project/v2beta/project_service_pb.js";
+import type { ServiceDeps } from "../services/service-deps.js";
+
+/** ZITADEL's v2 and v2beta app and project services; a method not implemented answers Unimplemented. */
+export function registerV2Services(router: ConnectRouter, _deps: ServiceDeps): void {
+  router.service(ApplicationService, {});
+  router.service(AppService, {});
+  router.service(ProjectServiceV2, {});
+  router.service(ProjectServiceV2beta, {});
+}
