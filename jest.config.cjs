@@ -8,4 +8,7 @@ module.exports = {
   },
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
   testTimeout: 60000,
+  // A Postgres for the tests (TEST_DATABASE_URL, else one started for the run) and migrated templates.
+  globalSetup: "<rootDir>/test/support/jest-global-setup.mjs",
+  globalTeardown: "<rootDir>/test/support/jest-global-teardown.mjs",
 };

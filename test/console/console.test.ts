@@ -1,45 +1,36 @@
 /**
- * The console in a real browser: Debian's chromium, driven by playwright-core,
+ * The console in a real browser: Chromium (the machine's, else the one a dev
+ * dependency ships, see support/chromium.ts), driven by playwright-core,
  * against a real keygate serving the built console (npm test builds it first,
  * in pretest). Screenshots go to test-artifacts/ for a human to look at.
- *
- * A missing chromium fails this file: CI installs it (.ci/run), and a browser
- * test that quietly skips would let a broken console land.
+ * The tests of the served files need no browser, so only the browser's own
+ * tests start one.
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { chromium } from "playwright-core";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { APIAuthMethodType, AppState } from "../../src/gen/zitadel/app_pb.js";
 import { defaultConsoleDir } from "../../src/server/console-routes.js";
-import type { Backend } from "../support/backends.js";
+import { embeddedBackend } from "../support/backends.js";
+import { launchChromium } from "../support/chromium.js";
 import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
 import { managementClient, type ManagementClient } from "../support/management-client.js";
 
-const chromiumPath = "/usr/bin/chromium";
-// The flags that work on these machines: no sandbox as root, no GPU, and no background
-// connections, which the closed network would refuse.
-const chromiumArgs = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const artifacts = new URL("../../test-artifacts/", import.meta.url).pathname;
-const embedded: Backend = { name: "embedded", create: async () => ({ kind: "embedded", dataDir: undefined }), dispose: async () => {} };
 
 let keygate: TestKeygate;
 let browser: Browser;
 let admin: ManagementClient;
 
 beforeAll(async () => {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(`${chromiumPath} is missing: install Debian's chromium (apt-get install -y chromium); .ci/run does it in CI`);
-  }
   if (!existsSync(`${defaultConsoleDir}/index.html`)) {
     throw new Error(`the console is not built in ${defaultConsoleDir}: run npm run build:console (npm test does it in pretest)`);
   }
   mkdirSync(artifacts, { recursive: true });
-  keygate = await startTestKeygate(embedded);
+  keygate = await startTestKeygate(embeddedBackend());
   admin = managementClient(keygate.url, keygate.adminToken);
-  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
 });
 
 afterAll(async () => {
@@ -134,6 +125,9 @@ describe("the console's files", () => {
 });
 
 describe("the console in chromium", () => {
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
   test("signs in with the admin token, creates a project and a BASIC app, shows its secret once", async () => {
     await openConsole(async (page) => {
       await signIn(page, keygate.adminToken);

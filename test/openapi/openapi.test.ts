@@ -12,7 +12,7 @@ import { ProjectService as ProjectServiceV2 } from "../../src/gen/zitadel/projec
 import { createConnectHandler } from "../../src/server/connect-handler.js";
 import type { OpenApiDocument } from "../../src/server/openapi-document.js";
 import { keygateOpenApiDocument, openApiFile, serializeOpenApi } from "../../src/server/openapi-keygate.js";
-import type { Backend } from "../support/backends.js";
+import { embeddedBackend, type Backend } from "../support/backends.js";
 import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
 
 const committedText = readFileSync(new URL(`../../${openApiFile}`, import.meta.url), "utf8");
@@ -30,7 +30,7 @@ function operationsOf(document: OpenApiDocument): string[] {
   );
 }
 
-const embedded: Backend = { name: "embedded", create: async () => ({ kind: "embedded", dataDir: undefined }), dispose: async () => {} };
+const embedded: Backend = embeddedBackend();
 
 describe("the OpenAPI document", () => {
   test(`${openApiFile} is what the protos generate (run npm run generate:openapi)`, () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { ConfigError, helpText, loadConfig } from "../../src/config.js";
-import { embedded, startOpsKeygate, type OpsKeygate } from "./ops-support.js";
+import { embedded } from "./ops-support.js";
+import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
 
 const allowed = "http://console.example.test";
 const other = "http://evil.example.test";
@@ -13,9 +14,9 @@ function preflight(url: string, origin: string, method: string, requestHeaders: 
 }
 
 describe("CORS with KEYGATE_CORS_ORIGINS set", () => {
-  let keygate: OpsKeygate;
+  let keygate: TestKeygate;
   beforeAll(async () => {
-    keygate = await startOpsKeygate(embedded, { corsOrigins: [allowed] });
+    keygate = await startTestKeygate(embedded, { corsOrigins: [allowed] });
   });
   afterAll(() => keygate.dispose());
 
@@ -61,8 +62,8 @@ describe("CORS with KEYGATE_CORS_ORIGINS set", () => {
 
 describe("CORS settings", () => {
   test("without KEYGATE_CORS_ORIGINS there are no CORS headers at all; * allows any origin", async () => {
-    const closed = await startOpsKeygate(embedded);
-    const open = await startOpsKeygate(embedded, { corsOrigins: ["*"] });
+    const closed = await startTestKeygate(embedded);
+    const open = await startTestKeygate(embedded, { corsOrigins: ["*"] });
     try {
       const refused = await preflight(`${closed.url}${addAPIApp}`, allowed, "POST", "authorization");
       expect(refused.headers.get("access-control-allow-origin")).toBeNull();

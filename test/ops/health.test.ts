@@ -12,7 +12,8 @@ import { databaseReadiness } from "../../src/store/readiness.js";
 import { describeEachBackend } from "../support/backends.js";
 import { expectError } from "../support/expect-error.js";
 import { managementClient } from "../support/management-client.js";
-import { embedded, startOpsKeygate, type OpsKeygate } from "./ops-support.js";
+import { embedded } from "./ops-support.js";
+import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
 
 const served = [
   "grpc.health.v1.Health",
@@ -22,11 +23,11 @@ const served = [
 ];
 
 describeEachBackend("health", (backend) => {
-  let keygate: OpsKeygate;
+  let keygate: TestKeygate;
   let sessions: Http2SessionManager;
 
   beforeAll(async () => {
-    keygate = await startOpsKeygate(backend);
+    keygate = await startTestKeygate(backend);
     sessions = new Http2SessionManager(keygate.url);
   });
   afterAll(async () => {
@@ -68,7 +69,7 @@ describeEachBackend("health", (backend) => {
 
 describe("health during shutdown", () => {
   test("Watch streams SERVING, then NOT_SERVING when shutdown begins, then ends; close() does not wait for the timeout", async () => {
-    const keygate = await startOpsKeygate(embedded, { shutdownTimeoutMs: 20_000 });
+    const keygate = await startTestKeygate(embedded, { shutdownTimeoutMs: 20_000 });
     const sessions = new Http2SessionManager(keygate.url);
     try {
       const health = createClient(Health, createGrpcTransport({ baseUrl: keygate.url, sessionManager: sessions }));

@@ -4,17 +4,18 @@ import { APIAuthMethodType } from "../../src/gen/zitadel/app_pb.js";
 import { KeyType } from "../../src/gen/zitadel/auth_n_key_pb.js";
 import { createMetrics } from "../../src/server/metrics.js";
 import { describeEachBackend } from "../support/backends.js";
-import { clientsFor, embedded, metricValue, sampleValue, startOpsKeygate, type OpsKeygate, type ProtocolName } from "./ops-support.js";
+import { clientsFor, embedded, metricValue, sampleValue, type ProtocolName } from "./ops-support.js";
+import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
 
 const service = "zitadel.management.v1.ManagementService";
 const protocols: ProtocolName[] = ["grpc", "grpc-web", "connect"];
 
 describeEachBackend("metrics at /metrics", (backend) => {
-  let keygate: OpsKeygate;
+  let keygate: TestKeygate;
   let scraped: string;
 
   beforeAll(async () => {
-    keygate = await startOpsKeygate(backend);
+    keygate = await startTestKeygate(backend);
     const { clients, close } = clientsFor(keygate.url, keygate.adminToken);
     const intruder = clientsFor(keygate.url, "wrong-token");
     try {
@@ -81,7 +82,7 @@ describeEachBackend("metrics at /metrics", (backend) => {
 
 describe("metrics registries", () => {
   test("each keygate has its own: two instances in one process count separately", async () => {
-    const [a, b] = [await startOpsKeygate(embedded), await startOpsKeygate(embedded)];
+    const [a, b] = [await startTestKeygate(embedded), await startTestKeygate(embedded)];
     try {
       await fetch(`${a.url}/healthz`);
       await fetch(`${a.url}/healthz`);

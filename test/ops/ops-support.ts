@@ -1,46 +1,10 @@
-import { randomBytes } from "node:crypto";
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Writable } from "node:stream";
 import { createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
 import { Http2SessionManager, createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
-import type { Logger } from "pino";
-import { loadConfig, type Config } from "../../src/config.js";
 import { ManagementService } from "../../src/gen/zitadel/management_pb.js";
-import { startKeygate, type Keygate } from "../../src/keygate.js";
-import { createLogger } from "../../src/logger.js";
-import type { Backend } from "../support/backends.js";
+import { embeddedBackend, type Backend } from "../support/backends.js";
 
-export interface OpsKeygate extends Keygate {
-  adminToken: string;
-  dispose(): Promise<void>;
-}
-
-/** A keygate on a loopback port and a fresh database of `backend`, logging to `logger`. */
-export async function startOpsKeygate(backend: Backend, overrides: Partial<Config> = {}, logger: Logger = createLogger("silent")): Promise<OpsKeygate> {
-  const adminToken = randomBytes(32).toString("base64url");
-  const config: Config = {
-    ...loadConfig({}),
-    port: 0,
-    host: "127.0.0.1",
-    dataDir: await mkdtemp(join(tmpdir(), "keygate-ops-")),
-    adminToken,
-    shutdownTimeoutMs: 5000,
-    ...overrides,
-  };
-  const keygate = await startKeygate(config, logger, await backend.create());
-  return {
-    ...keygate,
-    adminToken,
-    async dispose() {
-      await keygate.close();
-      await backend.dispose();
-    },
-  };
-}
-
-export const embedded: Backend = { name: "embedded", create: async () => ({ kind: "embedded", dataDir: undefined }), dispose: async () => {} };
+export const embedded: Backend = embeddedBackend();
 
 /** Every JSON line a logger wrote, as text and parsed. */
 export interface LogCapture {

@@ -8,7 +8,8 @@ import { Http2SessionManager, createGrpcTransport } from "@connectrpc/connect-no
 import { ServerReflection, type ServerReflectionRequest } from "../../src/gen/grpc/reflection/v1/reflection_pb.js";
 import { APIAuthMethodType } from "../../src/gen/zitadel/app_pb.js";
 import { managementClient } from "../support/management-client.js";
-import { embedded, startOpsKeygate, type OpsKeygate } from "./ops-support.js";
+import { embedded } from "./ops-support.js";
+import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -48,10 +49,10 @@ const services = [
 ];
 
 describe("gRPC server reflection", () => {
-  let keygate: OpsKeygate;
+  let keygate: TestKeygate;
 
   beforeAll(async () => {
-    keygate = await startOpsKeygate(embedded);
+    keygate = await startTestKeygate(embedded);
   });
   afterAll(() => keygate.dispose());
 

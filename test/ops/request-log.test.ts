@@ -10,13 +10,14 @@ import { createRequestObserver, routeSetsOf } from "../../src/server/request-obs
 import { APIAuthMethodType } from "../../src/gen/zitadel/app_pb.js";
 import { KeyType } from "../../src/gen/zitadel/auth_n_key_pb.js";
 import { createLogger } from "../../src/logger.js";
-import { captureLog, clientsFor, embedded, startOpsKeygate, type LogCapture, type OpsKeygate, type ProtocolName } from "./ops-support.js";
+import { captureLog, clientsFor, embedded, type LogCapture, type ProtocolName } from "./ops-support.js";
+import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
 
 const protocols: ProtocolName[] = ["grpc", "grpc-web", "connect"];
 const addAPIApp = "zitadel.management.v1.ManagementService/AddAPIApp";
 
 describe("request logs", () => {
-  let keygate: OpsKeygate;
+  let keygate: TestKeygate;
   let log: LogCapture;
   let orgId: string;
   /** Everything the calls below send or get back that must never reach a log. */
@@ -24,7 +25,7 @@ describe("request logs", () => {
 
   beforeAll(async () => {
     log = captureLog();
-    keygate = await startOpsKeygate(embedded, { logLevel: "info" }, createLogger("info", log.stream));
+    keygate = await startTestKeygate(embedded, { logLevel: "info" }, createLogger("info", log.stream));
     secrets.push(keygate.adminToken);
     const { clients, close } = clientsFor(keygate.url, keygate.adminToken);
     const badToken = "not-a-real-token-but-must-not-be-logged-either";
@@ -97,7 +98,7 @@ describe("request logs", () => {
 describe("log level and redaction", () => {
   test("at KEYGATE_LOG_LEVEL=warn, successful requests are not logged", async () => {
     const log = captureLog();
-    const keygate = await startOpsKeygate(embedded, {}, createLogger("warn", log.stream));
+    const keygate = await startTestKeygate(embedded, {}, createLogger("warn", log.stream));
     try {
       await fetch(`${keygate.url}/zitadel.management.v1.ManagementService/Healthz`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
       expect(log.lines().filter((l) => l.msg === "request")).toEqual([]);

@@ -6,7 +6,8 @@ import { createLogger } from "../../src/logger.js";
 import { attackedMethods, attackRequests, type Victim } from "../support/auth-attacks.js";
 import { addServiceUser, uniqueName } from "../support/auth-fixtures.js";
 import { managementClient } from "../support/management-client.js";
-import { captureLog, embedded, startOpsKeygate, type LogCapture, type OpsKeygate } from "./ops-support.js";
+import { captureLog, embedded, type LogCapture } from "./ops-support.js";
+import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
 
 type UnaryCall = (request: Message) => Promise<Record<string, unknown>>;
 
@@ -27,13 +28,13 @@ function credentialsIn(response: Record<string, unknown>): string[] {
  * Issue 4 item 7: every RPC is driven, at the most verbose log level, with real objects (so that
  * secrets, tokens and keys are really handed out), and the log holds none of what was handled.
  */
-let keygate: OpsKeygate;
+let keygate: TestKeygate;
 let log: LogCapture;
 const handled: string[] = [];
 
 beforeAll(async () => {
   log = captureLog();
-  keygate = await startOpsKeygate(embedded, { logLevel: "trace" }, createLogger("trace", log.stream));
+  keygate = await startTestKeygate(embedded, { logLevel: "trace" }, createLogger("trace", log.stream));
   handled.push(keygate.adminToken);
   const admin = managementClient(keygate.url, keygate.adminToken);
   const org = (await admin.getMyOrg({})).org!;

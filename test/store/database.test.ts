@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { sql } from "kysely";
 import pg from "pg";
 import { openDatabase, type OpenDatabase } from "../../src/store/database.js";
-import { postgresAvailable, postgresBackend, postgresServerUrl } from "../support/backends.js";
+import { postgresBackend, postgresServerUrl } from "../support/backends.js";
 
-(postgresAvailable ? describe : describe.skip)("a Postgres connection that dies while idle", () => {
+describe("a Postgres connection that dies while idle", () => {
   const backend = postgresBackend();
   const idleErrors: Error[] = [];
   let opened: OpenDatabase;
@@ -19,7 +19,7 @@ import { postgresAvailable, postgresBackend, postgresServerUrl } from "../suppor
 
   test("is reported and replaced; the process does not crash and the next query works", async () => {
     const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(opened.db);
-    const admin = new pg.Client({ connectionString: postgresServerUrl });
+    const admin = new pg.Client({ connectionString: postgresServerUrl() });
     await admin.connect();
     try {
       await admin.query("SELECT pg_terminate_backend($1)", [rows[0]!.pid]);

@@ -5,7 +5,7 @@ import { openStore, type Store } from "../../src/store/open-store.js";
 import { listApps } from "../../src/store/queries/app-queries.js";
 import { TextMatch, type ListOptions, type TextQuery } from "../../src/store/queries/list-options.js";
 import type { Database } from "../../src/store/schema.js";
-import { postgresAvailable, postgresBackend } from "../support/backends.js";
+import { postgresBackend } from "../support/backends.js";
 
 const PROJECTS = 200;
 const APPS_PER_PROJECT = 500;
@@ -48,7 +48,6 @@ function expectPage(nodes: PlanNode[], options: ListOptions): void {
   }
 }
 
-const describeOnPostgres = postgresAvailable ? describe : describe.skip;
 
 /**
  * ListApps must be served by the (instance, project, id) index, not by scanning every app of the
@@ -57,7 +56,7 @@ const describeOnPostgres = postgresAvailable ? describe : describe.skip;
  * 100k apps spread over 200 projects plus one project of 100k apps, created halfway through the
  * others (so that half of the other projects' apps are newer than all of its own).
  */
-describeOnPostgres(`list queries use indexes on ${PROJECTS * APPS_PER_PROJECT + BIG_APPS} apps [postgres]`, () => {
+describe(`list queries use indexes on ${PROJECTS * APPS_PER_PROJECT + BIG_APPS} apps [postgres]`, () => {
   const backend = postgresBackend();
   let store: Store;
   let traced: Kysely<Database>;

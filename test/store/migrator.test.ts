@@ -28,7 +28,7 @@ describeEachBackend("migrations at start", (backend) => {
   let all: string[];
 
   beforeAll(async () => {
-    opened = await openDatabase(await backend.create());
+    opened = await openDatabase(await backend.create({ empty: true }));
     db = opened.db as unknown as Kysely<unknown>;
     all = (await createMigrator(db).getMigrations()).map((m) => m.name);
   });

@@ -10,7 +10,7 @@ import { openStore, type Store } from "../../src/store/open-store.js";
 import { preparingPool } from "../../src/store/prepared-statements.js";
 import { getApp } from "../../src/store/queries/app-queries.js";
 import type { Database } from "../../src/store/schema.js";
-import { postgresAvailable, postgresBackend } from "../support/backends.js";
+import { postgresBackend } from "../support/backends.js";
 
 const actor = { instanceId: "inst-p", orgId: "org-p", userId: "user-p" };
 const settings = { projectRoleAssertion: false, projectRoleCheck: false, hasProjectCheck: false, privateLabelingSetting: 0 };
@@ -24,7 +24,7 @@ async function preparedOn(store: Store, run: (connection: Kysely<Database>) => P
   });
 }
 
-(postgresAvailable ? describe : describe.skip)("prepared statements [postgres]", () => {
+describe("prepared statements [postgres]", () => {
   const backend = postgresBackend();
   let prepared: Store;
   let unprepared: Store;

@@ -1,66 +1,86 @@
 import { randomBytes } from "node:crypto";
+import { rm } from "node:fs/promises";
 import { describe } from "@jest/globals";
-import pg from "pg";
 import type { DatabaseTarget } from "../../src/store/database.js";
+import { copyEmbeddedTemplate, onServer, postgresTemplate } from "./database-templates.js";
+
+export interface CreateOptions {
+  /** A database without keygate's schema (for the migration tests); otherwise a migrated one. */
+  empty?: boolean;
+}
 
 /** A database backend the store and end-to-end tests run on. */
 export interface Backend {
   name: "embedded" | "postgres";
-  /** A fresh, empty database; disposed of by `dispose`. */
-  create(): Promise<DatabaseTarget>;
-  dispose(): Promise<void>;
+  /**
+   * A fresh database, already migrated (a copy of the run's template, see database-templates.ts)
+   * unless `empty` is asked for; disposed of by `dispose`.
+   */
+  create(options?: CreateOptions): Promise<DatabaseTarget>;
+  /** Removes `target`, or every database this backend created; each must be closed by then. */
+  dispose(target?: DatabaseTarget): Promise<void>;
 }
 
-const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
+/**
+ * The Postgres server of this run: TEST_DATABASE_URL, which the global setup sets to a throwaway
+ * cluster when it was not set. Missing only when the global setup did not run; a Postgres test then
+ * fails rather than skips.
+ */
+function testDatabaseUrl(): string {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error("TEST_DATABASE_URL is not set: run the tests through jest's global setup (npm test), which starts a Postgres when none is given");
+  return url;
+}
 
-function embeddedBackend(): Backend {
-  return { name: "embedded", create: async () => ({ kind: "embedded", dataDir: undefined }), dispose: async () => {} };
+/** Removes `item` from `list`; returns it, or nothing when the list does not hold it. */
+function takeOut(list: string[], item: string | undefined): string[] {
+  const index = item === undefined ? -1 : list.indexOf(item);
+  return index < 0 ? [] : list.splice(index, 1);
+}
+
+/** An embedded PGlite per `create`: a copy of the migrated template directory, removed by `dispose`. */
+export function embeddedBackend(): Backend {
+  const dirs: string[] = [];
+  return {
+    name: "embedded",
+    async create(options = {}) {
+      const dataDir = options.empty ? undefined : await copyEmbeddedTemplate();
+      if (dataDir) dirs.push(dataDir);
+      return { kind: "embedded", dataDir };
+    },
+    async dispose(target) {
+      const removed = target ? takeOut(dirs, target.kind === "embedded" ? target.dataDir : undefined) : dirs.splice(0);
+      await Promise.all(removed.map((dir) => rm(dir, { recursive: true, force: true })));
+    },
+  };
 }
 
 /** Each test file gets its own database on the server, dropped afterwards. */
-export function postgresBackend(serverUrl: string = TEST_DATABASE_URL ?? "postgres://unset"): Backend {
+export function postgresBackend(serverUrl: string = testDatabaseUrl()): Backend {
   const created: string[] = [];
-  const admin = () => new pg.Client({ connectionString: serverUrl });
   return {
     name: "postgres",
-    async create() {
+    async create(options = {}) {
       const name = `keygate_test_${randomBytes(6).toString("hex")}`;
-      const client = admin();
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE ${name}`);
-      } finally {
-        await client.end();
-      }
+      const template = options.empty ? undefined : postgresTemplate();
+      await onServer(serverUrl, `CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ""}`);
       created.push(name);
       const url = new URL(serverUrl);
       url.pathname = `/${name}`;
       return { kind: "postgres", url: url.toString(), poolSize: 20 };
     },
-    async dispose() {
-      const client = admin();
-      await client.connect();
-      try {
-        for (const name of created.splice(0)) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
+    async dispose(target) {
+      const dropped = target ? takeOut(created, target.kind === "postgres" ? new URL(target.url).pathname.slice(1) : undefined) : created.splice(0);
+      for (const name of dropped) await onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
 }
 
-/**
- * Runs `suite` once per backend. Without TEST_DATABASE_URL the Postgres run is reported as skipped,
- * with the reason in its name.
- */
+/** Runs `suite` once per backend; both always run (see testDatabaseUrl). */
 export function describeEachBackend(title: string, suite: (backend: Backend) => void): void {
   describe(`${title} [embedded]`, () => suite(embeddedBackend()));
-  if (TEST_DATABASE_URL) {
-    describe(`${title} [postgres]`, () => suite(postgresBackend(TEST_DATABASE_URL)));
-  } else {
-    describe.skip(`${title} [postgres] skipped: TEST_DATABASE_URL is not set`, () => suite(postgresBackend("postgres://unset")));
-  }
+  describe(`${title} [postgres]`, () => suite(postgresBackend()));
 }
 
-export const postgresAvailable = TEST_DATABASE_URL !== undefined;
-export const postgresServerUrl = TEST_DATABASE_URL;
+/** The Postgres server the tests run on, for tests that act on it directly (terminating backends). */
+export const postgresServerUrl = (): string => testDatabaseUrl();

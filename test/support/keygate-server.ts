@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Logger } from "pino";
 import { loadConfig, type Config } from "../../src/config.js";
 import { startKeygate, type Keygate } from "../../src/keygate.js";
 import { createLogger } from "../../src/logger.js";
@@ -10,29 +11,33 @@ import { managementClient, type ManagementClient } from "./management-client.js"
 
 export interface TestKeygate extends Keygate {
   adminToken: string;
+  /** Closes keygate, then disposes of its database and data dir. */
   dispose(): Promise<void>;
 }
 
-/** A real keygate on an ephemeral loopback port, on a fresh database of `backend`. */
-export async function startTestKeygate(backend: Backend, overrides: Partial<Config> = {}): Promise<TestKeygate> {
+/** A real keygate on an ephemeral loopback port, on a fresh database of `backend`, logging to `logger`. */
+export async function startTestKeygate(backend: Backend, overrides: Partial<Config> = {}, logger: Logger = createLogger("silent")): Promise<TestKeygate> {
   const adminToken = randomBytes(32).toString("base64url");
+  const dataDir = await mkdtemp(join(tmpdir(), "keygate-test-"));
   const config: Config = {
     ...loadConfig({}),
     port: 0,
     host: "127.0.0.1",
-    dataDir: await mkdtemp(join(tmpdir(), "keygate-test-")),
+    dataDir,
     adminToken,
     logLevel: "silent",
     shutdownTimeoutMs: 2000,
     ...overrides,
   };
-  const keygate = await startKeygate(config, createLogger(config.logLevel), await backend.create());
+  const target = await backend.create();
+  const keygate = await startKeygate(config, logger, target);
   return {
     ...keygate,
     adminToken,
     async dispose() {
       await keygate.close();
-      await backend.dispose();
+      await backend.dispose(target);
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
