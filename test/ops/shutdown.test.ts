@@ -14,7 +14,8 @@ import { Http2SessionManager, createGrpcTransport } from "@connectrpc/connect-no
 import { Health, HealthCheckResponse_ServingStatus as Status } from "../../src/gen/grpc/health/v1/health_pb.js";
 import { APIAuthMethodType } from "../../src/gen/zitadel/app_pb.js";
 import { KeyType } from "../../src/gen/zitadel/auth_n_key_pb.js";
-import { clientsFor, embedded, sampleValue, startOpsKeygate } from "./ops-support.js";
+import { startTestKeygate } from "../support/keygate-server.js";
+import { clientsFor, embedded, sampleValue } from "./ops-support.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const addAppKeyPath = "/zitadel.management.v1.ManagementService/AddAppKey";
@@ -183,7 +184,7 @@ test("SIGTERM: NOT_SERVING, no new connections, calls in flight finish OK on HTT
 
 test("KEYGATE_SHUTDOWN_DELAY_MS: /ready answers 503 at once, calls on new connections are served during the delay, then the port closes", async () => {
   const delayMs = 1500;
-  const keygate = await startOpsKeygate(embedded, { shutdownDelayMs: delayMs });
+  const keygate = await startTestKeygate(embedded, { shutdownDelayMs: delayMs });
   const { port, url } = keygate;
   const closed = keygate.close();
   let closedAt: number | undefined;

@@ -6,7 +6,7 @@ import { addApiApp } from "../../src/store/commands/app-commands.js";
 import type { CommandDeps } from "../../src/store/commands/command-deps.js";
 import { addProject } from "../../src/store/commands/project-commands.js";
 import { openStore, type Store } from "../../src/store/open-store.js";
-import { postgresAvailable, postgresBackend } from "../support/backends.js";
+import { postgresBackend } from "../support/backends.js";
 
 /*
  * A command's first round trip sends `begin`, the lock of the aggregate's head, the clock and the
@@ -69,7 +69,7 @@ function statementRecordingProxy(upstream: { host: string; port: number }): Prom
 const actor = { instanceId: "inst-o", orgId: "org-o", userId: "user-o" };
 const settings = { projectRoleAssertion: false, projectRoleCheck: false, hasProjectCheck: false, privateLabelingSetting: 0 };
 
-(postgresAvailable ? describe : describe.skip)("the order a command's statements reach Postgres [postgres]", () => {
+describe("the order a command's statements reach Postgres [postgres]", () => {
   const backend = postgresBackend();
   let proxy: Awaited<ReturnType<typeof statementRecordingProxy>>;
   let store: Store;
