@@ -52,6 +52,10 @@ export interface EventPayloads {
   "user.removed": { userName: string };
   "user.personal.access.token.added": { tokenId: string; expiration: string; scopes: string[]; tokenDigest: string };
   "user.personal.access.token.removed": { tokenId: string };
+  "user.machine.secret.set": { hashedSecret: string };
+  "user.machine.secret.removed": null;
+  "user.machine.key.added": { keyId: string; type: number; expirationDate: string; publicKey: string };
+  "user.machine.key.removed": { keyId: string };
 }
 
 export type EventType = keyof EventPayloads;

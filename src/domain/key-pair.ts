@@ -3,7 +3,7 @@ import { promisify } from "node:util";
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
-/** ZITADEL's `ApplicationKeySize`. */
+/** ZITADEL's `ApplicationKeySize` and `MachineKeySize`. */
 export const APP_KEY_BITS = 2048;
 
 export interface RsaKeyPair {
@@ -26,4 +26,9 @@ export async function generateRsaKeyPair(bits = APP_KEY_BITS): Promise<RsaKeyPai
 /** The key file ZITADEL hands out once, as JSON: the only place the private key ever appears. */
 export function appKeyFile(input: { keyId: string; privateKeyPem: string; appId: string; clientId: string }): string {
   return JSON.stringify({ type: "application", keyId: input.keyId, key: input.privateKeyPem, appId: input.appId, clientId: input.clientId });
+}
+
+/** A service user's key file, as ZITADEL hands it out once: what its SDKs read to sign JWT profile assertions. */
+export function machineKeyFile(input: { keyId: string; privateKeyPem: string; userId: string }): string {
+  return JSON.stringify({ type: "serviceaccount", keyId: input.keyId, key: input.privateKeyPem, userId: input.userId });
 }

@@ -1,3 +1,4 @@
+import { requireFutureExpiration } from "./authn-key.js";
 import { decide, type Decision } from "./decision.js";
 import { alreadyExists, failedPrecondition, invalidArgument, notFound } from "./errors.js";
 import { event } from "./events.js";
@@ -12,18 +13,56 @@ export interface UserState {
   state: LifecycleState;
 }
 
+/** What kind of access token a service user gets from the token endpoint; the numbers are ZITADEL's. */
+export enum AccessTokenType {
+  Bearer = 0,
+  Jwt = 1,
+}
+
+/** What a service user's own commands need besides its lifecycle. */
+export interface MachineUserState extends UserState {
+  name: string;
+  description: string;
+  accessTokenType: AccessTokenType;
+  hasSecret: boolean;
+}
+
 export interface NewMachineUser {
   userName: string;
   name: string;
   description?: string;
+  accessTokenType?: AccessTokenType;
 }
 
+/** Empty and default values are left out of the payload, as ZITADEL's `omitempty` leaves them out. */
 export function addMachineUser(userId: string, orgId: string, user: NewMachineUser): Decision {
   if (user.userName.trim() === "" || user.name.trim() === "") throw invalidArgument("COMMAND-bm9Ds", "User is invalid");
-  return decide(
-    [event("user", userId, "user.machine.added", { userName: user.userName, name: user.name, ...(user.description ? { description: user.description } : {}) })],
-    [claimUserName(orgId, user.userName)],
-  );
+  const payload = {
+    userName: user.userName,
+    name: user.name,
+    ...(user.description ? { description: user.description } : {}),
+    ...(user.accessTokenType ? { accessTokenType: user.accessTokenType } : {}),
+  };
+  return decide([event("user", userId, "user.machine.added", payload)], [claimUserName(orgId, user.userName)]);
+}
+
+export interface MachineChanges {
+  name: string;
+  description: string;
+  accessTokenType: AccessTokenType;
+}
+
+/** Only what differs goes into the event; a change that changes nothing is refused, as in ZITADEL (whose text for it is untranslated). */
+export function changeMachine(user: MachineUserState | undefined, input: MachineChanges): Decision {
+  if (input.name.trim() === "") throw invalidArgument("COMMAND-bm9Ds", "User is invalid");
+  const current = requireUser(user, "COMMAND-5M0od");
+  const changes = {
+    ...(input.name === current.name ? {} : { name: input.name }),
+    ...(input.description === current.description ? {} : { description: input.description }),
+    ...(input.accessTokenType === current.accessTokenType ? {} : { accessTokenType: input.accessTokenType }),
+  };
+  if (Object.keys(changes).length === 0) throw failedPrecondition("COMMAND-2n8vs", "Errors.User.NotChanged");
+  return decide([event("user", current.id, "user.machine.changed", changes)]);
 }
 
 export function deactivateUser(user: UserState | undefined): Decision {
@@ -46,7 +85,7 @@ export function removeUser(user: UserState | undefined): Decision {
 
 export function addPersonalAccessToken(user: UserState | undefined, tokenId: string, tokenDigest: string, expiration: Date, now: Date): Decision {
   const current = requireUser(user, "COMMAND-Dggw2");
-  if (expiration.getTime() < now.getTime()) throw invalidArgument("DOMAIN-dv3t5", "Errors.AuthNKey.ExpireBeforeNow");
+  requireFutureExpiration(expiration, now);
   return decide([
     event("user", current.id, "user.personal.access.token.added", { tokenId, expiration: expiration.toISOString(), scopes: ["openid"], tokenDigest }),
   ]);
@@ -57,7 +96,7 @@ export function removePersonalAccessToken(userId: string, token: { id: string } 
   return decide([event("user", userId, "user.personal.access.token.removed", { tokenId: token.id })]);
 }
 
-function requireUser(user: UserState | undefined, errorId: string): UserState {
+export function requireUser<T extends UserState>(user: T | undefined, errorId: string): T {
   if (!user) throw notFound(errorId, "User could not be found");
   return user;
 }

@@ -3,12 +3,14 @@ import { DEFAULT_MIGRATION_TABLE, Migrator, type Migration, type MigrationResult
 import * as eventStore from "./migrations/0001-event-store.js";
 import * as projections from "./migrations/0002-projections.js";
 import * as projectAppTotals from "./migrations/0003-project-app-totals.js";
+import * as machineCredentials from "./migrations/0004-machine-credentials.js";
 
 /** Migrations are listed in code, not read from a folder, so they work from sources and from a build alike. */
 const migrations: Record<string, Migration> = {
   "0001-event-store": eventStore,
   "0002-projections": projections,
   "0003-project-app-totals": projectAppTotals,
+  "0004-machine-credentials": machineCredentials,
 };
 
 export function createMigrator(db: Kysely<unknown>): Migrator {

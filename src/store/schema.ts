@@ -13,6 +13,7 @@ export interface Database {
   app_keys: AppKeysTable;
   users: UsersTable;
   personal_access_tokens: PersonalAccessTokensTable;
+  machine_keys: MachineKeysTable;
   members: MembersTable;
 }
 
@@ -120,6 +121,20 @@ export interface UsersTable extends ProjectedRow {
   name: string;
   description: string;
   state: number;
+  /** ZITADEL's AccessTokenType: 0 bearer (opaque), 1 JWT. */
+  access_token_type: Generated<number>;
+  /** The hash of the service user's client secret; null when it has none. */
+  secret_hash: string | null;
+}
+
+/** Keys of service users: public keys only (base64 of the PEM, as the event carries it). */
+export interface MachineKeysTable extends ProjectedRow {
+  id: string;
+  user_id: string;
+  owner: string;
+  type: number;
+  expiration: Timestamp;
+  public_key: string;
 }
 
 export interface PersonalAccessTokensTable extends ProjectedRow {

@@ -3,7 +3,8 @@ import type { AppKeyState } from "../domain/app-key.js";
 import type { ApiAuthMethod, AppState } from "../domain/app.js";
 import type { MemberState, MemberTarget } from "../domain/member.js";
 import type { LifecycleState, ProjectState } from "../domain/project.js";
-import type { UserState } from "../domain/user.js";
+import type { MachineKeyState } from "../domain/machine-key.js";
+import type { AccessTokenType, MachineUserState, UserState } from "../domain/user.js";
 import { ACTIVE } from "./projections/row-metadata.js";
 import { findProjectRow } from "./queries/project-queries.js";
 import type { Database } from "./schema.js";
@@ -105,6 +106,41 @@ export async function loadUser({ tx, instanceId, orgId }: Scope, userId: string)
     .where("id", "=", userId)
     .executeTakeFirst();
   return row && { id: row.id, owner: row.owner, userName: row.user_name, state: lifecycle(row.state) };
+}
+
+/** A user with what its own commands (secret, update) decide on. */
+export async function loadMachineUser({ tx, instanceId, orgId }: Scope, userId: string): Promise<MachineUserState | undefined> {
+  const row = await tx
+    .selectFrom("users")
+    .select(["id", "owner", "user_name", "state", "name", "description", "access_token_type", "secret_hash"])
+    .where("instance_id", "=", instanceId)
+    .where("owner", "=", orgId)
+    .where("id", "=", userId)
+    .executeTakeFirst();
+  return (
+    row && {
+      id: row.id,
+      owner: row.owner,
+      userName: row.user_name,
+      state: lifecycle(row.state),
+      name: row.name,
+      description: row.description,
+      accessTokenType: row.access_token_type as AccessTokenType,
+      hasSecret: row.secret_hash !== null,
+    }
+  );
+}
+
+export async function loadMachineKey({ tx, instanceId, orgId }: Scope, userId: string, keyId: string): Promise<MachineKeyState | undefined> {
+  const row = await tx
+    .selectFrom("machine_keys")
+    .select(["id", "user_id"])
+    .where("instance_id", "=", instanceId)
+    .where("owner", "=", orgId)
+    .where("user_id", "=", userId)
+    .where("id", "=", keyId)
+    .executeTakeFirst();
+  return row && { id: row.id, userId: row.user_id };
 }
 
 export async function loadPersonalAccessToken({ tx, instanceId, orgId }: Scope, userId: string, tokenId: string): Promise<{ id: string } | undefined> {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "@jest/globals";
-import { addAppKey, checkKeyAllowed, KEY_TYPE_JSON, NO_EXPIRATION, removeAppKey } from "../../src/domain/app-key.js";
+import { addAppKey, checkKeyAllowed, removeAppKey } from "../../src/domain/app-key.js";
+import { KEY_TYPE_JSON, NO_EXPIRATION } from "../../src/domain/authn-key.js";
 import { ApiAuthMethod, type AppState } from "../../src/domain/app.js";
 import { expectDomainError } from "./expect-domain-error.js";
 

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, sign, verify } from "node:crypto";
 import { beforeAll, describe, expect, test } from "@jest/globals";
-import { APP_KEY_BITS, appKeyFile, generateRsaKeyPair, type RsaKeyPair } from "../../src/domain/key-pair.js";
+import { APP_KEY_BITS, appKeyFile, generateRsaKeyPair, machineKeyFile, type RsaKeyPair } from "../../src/domain/key-pair.js";
 
 let pair: RsaKeyPair;
 
@@ -61,5 +61,15 @@ describe("appKeyFile", () => {
     expect(parsed.key).toMatch(/^-----BEGIN RSA PRIVATE KEY-----\n/);
     const data = Buffer.from("assertion");
     expect(verify("sha256", data, pair.publicKeyPem, sign("sha256", data, parsed.key))).toBe(true);
+  });
+});
+
+describe("machineKeyFile", () => {
+  test("is JSON {type:'serviceaccount', keyId, key, userId}, in ZITADEL's field order, with the usable private key", () => {
+    const parsed = JSON.parse(machineKeyFile({ keyId: "k1", privateKeyPem: pair.privateKeyPem, userId: "u1" })) as Record<string, string>;
+    expect(Object.keys(parsed)).toEqual(["type", "keyId", "key", "userId"]);
+    expect(parsed).toStrictEqual({ type: "serviceaccount", keyId: "k1", key: pair.privateKeyPem, userId: "u1" });
+    const data = Buffer.from("assertion");
+    expect(verify("sha256", data, pair.publicKeyPem, sign("sha256", data, parsed.key!))).toBe(true);
   });
 });

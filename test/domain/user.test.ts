@@ -3,11 +3,14 @@ import { addInstance } from "../../src/domain/instance.js";
 import { addInstanceMember } from "../../src/domain/member.js";
 import {
   addMachineUser,
+  AccessTokenType,
   addPersonalAccessToken,
+  changeMachine,
   deactivateUser,
   reactivateUser,
   removePersonalAccessToken,
   removeUser,
+  type MachineUserState,
   type UserState,
 } from "../../src/domain/user.js";
 import { constraintKeys, expectClaimError, expectDomainError } from "./expect-domain-error.js";
@@ -34,6 +37,18 @@ describe("addMachineUser", () => {
     expect(addMachineUser("u1", "o1", { userName: "svc", name: "S", description: "" }).events[0]!.payload).toStrictEqual({ userName: "svc", name: "S" });
   });
 
+  test("accessTokenType JWT is carried; BEARER, the default, is left out (ZITADEL's omitempty)", () => {
+    expect(addMachineUser("u1", "o1", { userName: "svc", name: "S", accessTokenType: AccessTokenType.Jwt }).events[0]!.payload).toStrictEqual({
+      userName: "svc",
+      name: "S",
+      accessTokenType: 1,
+    });
+    expect(addMachineUser("u1", "o1", { userName: "svc", name: "S", accessTokenType: AccessTokenType.Bearer }).events[0]!.payload).toStrictEqual({
+      userName: "svc",
+      name: "S",
+    });
+  });
+
   test.each([
     ["empty user name", { userName: "", name: "S" }],
     ["blank user name", { userName: "  ", name: "S" }],
@@ -41,6 +56,23 @@ describe("addMachineUser", () => {
     ["blank name", { userName: "svc", name: " \t" }],
   ])("%s → InvalidArgument", (_name, input) => {
     expectDomainError(() => addMachineUser("u1", "o1", input), "InvalidArgument", "COMMAND-bm9Ds");
+  });
+});
+
+describe("changeMachine", () => {
+  const machine: MachineUserState = { ...user, name: "S", description: "d", accessTokenType: AccessTokenType.Bearer, hasSecret: false };
+  const same = { name: "S", description: "d", accessTokenType: AccessTokenType.Bearer };
+
+  test("emits user.machine.changed with only what differs", () => {
+    expect(changeMachine(machine, { ...same, accessTokenType: AccessTokenType.Jwt }).events).toStrictEqual([onUser("user.machine.changed", { accessTokenType: 1 })]);
+    expect(changeMachine({ ...machine, accessTokenType: AccessTokenType.Jwt }, same).events).toStrictEqual([onUser("user.machine.changed", { accessTokenType: 0 })]);
+    expect(changeMachine(machine, { ...same, name: "T", description: "" }).events).toStrictEqual([onUser("user.machine.changed", { name: "T", description: "" })]);
+  });
+
+  test("no change → FailedPrecondition COMMAND-2n8vs; unknown user → NotFound; blank name → InvalidArgument", () => {
+    expectDomainError(() => changeMachine(machine, same), "FailedPrecondition", "COMMAND-2n8vs", "Errors.User.NotChanged");
+    expectDomainError(() => changeMachine(undefined, same), "NotFound", "COMMAND-5M0od");
+    expectDomainError(() => changeMachine(machine, { ...same, name: " " }), "InvalidArgument", "COMMAND-bm9Ds");
   });
 });
 

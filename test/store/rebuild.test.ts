@@ -5,7 +5,10 @@ import * as apps from "../../src/store/commands/app-commands.js";
 import { addAppKey, removeAppKey } from "../../src/store/commands/app-key-commands.js";
 import type { CommandDeps } from "../../src/store/commands/command-deps.js";
 import { addOrg } from "../../src/store/commands/org-commands.js";
+import * as credentials from "../../src/store/commands/machine-credential-commands.js";
 import * as projects from "../../src/store/commands/project-commands.js";
+import * as users from "../../src/store/commands/user-commands.js";
+import { AccessTokenType } from "../../src/domain/user.js";
 import type { Actor } from "../../src/store/event-store.js";
 import { openStore, type Store } from "../../src/store/open-store.js";
 import { rebuildProjections } from "../../src/store/rebuild.js";
@@ -49,9 +52,29 @@ describeEachBackend("rebuild-projections", (backend) => {
     await projects.removeProject(deps, actor, gone);
     expect(key.id).toMatch(/^\d+$/);
 
+    const { id: bot } = await users.addMachineUser(deps, actor, { userName: "bot", name: "Bot", description: "d", accessTokenType: AccessTokenType.Jwt });
+    await users.changeMachine(deps, actor, bot, { name: "Bot 2", description: "", accessTokenType: AccessTokenType.Bearer });
+    await credentials.generateMachineSecret(deps, actor, bot);
+    await credentials.generateMachineSecret(deps, actor, bot);
+    await credentials.addMachineKey(deps, actor, bot, { expiration: undefined });
+    const removedMachineKey = await credentials.addMachineKey(deps, actor, bot, { expiration: new Date(Date.now() + 86_400_000) });
+    await credentials.removeMachineKey(deps, actor, bot, removedMachineKey.keyId);
+    await users.addPersonalAccessToken(deps, actor, bot, undefined);
+    await users.deactivateUser(deps, actor, bot);
+    const { id: noSecret } = await users.addMachineUser(deps, actor, { userName: "no-secret", name: "No Secret" });
+    await credentials.generateMachineSecret(deps, actor, noSecret);
+    await credentials.removeMachineSecret(deps, actor, noSecret);
+    const { id: goneUser } = await users.addMachineUser(deps, actor, { userName: "gone", name: "Gone" });
+    await credentials.generateMachineSecret(deps, actor, goneUser);
+    await credentials.addMachineKey(deps, actor, goneUser, { expiration: undefined });
+    await users.removeUser(deps, actor, goneUser);
+
     const live = await snapshot(store);
     expect(live.apps).toHaveLength(2);
     expect(live.app_keys).toHaveLength(1);
+    expect(live.users).toHaveLength(2);
+    expect(live.machine_keys).toHaveLength(1);
+    expect(live.personal_access_tokens).toHaveLength(1);
 
     const result = await rebuildProjections(store.db, store.projector);
     expect(result.events).toBeGreaterThan(20);

@@ -1,13 +1,8 @@
-import { create } from "@bufbuild/protobuf";
-import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { KeySchema } from "../../gen/zitadel/auth_n_key_pb.js";
-import type { AppKeyView } from "../../store/queries/app-key-queries.js";
+import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { actorOf } from "../call-context.js";
-import { addedDetails, changedDetails, listDetails, listOptions, readDetails } from "../details.js";
+import { addedDetails, changedDetails, listDetails, listOptions } from "../details.js";
+import { keyMessage } from "../key-message.js";
 import type { ManagementPart, ServiceDeps } from "./service-deps.js";
-
-const keyMessage = (view: AppKeyView) =>
-  create(KeySchema, { id: view.id, type: view.type, expirationDate: timestampFromDate(view.expiration), details: readDetails(view.details) });
 
 export function appKeyService({ queries, commands }: ServiceDeps): ManagementPart {
   return {

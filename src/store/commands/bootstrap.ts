@@ -1,5 +1,5 @@
 import { sql, type Transaction } from "kysely";
-import { NO_EXPIRATION } from "../../domain/app-key.js";
+import { NO_EXPIRATION } from "../../domain/authn-key.js";
 import { addInstance } from "../../domain/instance.js";
 import { addInstanceMember } from "../../domain/member.js";
 import { addOrg } from "../../domain/org.js";

@@ -1,10 +1,10 @@
 import type { Decision } from "../../domain/decision.js";
-import { NO_EXPIRATION } from "../../domain/app-key.js";
+import { NO_EXPIRATION } from "../../domain/authn-key.js";
 import { accessTokenDigest, generateAccessToken } from "../../domain/secrets.js";
 import * as user from "../../domain/user.js";
-import type { NewMachineUser, UserState } from "../../domain/user.js";
+import type { MachineChanges, NewMachineUser, UserState } from "../../domain/user.js";
 import type { Actor } from "../event-store.js";
-import { loadPersonalAccessToken, loadUser, userIdTaken } from "../write-models.js";
+import { loadMachineUser, loadPersonalAccessToken, loadUser, userIdTaken } from "../write-models.js";
 import { detailsOf, type CommandDeps, type WriteDetails } from "./command-deps.js";
 
 /** A machine (service) user in the org context. */
@@ -16,6 +16,14 @@ export async function addMachineUser(deps: CommandDeps, actor: Actor, input: New
   });
   return { id, details: detailsOf(events) };
 }
+
+/** UpdateMachine: name, description and access token type of a service user. */
+export const changeMachine = (deps: CommandDeps, actor: Actor, userId: string, changes: MachineChanges): Promise<WriteDetails> =>
+  deps.store
+    .execute(actor, { type: "user", id: userId }, async (tx) =>
+      user.changeMachine(await loadMachineUser({ tx, instanceId: actor.instanceId, orgId: actor.orgId }, userId), changes),
+    )
+    .then(detailsOf);
 
 export const deactivateUser = (deps: CommandDeps, actor: Actor, userId: string) => onUser(deps, actor, userId, user.deactivateUser).then(detailsOf);
 export const reactivateUser = (deps: CommandDeps, actor: Actor, userId: string) => onUser(deps, actor, userId, user.reactivateUser).then(detailsOf);

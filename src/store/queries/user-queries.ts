@@ -11,6 +11,10 @@ export interface UserView {
   name: string;
   description: string;
   state: number;
+  /** ZITADEL's AccessTokenType number. */
+  accessTokenType: number;
+  /** Whether it has a client secret (never the secret or its hash). */
+  hasSecret: boolean;
   details: ReadDetails;
 }
 
@@ -26,6 +30,8 @@ const toUserView = (row: Selectable<UsersTable>): UserView => ({
   name: row.name,
   description: row.description,
   state: row.state,
+  accessTokenType: row.access_token_type,
+  hasSecret: row.secret_hash !== null,
   details: readDetails(row, row.owner),
 });
 
