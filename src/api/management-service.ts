@@ -2,6 +2,7 @@ import type { ConnectRouter } from "@connectrpc/connect";
 import { ManagementService } from "../gen/zitadel/management_pb.js";
 import { appKeyService } from "./services/app-key-service.js";
 import { appService } from "./services/app-service.js";
+import { machineCredentialService } from "./services/machine-credential-service.js";
 import { memberService } from "./services/member-service.js";
 import { orgService } from "./services/org-service.js";
 import { projectService } from "./services/project-service.js";
@@ -16,6 +17,7 @@ export function registerManagementService(router: ConnectRouter, deps: ServiceDe
     ...appService(deps),
     ...appKeyService(deps),
     ...userService(deps),
+    ...machineCredentialService(deps),
     ...memberService(deps),
   });
 }

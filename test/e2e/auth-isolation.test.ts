@@ -22,8 +22,8 @@ import { describeEachBackend } from "../support/backends.js";
 import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
 import { managementClient } from "../support/management-client.js";
 
-/** The subset run over gRPC, gRPC-Web and REST: reads, writes, a delete and the key methods. */
-const PROTOCOL_SUBSET = ["GetAppByID", "ListApps", "UpdateApp", "RemoveApp", "AddAppKey", "GetAppKey"];
+/** The subset run over gRPC, gRPC-Web and REST: reads, writes, a delete, the key methods and service user credentials. */
+const PROTOCOL_SUBSET = ["GetAppByID", "ListApps", "UpdateApp", "RemoveApp", "AddAppKey", "GetAppKey", "GenerateMachineSecret", "AddMachineKey", "GetMachineKeyByIDs"];
 
 /** Setting up two orgs and eleven users takes a while on the embedded database of a busy machine. */
 const SETUP_TIMEOUT = 180_000;
@@ -94,6 +94,8 @@ describeEachBackend("tenant isolation under attack", (backend) => {
     const key = await adminB.addAppKey({ projectId, appId: jwt.appId, type: KeyType.JSON });
     const victimUser = await addOrgMemberUser(adminB, "victim-user", ["ORG_OWNER"]);
     await adminB.addProjectMember({ projectId, userId: victimUser.userId, roles: ["PROJECT_OWNER"] });
+    const machineKey = await adminB.addMachineKey({ userId: victimUser.userId, type: KeyType.JSON });
+    const secret = await adminB.generateMachineSecret({ userId: victimUser.userId });
     victim = {
       orgId: orgB,
       orgName,
@@ -110,6 +112,8 @@ describeEachBackend("tenant isolation under attack", (backend) => {
       userName: victimUser.userName,
       tokenId: victimUser.tokenId,
       token: victimUser.token,
+      machineKeyId: machineKey.keyId,
+      clientSecret: secret.clientSecret,
     };
     markers = victimMarkers(victim);
 
@@ -202,7 +206,18 @@ describeEachBackend("tenant isolation under attack", (backend) => {
   test("control: the attack requests name B's real objects (B's own ORG_OWNER reads them through the same requests)", async () => {
     const reads = attackedMethods.filter((m) => /^(Get|List)/.test(m.name) && markers.some((marker) => serialized(m, attackRequest(m, victim)).includes(marker)));
     expect(reads.map((m) => m.name)).toEqual(
-      expect.arrayContaining(["GetAppByID", "ListApps", "GetAppKey", "ListAppKeys", "GetProjectByID", "GetUserByID", "ListProjectMembers", "ListUserMemberships"]),
+      expect.arrayContaining([
+        "GetAppByID",
+        "ListApps",
+        "GetAppKey",
+        "ListAppKeys",
+        "GetProjectByID",
+        "GetUserByID",
+        "ListProjectMembers",
+        "ListUserMemberships",
+        "GetMachineKeyByIDs",
+        "ListMachineKeys",
+      ]),
     );
     const connect = callers.get("Connect")!;
     const misses: string[] = [];

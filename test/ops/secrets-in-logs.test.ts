@@ -46,7 +46,12 @@ beforeAll(async () => {
   const jwt = await admin.addAPIApp({ projectId: project.id, name: jwtAppName, authMethodType: APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT });
   const key = await admin.addAppKey({ projectId: project.id, appId: jwt.appId, type: KeyType.JSON });
   const user = await addServiceUser(admin, "logged-user");
-  handled.push(...credentialsIn(basic as unknown as Record<string, unknown>), ...credentialsIn(key as unknown as Record<string, unknown>), user.token);
+  const machineKey = await admin.addMachineKey({ userId: user.userId, type: KeyType.JSON });
+  const secret = await admin.generateMachineSecret({ userId: user.userId });
+  handled.push(
+    ...[basic, key, machineKey, secret].flatMap((response) => credentialsIn(response as unknown as Record<string, unknown>)),
+    user.token,
+  );
 
   const objects: Victim = {
     orgId: org.id,
@@ -60,6 +65,8 @@ beforeAll(async () => {
     jwtAppName,
     jwtClientId: jwt.clientId,
     keyId: key.id,
+    machineKeyId: machineKey.keyId,
+    clientSecret: secret.clientSecret,
     ...user,
   };
   const calls = admin as unknown as Record<string, UnaryCall>;
@@ -80,7 +87,7 @@ test("every ManagementService RPC that needs a token was driven and logged", () 
 });
 
 test("the log holds none of the tokens, client secrets or private keys handled, nor any secret hash", () => {
-  // Fresh secrets from RegenerateAPIClientSecret and AddPersonalAccessToken and a new key file are among them.
+  // Fresh secrets from RegenerateAPIClientSecret, GenerateMachineSecret and AddPersonalAccessToken and new key files are among them.
   expect(handled.length).toBeGreaterThan(15);
   const text = log.text();
   for (const secret of handled) expect(text.includes(secret)).toBe(false);

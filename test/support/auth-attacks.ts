@@ -22,11 +22,14 @@ export interface Victim {
   jwtAppName: string;
   jwtClientId: string;
   keyId: string;
-  /** A service user of the victim org (ORG_OWNER there, PROJECT_OWNER of its project), with a PAT. */
+  /** A service user of the victim org (ORG_OWNER there, PROJECT_OWNER of its project), with a PAT, a secret and a key. */
   userId: string;
   userName: string;
   tokenId: string;
   token: string;
+  machineKeyId: string;
+  /** The user's client secret (GenerateMachineSecret). */
+  clientSecret: string;
 }
 
 /** Every id, name and secret of the victim: none may appear in an answer to an attacker. */
@@ -47,6 +50,8 @@ export function victimMarkers(v: Victim): string[] {
     v.userName,
     v.tokenId,
     v.token,
+    v.machineKeyId,
+    v.clientSecret,
   ];
 }
 
@@ -55,6 +60,7 @@ export const attackedMethods: DescMethod[] = ManagementService.methods.filter((m
 
 const isUserMethod = (method: DescMethod) => /User|PersonalAccessToken/.test(method.name) && !/Member/.test(method.name);
 const isKeyMethod = (method: DescMethod) => /AppKey/.test(method.name);
+const isMachineKeyMethod = (method: DescMethod) => /MachineKey/.test(method.name);
 
 function idFor(method: DescMethod, field: DescField, v: Victim): string | undefined {
   switch (field.name) {
@@ -65,7 +71,7 @@ function idFor(method: DescMethod, field: DescField, v: Victim): string | undefi
     case "app_id":
       return isKeyMethod(method) ? v.jwtAppId : v.basicAppId;
     case "key_id":
-      return v.keyId;
+      return isMachineKeyMethod(method) ? v.machineKeyId : v.keyId;
     case "user_id":
       return v.userId;
     case "token_id":

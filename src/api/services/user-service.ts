@@ -2,6 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { Type, UserSchema } from "../../gen/zitadel/user_pb.js";
+import type { AccessTokenType } from "../../domain/user.js";
 import type { TextMatch } from "../../store/queries/list-options.js";
 import type { UserView } from "../../store/queries/user-queries.js";
 import { actorOf } from "../call-context.js";
@@ -16,14 +17,23 @@ const userMessage = (view: UserView) =>
     userName: view.userName,
     loginNames: [view.userName],
     preferredLoginName: view.userName,
-    type: { case: "machine", value: { name: view.name, description: view.description } },
+    type: { case: "machine", value: { name: view.name, description: view.description, hasSecret: view.hasSecret, accessTokenType: view.accessTokenType } },
   });
+
+/** The wire's enum and the domain's share ZITADEL's numbers (validation has checked the value is defined). */
+const accessTokenType = (value: number) => value as AccessTokenType;
 
 /** Service users (machine users) of the org context and their personal access tokens. */
 export function userService({ queries, commands }: ServiceDeps): ManagementPart {
   return {
     async addMachineUser(req, ctx) {
-      const input = { userName: req.userName, name: req.name, description: req.description, ...(req.userId ? { userId: req.userId } : {}) };
+      const input = {
+        userName: req.userName,
+        name: req.name,
+        description: req.description,
+        accessTokenType: accessTokenType(req.accessTokenType),
+        ...(req.userId ? { userId: req.userId } : {}),
+      };
       const { id, details } = await commands.as(actorOf(ctx)).addMachineUser(input);
       return { userId: id, details: addedDetails(details) };
     },
@@ -44,6 +54,11 @@ export function userService({ queries, commands }: ServiceDeps): ManagementPart 
       }
       const page = await queries.as(actorOf(ctx)).listUsers({ userNames, ids }, listOptions(req.query));
       return { details: listDetails(page), result: page.result.map(userMessage) };
+    },
+
+    async updateMachine(req, ctx) {
+      const changes = { name: req.name, description: req.description, accessTokenType: accessTokenType(req.accessTokenType) };
+      return { details: changedDetails(await commands.as(actorOf(ctx)).changeMachine(req.userId, changes)) };
     },
 
     async deactivateUser(req, ctx) {

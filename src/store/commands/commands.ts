@@ -1,11 +1,12 @@
 import type { ApiAuthMethod } from "../../domain/app.js";
 import type { MemberTarget } from "../../domain/member.js";
 import type { ProjectInput } from "../../domain/project.js";
-import type { NewMachineUser } from "../../domain/user.js";
+import type { MachineChanges, NewMachineUser } from "../../domain/user.js";
 import type { Actor } from "../event-store.js";
 import * as apps from "./app-commands.js";
 import * as appKeys from "./app-key-commands.js";
 import type { CommandDeps } from "./command-deps.js";
+import * as machineCredentials from "./machine-credential-commands.js";
 import * as members from "./member-commands.js";
 import * as orgs from "./org-commands.js";
 import * as projects from "./project-commands.js";
@@ -97,6 +98,22 @@ export class CallerCommands {
   }
   removePersonalAccessToken(userId: string, tokenId: string) {
     return users.removePersonalAccessToken(this.deps, this.actor, userId, tokenId);
+  }
+  changeMachine(userId: string, changes: MachineChanges) {
+    return users.changeMachine(this.deps, this.actor, userId, changes);
+  }
+
+  generateMachineSecret(userId: string) {
+    return machineCredentials.generateMachineSecret(this.deps, this.actor, userId);
+  }
+  removeMachineSecret(userId: string) {
+    return machineCredentials.removeMachineSecret(this.deps, this.actor, userId);
+  }
+  addMachineKey(userId: string, input: { expiration: Date | undefined; publicKeyPem?: string }) {
+    return machineCredentials.addMachineKey(this.deps, this.actor, userId, input);
+  }
+  removeMachineKey(userId: string, keyId: string) {
+    return machineCredentials.removeMachineKey(this.deps, this.actor, userId, keyId);
   }
 
   addMember(target: MemberTarget, userId: string, roles: string[]) {

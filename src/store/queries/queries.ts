@@ -7,6 +7,8 @@ import { getApp, listApps } from "./app-queries.js";
 import { findActiveUser, findTokenOwner, membershipsIn, membershipsOf, orgExists } from "./auth-queries.js";
 import { listAppChanges, type ChangeQuery } from "./change-queries.js";
 import type { ListOptions, TextQuery } from "./list-options.js";
+import { findMachineKey, findMachineUserByClientId, findMachineUserById } from "./machine-credential-queries.js";
+import { getMachineKey, listMachineKeys } from "./machine-key-queries.js";
 import { listMembers, listUserMemberships, type MembershipFilter } from "./member-queries.js";
 import { findOrg } from "./org-queries.js";
 import { getProject, listProjects, type ProjectFilter } from "./project-queries.js";
@@ -39,6 +41,17 @@ export class Queries {
   }
   membershipsOf(instanceId: string, userId: string) {
     return membershipsOf(this.db, instanceId, userId);
+  }
+
+  /** Service users' credentials, for the token endpoint (see machine-credential-queries.ts). */
+  findMachineUserByClientId(clientId: string) {
+    return findMachineUserByClientId(this.db, clientId);
+  }
+  findMachineUserById(userId: string) {
+    return findMachineUserById(this.db, userId);
+  }
+  findMachineKey(userId: string, keyId: string) {
+    return findMachineKey(this.db, userId, keyId);
   }
 }
 
@@ -86,6 +99,12 @@ export class CallerQueries {
   }
   listPersonalAccessTokens(userId: string, options: ListOptions) {
     return listPersonalAccessTokens(this.db, this.instanceId, this.orgId, userId, options);
+  }
+  getMachineKey(userId: string, keyId: string) {
+    return getMachineKey(this.db, this.instanceId, this.orgId, userId, keyId);
+  }
+  listMachineKeys(userId: string, options: ListOptions) {
+    return listMachineKeys(this.db, this.instanceId, this.orgId, userId, options);
   }
 
   listMembers(target: MemberTarget, userIds: string[] | undefined, options: ListOptions) {
