@@ -65,6 +65,7 @@ export async function projectionRowsOf(keygate: TestKeygate, orgId: string): Pro
     await db.selectFrom("app_keys").selectAll().where("owner", "=", orgId).execute(),
     await db.selectFrom("users").selectAll().where("owner", "=", orgId).execute(),
     await db.selectFrom("personal_access_tokens").selectAll().where("owner", "=", orgId).execute(),
+    await db.selectFrom("machine_keys").selectAll().where("owner", "=", orgId).execute(),
     await db.selectFrom("members").selectAll().where("owner", "=", orgId).execute(),
   ];
   return tables.flatMap((rows) => rows.map((row) => JSON.stringify(row))).sort();
