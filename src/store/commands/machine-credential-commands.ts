@@ -52,12 +52,11 @@ export async function addMachineKey(
   const ownPublicKey = input.publicKeyPem === undefined ? undefined : parseRsaPublicKey(input.publicKeyPem);
   checkMachineKeyAllowed(await loadUser(scopeOf(actor, deps.store.db), userId), input.expiration, new Date());
   const keyId = deps.ids.next();
-  const pair = ownPublicKey === undefined ? await generateRsaKeyPair() : undefined;
-  const publicKeyPem = ownPublicKey ?? pair!.publicKeyPem;
+  const { publicKeyPem, privateKeyPem }: { publicKeyPem: string; privateKeyPem?: string } = ownPublicKey ? { publicKeyPem: ownPublicKey } : await generateRsaKeyPair();
   const events = await deps.store.execute(actor, { type: "user", id: userId }, async (tx) =>
     decideAddMachineKey(await loadUser(scopeOf(actor, tx), userId), { keyId, publicKeyPem, ...(input.expiration ? { expiration: input.expiration } : {}) }, new Date()),
   );
-  const keyDetails = pair && machineKeyFile({ keyId, privateKeyPem: pair.privateKeyPem, userId });
+  const keyDetails = privateKeyPem && machineKeyFile({ keyId, privateKeyPem, userId });
   return { keyId, ...(keyDetails ? { keyDetails } : {}), details: detailsOf(events) };
 }
 
