@@ -99,6 +99,7 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
         authInterceptor(queries, authenticate),
         validationInterceptor,
       ],
+      onError: (error) => logger.error({ err: error }, "call failed"),
       contextValues: observer.contextValues,
       httpRoutes,
       readMaxBytes: config.maxRequestBytes,

@@ -14,7 +14,8 @@ import { encodeGrpcMessageLikeGrpcGo } from "./connect-compat/grpc-message-encod
 import { createUnaryFastPath } from "./connect-compat/unary-fast-path.js";
 import { createHttpRoutes } from "./http-routes.js";
 import type { HttpRoute } from "./http-routes.js";
-import { writeResponse } from "./node-http.js";
+import { abandonResponse, writeResponse } from "./node-http.js";
+import { responseMetadataGuard } from "./response-metadata-guard.js";
 import type { NodeHandler, NodeRequest, NodeResponse } from "./node-http.js";
 import { defaultForwardHeader } from "./rest/forwarded-headers.js";
 import type { ForwardHeader } from "./rest/forwarded-headers.js";
@@ -46,6 +47,12 @@ export interface ConnectHandlerOptions {
   routes: (router: ConnectRouter) => void;
   /** Run for every call of every protocol, REST included, in this order. */
   interceptors?: Interceptor[];
+  /**
+   * Told once of each fault on a call's path that no interceptor turned into an answer: response
+   * metadata that cannot be written, a throw while the answer was written. The call fails (Internal,
+   * or its stream reset when the answer was under way); the process goes on. Default console.error.
+   */
+  onError?: (error: unknown) => void;
   /** Largest request message (and REST body). Default 4 MiB. */
   readMaxBytes?: number;
   writeMaxBytes?: number;
@@ -96,8 +103,11 @@ export interface ConnectHandler {
 export function createConnectHandler(options: ConnectHandlerOptions): ConnectHandler {
   const readMaxBytes = options.readMaxBytes ?? defaultReadMaxBytes;
   const acceptCompression = options.acceptCompression ?? [compressionGzip, compressionBrotli];
+  const onError = options.onError ?? ((error: unknown) => console.error("call failed", error));
+  // Outermost, so that it sees the metadata every other interceptor and the implementation set.
+  const interceptors = [responseMetadataGuard(onError), ...(options.interceptors ?? [])];
   const router = createConnectRouter({
-    interceptors: options.interceptors,
+    interceptors,
     readMaxBytes,
     writeMaxBytes: options.writeMaxBytes,
     maxTimeoutMs: options.maxTimeoutMs,
@@ -120,7 +130,7 @@ export function createConnectHandler(options: ConnectHandlerOptions): ConnectHan
   const services = [...new Set(handlers.map((h) => h.service))];
 
   const directSpecs = options.unaryFastPath === false ? new Map<string, UnarySpec>() : unarySpecs;
-  const unaryCallOptions = { interceptors: options.interceptors ?? [], writeMaxBytes: options.writeMaxBytes, shutdownSignal: options.shutdownSignal };
+  const unaryCallOptions = { interceptors, writeMaxBytes: options.writeMaxBytes, shutdownSignal: options.shutdownSignal };
   const rest = createRestTranscoder({
     handlers,
     prefixes: options.rest?.prefixes ?? {},
@@ -129,6 +139,7 @@ export function createConnectHandler(options: ConnectHandlerOptions): ConnectHan
     forwardHeader: options.rest?.forwardHeader ?? defaultForwardHeader,
     contextValues: options.contextValues,
     unary: { specs: directSpecs, options: unaryCallOptions },
+    onError,
   });
   const httpRoutes = createHttpRoutes(options.httpRoutes ?? []);
 
@@ -139,6 +150,7 @@ export function createConnectHandler(options: ConnectHandlerOptions): ConnectHan
     binaryOptions: options.binaryOptions,
     acceptCompression,
     contextValues: options.contextValues,
+    onError,
   });
 
   const handler: NodeHandler = (req, res) => {
@@ -150,7 +162,7 @@ export function createConnectHandler(options: ConnectHandlerOptions): ConnectHan
       if (!httpRoutes(req, res)) rest.handle(req, res);
       return;
     }
-    const viaConnect = (body?: AsyncIterable<Uint8Array>) => serveRpc(rpc, req, res, options.contextValues, body);
+    const viaConnect = (body?: AsyncIterable<Uint8Array>) => serveRpc(rpc, req, res, { contextValues: options.contextValues, onError }, body);
     if (!unaryFastPath(req, res, path, viaConnect)) viaConnect();
   };
   return { handler, services, restRoutes: rest.routes };
@@ -161,7 +173,7 @@ function serveRpc(
   handler: UniversalHandler,
   req: NodeRequest,
   res: NodeResponse,
-  contextValues: ((req: NodeRequest) => ContextValues) | undefined,
+  { contextValues, onError }: { contextValues: ((req: NodeRequest) => ContextValues) | undefined; onError: (error: unknown) => void },
   body?: AsyncIterable<Uint8Array>,
 ): void {
   let universalRequest;
@@ -180,7 +192,8 @@ function serveRpc(
       if (ConnectError.from(reason).code === Code.Aborted) {
         return;
       }
-      console.error(`handler for rpc ${handler.method.name} of ${handler.service.typeName} failed`, reason);
+      onError(reason);
+      abandonResponse(res);
     });
 }
 

@@ -1,7 +1,7 @@
 import * as http from "node:http";
 import * as http2 from "node:http2";
 import * as net from "node:net";
-import type { NodeHandler } from "./node-http.js";
+import { abandonResponse, type NodeHandler } from "./node-http.js";
 
 /**
  * Every HTTP/2 connection with prior knowledge starts with this preface
@@ -23,8 +23,8 @@ export interface MuxServerOptions {
   http2Settings?: http2.Settings;
   /** Grace period of close() when the caller passes none. Default 10 s. */
   closeTimeoutMs?: number;
-  /** Errors of the listening socket after listen() resolved. Default: console.error. */
-  onError?: (error: Error) => void;
+  /** Errors of the listening socket after listen() resolved, and throws of the handler. Default: console.error. */
+  onError?: (error: unknown) => void;
 }
 
 export interface MuxServer {
@@ -49,7 +49,7 @@ type ConnectionState = "sniffing" | "http1" | "http2";
 export function createMuxServer(handler: NodeHandler, options: MuxServerOptions = {}): MuxServer {
   const sniffTimeoutMs = options.sniffTimeoutMs ?? 10_000;
   const defaultCloseTimeoutMs = options.closeTimeoutMs ?? 10_000;
-  const onError = options.onError ?? ((error: Error) => console.error("mux server error", error));
+  const onError = options.onError ?? ((error: unknown) => console.error("mux server error", error));
 
   // Every accepted socket, whatever it turned into; close() needs all of them.
   const connections = new Map<net.Socket, ConnectionState>();
@@ -58,6 +58,16 @@ export function createMuxServer(handler: NodeHandler, options: MuxServerOptions 
   const sessions = new Set<http2.ServerHttp2Session>();
   let draining = false;
   let closing: Promise<void> | undefined;
+
+  // A throw out of a "request" listener would end the process; it ends only its call.
+  const serve: NodeHandler = (req, res) => {
+    try {
+      handler(req, res);
+    } catch (error) {
+      onError(error);
+      abandonResponse(res);
+    }
+  };
 
   const h1 = http.createServer();
   h1.keepAliveTimeout = options.keepAliveTimeoutMs ?? h1.keepAliveTimeout;
@@ -80,11 +90,11 @@ export function createMuxServer(handler: NodeHandler, options: MuxServerOptions 
         socket.end();
       }
     });
-    handler(req, res);
+    serve(req, res);
   });
 
   const h2 = http2.createServer({ settings: options.http2Settings });
-  h2.on("request", handler);
+  h2.on("request", serve);
   h2.on("session", (session: http2.ServerHttp2Session) => {
     sessions.add(session);
     session.once("close", () => sessions.delete(session));

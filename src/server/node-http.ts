@@ -44,3 +44,18 @@ export function writeResponseHead(res: NodeResponse, status: number, headers: ht
     res.writeHead(status, headers);
   }
 }
+
+/**
+ * Ends a response that can no longer be answered properly (a throw while it was being written): a
+ * bare 500 if nothing went out yet over HTTP/1.1, otherwise the stream is reset (HTTP/2, which gRPC
+ * clients read as Internal) or the connection closed, so the client learns at once that the call
+ * failed instead of waiting for an answer that never comes.
+ */
+export function abandonResponse(res: NodeResponse): void {
+  if (res instanceof http2.Http2ServerResponse) {
+    if (!res.stream.destroyed) res.stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+    return;
+  }
+  if (res.headersSent) res.destroy();
+  else writeResponse(res, 500, {});
+}

@@ -73,6 +73,9 @@ describe("which way a REST call goes", () => {
       readMaxBytes: 1024,
       registry: createRegistry(),
       forwardHeader: defaultForwardHeader,
+      onError: (error) => {
+        throw error;
+      },
       ...(direct ? { unary: { specs, options: { interceptors: [] } } } : {}),
     });
     return { handle: rest.handle, handlerCalls: () => viaHandler };

@@ -278,7 +278,7 @@ describe("the fast path takes the well-formed unary calls and hands everything e
   beforeAll(async () => {
     const specs = new Map<string, UnarySpec>();
     routes(recordUnarySpecs(createConnectRouter(), specs));
-    const fastPath = createUnaryFastPath(specs, { interceptors: [], readMaxBytes, acceptCompression: [] });
+    const fastPath = createUnaryFastPath(specs, { interceptors: [], readMaxBytes, acceptCompression: [], onError: unexpected });
     server = http2.createServer((req, res) => {
       const fallback = async (body: AsyncIterable<Uint8Array>) => {
         const chunks: Uint8Array[] = [];
@@ -317,8 +317,12 @@ describe("the fast path takes the well-formed unary calls and hands everything e
 
   it("leaves paths without a unary implementation alone", () => {
     const specs = new Map<string, UnarySpec>();
-    const fastPath = createUnaryFastPath(specs, { interceptors: [], readMaxBytes, acceptCompression: [] });
+    const fastPath = createUnaryFastPath(specs, { interceptors: [], readMaxBytes, acceptCompression: [], onError: unexpected });
     const req = { method: "POST", headers: { "content-type": "application/grpc" } } as unknown as http2.Http2ServerRequest;
     expect(fastPath(req, {} as http2.Http2ServerResponse, path, () => {})).toBe(false);
   });
 });
+
+function unexpected(error: unknown): never {
+  throw error;
+}

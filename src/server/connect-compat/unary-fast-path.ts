@@ -7,7 +7,8 @@ import { parseTimeout as parseGrpcTimeout, setTrailerStatus } from "@connectrpc/
 import { trailerFlag, trailerSerialize } from "@connectrpc/connect/protocol-grpc-web";
 import { encodeGrpcMessage } from "./grpc-message-encoding.js";
 import { IncomingHeaders } from "./incoming-headers.js";
-import { callUrl, writeResponseHead, type NodeRequest, type NodeResponse } from "../node-http.js";
+import { unwritableField } from "../response-metadata-guard.js";
+import { abandonResponse, callUrl, writeResponseHead, type NodeRequest, type NodeResponse } from "../node-http.js";
 import { callError, jsonReadOptions, outputBytes, outputJson, runUnaryCall, strictUtf8, type UnaryCallOptions, type UnarySpec } from "./unary-call.js";
 
 /*
@@ -43,6 +44,8 @@ export interface UnaryFastPathOptions extends UnaryCallOptions {
   /** What the router compresses with: Connect's answers are compressed as connect's would be. */
   acceptCompression: Compression[];
   contextValues?: (req: NodeRequest) => ContextValues;
+  /** Told of a throw while an answer was written, after which the response is abandoned (abandonResponse). */
+  onError: (error: unknown) => void;
 }
 
 /** Serves the call through connect's regular path, with `body` standing in for the request body. */
@@ -97,7 +100,11 @@ export function createUnaryFastPath(specs: ReadonlyMap<string, UnarySpec>, optio
     readBody(req, options.readMaxBytes + protocol.framing, fallback, (body) => {
       const input = protocol.decode(spec, body, accepted, options);
       if (input === undefined) fallback(replay(body));
-      else void invoke(spec, input, req, res, protocol, accepted);
+      else
+        invoke(spec, input, req, res, protocol, accepted).catch((error: unknown) => {
+          options.onError(error);
+          abandonResponse(res);
+        });
     });
     return true;
   };
@@ -273,9 +280,17 @@ function envelope(bytes: Uint8Array, flags = 0): Buffer {
   return out;
 }
 
+/**
+ * Metadata as Node writes it. Checked here, where a throw ends only this call: Node checks HTTP/2
+ * trailers when it sends them, from an event handler whose throw would end the process. (The
+ * response-metadata guard has answered Internal for what interceptors set already; this catches
+ * what an implementation set in its context before it threw.)
+ */
 function nodeHeaders(headers: Headers): http2.OutgoingHttpHeaders {
   const out: http2.OutgoingHttpHeaders = {};
   headers.forEach((value, key) => {
+    const problem = unwritableField(key, value);
+    if (problem !== undefined) throw new Error(`response metadata that cannot be sent: ${problem}`);
     const previous = out[key];
     out[key] = previous === undefined ? value : ([] as string[]).concat(previous as string | string[], value);
   });

@@ -4,7 +4,7 @@ import type { ContextValues } from "@connectrpc/connect";
 import { createAsyncIterable, readAllBytes } from "@connectrpc/connect/protocol";
 import type { UniversalHandler } from "@connectrpc/connect/protocol";
 import { universalRequestFromNodeRequest } from "@connectrpc/connect-node";
-import { callUrl, type NodeHandler, type NodeRequest, type NodeResponse } from "../node-http.js";
+import { abandonResponse, callUrl, type NodeHandler, type NodeRequest, type NodeResponse } from "../node-http.js";
 import { connectErrorFromResponse, sendRestError } from "./error-response.js";
 import { forwardedHeaders } from "./forwarded-headers.js";
 import type { ForwardHeader } from "./forwarded-headers.js";
@@ -45,6 +45,8 @@ export interface RestTranscoderOptions {
    * handler's Connect JSON round trip; a method not in it goes through its handler.
    */
   unary?: { specs: ReadonlyMap<string, UnarySpec>; options: UnaryCallOptions };
+  /** Told of a call's fault that no interceptor turned into an answer (a throw while answering). */
+  onError: (error: unknown) => void;
 }
 
 export interface RestTranscoder {
@@ -167,12 +169,14 @@ export function createRestTranscoder(options: RestTranscoderOptions): RestTransc
 
   const handle: NodeHandler = (req, res) => {
     serve(req, res).catch((reason: unknown) => {
-      if (reason instanceof ConnectError) {
+      // A throw once the answer is under way (its headers sent) leaves nothing to answer with.
+      if (reason instanceof ConnectError && !res.headersSent) {
         sendRestError(res, reason, options.registry);
         return;
       }
-      console.error(`REST ${req.method ?? ""} ${req.url ?? ""} failed`, reason);
-      sendRestError(res, new ConnectError("internal error", Code.Internal), options.registry);
+      options.onError(reason);
+      if (res.headersSent) abandonResponse(res);
+      else sendRestError(res, new ConnectError("internal error", Code.Internal), options.registry);
     });
   };
   return { handle, routes: table.routes };
