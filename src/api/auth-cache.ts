@@ -120,6 +120,10 @@ const AUTH_NEUTRAL_WRITES = new Set([
   "DeleteApplicationKey",
   "CreateProject",
   "ActivateProject",
+  "AddProjectRole",
+  "BulkAddProjectRoles",
+  "UpdateProjectRole",
+  "RemoveProjectRole",
 ]);
 
 export function invalidatesAuth(methodName: string, permission: string): boolean {

@@ -5,6 +5,7 @@ import { appService } from "./services/app-service.js";
 import { machineCredentialService } from "./services/machine-credential-service.js";
 import { memberService } from "./services/member-service.js";
 import { orgService } from "./services/org-service.js";
+import { projectRoleService } from "./services/project-role-service.js";
 import { projectService } from "./services/project-service.js";
 import type { ServiceDeps } from "./services/service-deps.js";
 import { userService } from "./services/user-service.js";
@@ -14,6 +15,7 @@ export function registerManagementService(router: ConnectRouter, deps: ServiceDe
   router.service(ManagementService, {
     ...orgService(deps),
     ...projectService(deps),
+    ...projectRoleService(deps),
     ...appService(deps),
     ...appKeyService(deps),
     ...userService(deps),

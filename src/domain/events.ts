@@ -26,6 +26,9 @@ export interface EventPayloads {
   "project.member.added": { userId: string; roles: string[] };
   "project.member.changed": { userId: string; roles: string[] };
   "project.member.removed": { userId: string };
+  "project.role.added": { key: string; displayName?: string; group?: string };
+  "project.role.changed": { key: string; displayName?: string; group?: string };
+  "project.role.removed": { key: string };
 
   "project.application.added": { appId: string; name: string };
   "project.application.changed": { appId: string; name: string };

@@ -10,8 +10,17 @@ export const PROJECT_OWNER = "PROJECT_OWNER";
 const ORG_READ = ["org.read", "org.member.read"];
 const USER_READ = ["user.read", "user.membership.read"];
 const USER_WRITE = [...USER_READ, "user.write", "user.delete"];
-const PROJECT_READ = ["project.read", "project.member.read", "project.app.read"];
-const PROJECT_WRITE = [...PROJECT_READ, "project.write", "project.delete", "project.member.write", "project.member.delete", "project.app.write"];
+const PROJECT_READ = ["project.read", "project.member.read", "project.role.read", "project.app.read"];
+const PROJECT_WRITE = [
+  ...PROJECT_READ,
+  "project.write",
+  "project.delete",
+  "project.member.write",
+  "project.member.delete",
+  "project.role.write",
+  "project.role.delete",
+  "project.app.write",
+];
 const ALL = [...ORG_READ, "org.create", "org.write", "org.member.write", "org.member.delete", ...USER_WRITE, ...PROJECT_WRITE, "project.create", "project.app.delete"];
 
 export type RoleScope = "instance" | "org" | "project";
@@ -41,6 +50,8 @@ export const ROLES: Readonly<Record<string, RoleDefinition>> = {
       "project.delete",
       "project.member.write",
       "project.member.delete",
+      "project.role.write",
+      "project.role.delete",
       "project.app.write",
     ],
   },

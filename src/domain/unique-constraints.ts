@@ -13,6 +13,7 @@ const release = (type: string, field: string): UniqueConstraintChange => ({ acti
 const orgNameField = (name: string) => name;
 const projectNameField = (orgId: string, name: string) => `${name}${orgId}`;
 const appNameField = (projectId: string, name: string) => `${name}:${projectId}`;
+const projectRoleField = (projectId: string, key: string) => `${key}:${projectId}`;
 const userNameField = (orgId: string, userName: string) => `${userName}${orgId}`;
 
 export const claimOrgName = (name: string) =>
@@ -24,6 +25,9 @@ export const releaseProjectName = (orgId: string, name: string) => release("proj
 export const claimAppName = (projectId: string, name: string) =>
   claim("appname", appNameField(projectId, name), "Application already exists");
 export const releaseAppName = (projectId: string, name: string) => release("appname", appNameField(projectId, name));
+export const claimProjectRole = (projectId: string, key: string) =>
+  claim("project_role", projectRoleField(projectId, key), "Role already exists");
+export const releaseProjectRole = (projectId: string, key: string) => release("project_role", projectRoleField(projectId, key));
 export const claimUserName = (orgId: string, userName: string) =>
   claim("usernames", userNameField(orgId, userName), "User already exists");
 export const releaseUserName = (orgId: string, userName: string) => release("usernames", userNameField(orgId, userName));

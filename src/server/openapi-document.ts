@@ -146,11 +146,15 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
   };
 }
 
-/** "/management/v1/projects/{project_id}"; throws for what OpenAPI paths cannot say (`**`, `{name=a/*}`). */
+/**
+ * "/management/v1/projects/{project_id}"; a variable of the rest of the path (`{role_key=**}`) is
+ * written as one parameter, as grpc-gateway's OpenAPI generator writes it (its value may hold `/`).
+ * Throws for what OpenAPI paths cannot say (`{name=a/*}`, a bare `**`).
+ */
 function openApiPath(template: PathTemplate, where: string): string {
   const parts = template.segments.map((segment, i) => {
     const variable = template.variables.find((v) => v.start === i);
-    if (variable !== undefined && variable.end === i + 1 && segment.kind === "segment") {
+    if (variable !== undefined && variable.end === i + 1 && segment.kind !== "literal") {
       return `{${variable.fieldPath.join(".")}}`;
     }
     if (segment.kind !== "literal" || template.variables.some((v) => v.start <= i && i < v.end)) {

@@ -4,6 +4,7 @@ import * as eventStore from "./migrations/0001-event-store.js";
 import * as projections from "./migrations/0002-projections.js";
 import * as projectAppTotals from "./migrations/0003-project-app-totals.js";
 import * as machineCredentials from "./migrations/0004-machine-credentials.js";
+import * as projectRoles from "./migrations/0005-project-roles.js";
 
 /** Migrations are listed in code, not read from a folder, so they work from sources and from a build alike. */
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   "0002-projections": projections,
   "0003-project-app-totals": projectAppTotals,
   "0004-machine-credentials": machineCredentials,
+  "0005-project-roles": projectRoles,
 };
 
 export function createMigrator(db: Kysely<unknown>): Migrator {

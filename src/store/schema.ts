@@ -8,6 +8,7 @@ export interface Database {
   instances: InstancesTable;
   orgs: OrgsTable;
   projects: ProjectsTable;
+  project_roles: ProjectRolesTable;
   apps: AppsTable;
   app_api_configs: AppApiConfigsTable;
   app_keys: AppKeysTable;
@@ -83,6 +84,16 @@ export interface ProjectsTable extends ProjectedRow {
   app_count: Generated<number>;
   /** The sequence of the latest event applied to the project's apps, removals included (0 before the first). */
   apps_sequence: Generated<number>;
+}
+
+export interface ProjectRolesTable extends ProjectedRow {
+  project_id: string;
+  /** The role key exactly as added (unique per project case-insensitively, through the unique constraint). */
+  key: string;
+  owner: string;
+  display_name: string;
+  /** The role's group ("group" is an SQL keyword). */
+  role_group: string;
 }
 
 export interface AppsTable extends ProjectedRow {

@@ -3,6 +3,7 @@ import type { AppKeyState } from "../domain/app-key.js";
 import type { ApiAuthMethod, AppState } from "../domain/app.js";
 import type { MemberState, MemberTarget } from "../domain/member.js";
 import type { LifecycleState, ProjectState } from "../domain/project.js";
+import type { ProjectRoleState } from "../domain/project-role.js";
 import type { MachineKeyState } from "../domain/machine-key.js";
 import type { AccessTokenType, MachineUserState, UserState } from "../domain/user.js";
 import { ACTIVE } from "./projections/row-metadata.js";
@@ -46,6 +47,19 @@ export async function loadProject({ tx, instanceId, orgId }: Scope, projectId: s
     sequence: row.sequence,
     changeDate: row.change_date,
   };
+}
+
+/** A role of a project of the org, by its exact key. */
+export async function loadProjectRole({ tx, instanceId, orgId }: Scope, projectId: string, key: string): Promise<ProjectRoleState | undefined> {
+  const row = await tx
+    .selectFrom("project_roles")
+    .select(["key", "display_name", "role_group"])
+    .where("instance_id", "=", instanceId)
+    .where("owner", "=", orgId)
+    .where("project_id", "=", projectId)
+    .where("key", "=", key)
+    .executeTakeFirst();
+  return row && { key: row.key, displayName: row.display_name, group: row.role_group };
 }
 
 export async function loadApiApp({ tx, instanceId, orgId }: Scope, projectId: string, appId: string): Promise<AppState | undefined> {

@@ -92,6 +92,8 @@ describeEachBackend("tenant isolation under attack", (backend) => {
     const jwtAppName = uniqueName("victim-jwt-app");
     const jwt = await adminB.addAPIApp({ projectId, name: jwtAppName, authMethodType: APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT });
     const key = await adminB.addAppKey({ projectId, appId: jwt.appId, type: KeyType.JSON });
+    const roleKey = uniqueName("victim-role");
+    await adminB.addProjectRole({ projectId, roleKey, displayName: uniqueName("victim-role-name") });
     const victimUser = await addOrgMemberUser(adminB, "victim-user", ["ORG_OWNER"]);
     await adminB.addProjectMember({ projectId, userId: victimUser.userId, roles: ["PROJECT_OWNER"] });
     const machineKey = await adminB.addMachineKey({ userId: victimUser.userId, type: KeyType.JSON });
@@ -101,6 +103,7 @@ describeEachBackend("tenant isolation under attack", (backend) => {
       orgName,
       projectId,
       projectName,
+      roleKey,
       basicAppId: basic.appId,
       basicAppName,
       basicClientId: basic.clientId,

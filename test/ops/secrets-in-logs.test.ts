@@ -46,6 +46,8 @@ beforeAll(async () => {
   const jwt = await admin.addAPIApp({ projectId: project.id, name: jwtAppName, authMethodType: APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT });
   const key = await admin.addAppKey({ projectId: project.id, appId: jwt.appId, type: KeyType.JSON });
   const user = await addServiceUser(admin, "logged-user");
+  const roleKey = uniqueName("logged-role");
+  await admin.addProjectRole({ projectId: project.id, roleKey, displayName: roleKey });
   const machineKey = await admin.addMachineKey({ userId: user.userId, type: KeyType.JSON });
   const secret = await admin.generateMachineSecret({ userId: user.userId });
   handled.push(
@@ -58,6 +60,7 @@ beforeAll(async () => {
     orgName: org.name,
     projectId: project.id,
     projectName,
+    roleKey,
     basicAppId: basic.appId,
     basicAppName,
     basicClientId: basic.clientId,

@@ -13,6 +13,8 @@ export interface Victim {
   orgName: string;
   projectId: string;
   projectName: string;
+  /** A role of the project: target of the role methods. */
+  roleKey: string;
   /** A BASIC app: target of the app methods. */
   basicAppId: string;
   basicAppName: string;
@@ -39,6 +41,7 @@ export function victimMarkers(v: Victim): string[] {
     v.orgName,
     v.projectId,
     v.projectName,
+    v.roleKey,
     v.basicAppId,
     v.basicAppName,
     v.basicClientId,
@@ -76,6 +79,8 @@ function idFor(method: DescMethod, field: DescField, v: Victim): string | undefi
       return v.userId;
     case "token_id":
       return v.tokenId;
+    case "role_key":
+      return v.roleKey;
     default:
       return undefined;
   }
@@ -107,6 +112,7 @@ const extraAttacks: Record<string, (v: Victim) => Record<string, unknown>[]> = {
     { queries: [{ query: { case: "inUserIdsQuery", value: { userIds: [v.userId] } } }] },
     { queries: [{ query: { case: "userNameQuery", value: { userName: v.userName, method: 0 } } }] },
   ],
+  ListProjectRoles: (v) => [{ projectId: v.projectId, queries: [{ query: { case: "keyQuery", value: { key: v.roleKey, method: 0 } } }] }],
   ListApps: (v) => [{ projectId: v.projectId, queries: [{ query: { case: "nameQuery", value: { name: v.basicAppName, method: 0 } } }] }],
 };
 
@@ -115,16 +121,19 @@ export function attackRequests(method: DescMethod, v: Victim): Message[] {
   return [attackRequest(method, v), ...(extraAttacks[method.name]?.(v) ?? []).map((init) => create(method.input, init))];
 }
 
+const PRECONDITION_CHECKS = new Set(["AddAPIApp", "AddAppKey", "AddProjectRole", "BulkAddProjectRoles", "UpdateProjectRole"]);
+
 /**
  * Answers ZITADEL gives to a caller that passes the permission check in its own org but names another
  * org's object: NotFound or PermissionDenied everywhere; FailedPrecondition where ZITADEL checks the
- * project or app as a precondition (AddAPIApp COMMAND-EbFMN, AddAppKey COMMAND-sak25, §2.5); and for
+ * project or app as a precondition (AddAPIApp COMMAND-EbFMN, AddAppKey COMMAND-sak25, §2.5; adding and
+ * updating project roles COMMAND-EbFMN, as ZITADEL's checkProjectExists); and for
  * AddMachineUser with a caller-chosen id that is taken, AlreadyExists (user ids are unique instance-wide
  * in ZITADEL too; the answer carries no data of the owner).
  */
 export function refusalCodes(method: DescMethod): string[] {
   const codes = ["NotFound", "PermissionDenied"];
-  if (method.name === "AddAPIApp" || method.name === "AddAppKey") codes.push("FailedPrecondition");
+  if (PRECONDITION_CHECKS.has(method.name)) codes.push("FailedPrecondition");
   if (method.name === "AddMachineUser") codes.push("AlreadyExists");
   return codes;
 }

@@ -61,6 +61,7 @@ export async function projectionRowsOf(keygate: TestKeygate, orgId: string): Pro
   const tables = [
     await db.selectFrom("orgs").selectAll().where("id", "=", orgId).execute(),
     await db.selectFrom("projects").selectAll().where("owner", "=", orgId).execute(),
+    await db.selectFrom("project_roles").selectAll().where("owner", "=", orgId).execute(),
     await db.selectFrom("apps").selectAll().where("owner", "=", orgId).execute(),
     await db.selectFrom("app_keys").selectAll().where("owner", "=", orgId).execute(),
     await db.selectFrom("users").selectAll().where("owner", "=", orgId).execute(),

@@ -21,6 +21,12 @@ export const FIELD_RULES: Readonly<Record<string, Readonly<Record<string, FieldR
   "zitadel.management.v1.DeactivateProjectRequest": { id },
   "zitadel.management.v1.ReactivateProjectRequest": { id },
   "zitadel.management.v1.RemoveProjectRequest": { id },
+  "zitadel.management.v1.ListProjectRolesRequest": { project_id: id },
+  "zitadel.management.v1.AddProjectRoleRequest": { project_id: id, role_key: id, display_name: name, group: queryText },
+  "zitadel.management.v1.BulkAddProjectRolesRequest": { project_id: id },
+  "zitadel.management.v1.BulkAddProjectRolesRequest.Role": { key: id, display_name: name, group: queryText },
+  "zitadel.management.v1.UpdateProjectRoleRequest": { project_id: id, role_key: id, display_name: name, group: queryText },
+  "zitadel.management.v1.RemoveProjectRoleRequest": { project_id: id, role_key: id },
   "zitadel.management.v1.GetAppByIDRequest": { project_id: id, app_id: id },
   "zitadel.management.v1.ListAppsRequest": { project_id: id },
   "zitadel.management.v1.ListAppChangesRequest": { project_id: id, app_id: id },
@@ -62,12 +68,15 @@ export const FIELD_RULES: Readonly<Record<string, Readonly<Record<string, FieldR
   "zitadel.app.v1.AppNameQuery": { name: queryText },
   "zitadel.project.v1.ProjectNameQuery": { name: queryText },
   "zitadel.project.v1.ProjectResourceOwnerQuery": { resource_owner: queryText },
+  "zitadel.project.v1.RoleKeyQuery": { key: queryText },
+  "zitadel.project.v1.RoleDisplayNameQuery": { display_name: queryText },
 };
 
 /** Oneofs that must be set, as `(validate.required) = true` in ZITADEL's protos. */
 export const REQUIRED_ONEOFS: ReadonlySet<string> = new Set([
   "zitadel.app.v1.AppQuery.query",
   "zitadel.project.v1.ProjectQuery.query",
+  "zitadel.project.v1.RoleQuery.query",
   "zitadel.user.v1.SearchQuery.query",
   "zitadel.user.v1.MembershipQuery.query",
   "zitadel.member.v1.SearchQuery.query",

@@ -1,6 +1,7 @@
 import type { ApiAuthMethod } from "../../domain/app.js";
 import type { MemberTarget } from "../../domain/member.js";
 import type { ProjectInput } from "../../domain/project.js";
+import type { ProjectRoleChanges, ProjectRoleState } from "../../domain/project-role.js";
 import type { MachineChanges, NewMachineUser } from "../../domain/user.js";
 import type { Actor } from "../event-store.js";
 import * as apps from "./app-commands.js";
@@ -10,6 +11,7 @@ import * as machineCredentials from "./machine-credential-commands.js";
 import * as members from "./member-commands.js";
 import * as orgs from "./org-commands.js";
 import * as projects from "./project-commands.js";
+import * as projectRoles from "./project-role-commands.js";
 import * as users from "./user-commands.js";
 
 /**
@@ -50,6 +52,16 @@ export class CallerCommands {
   }
   removeProject(projectId: string) {
     return projects.removeProject(this.deps, this.actor, projectId);
+  }
+
+  addProjectRoles(projectId: string, roles: readonly ProjectRoleState[]) {
+    return projectRoles.addProjectRoles(this.deps, this.actor, projectId, roles);
+  }
+  changeProjectRole(projectId: string, key: string, changes: ProjectRoleChanges) {
+    return projectRoles.changeProjectRole(this.deps, this.actor, projectId, key, changes);
+  }
+  removeProjectRole(projectId: string, key: string) {
+    return projectRoles.removeProjectRole(this.deps, this.actor, projectId, key);
   }
 
   addApiApp(projectId: string, input: { name: string; authMethod: ApiAuthMethod }) {

@@ -4,6 +4,7 @@ import { appsProjection } from "./apps.js";
 import { instancesProjection } from "./instances.js";
 import { membersProjection } from "./members.js";
 import { orgsProjection } from "./orgs.js";
+import { projectRolesProjection } from "./project-roles.js";
 import { projectsProjection } from "./projects.js";
 import { usersProjection } from "./users.js";
 
@@ -12,6 +13,7 @@ export function createProjector(): Projector {
   return new Projector([
     appKeysProjection,
     appsProjection,
+    projectRolesProjection,
     projectsProjection,
     membersProjection,
     usersProjection,

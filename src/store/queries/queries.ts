@@ -12,6 +12,7 @@ import { getMachineKey, listMachineKeys } from "./machine-key-queries.js";
 import { listMembers, listUserMemberships, type MembershipFilter } from "./member-queries.js";
 import { findOrg } from "./org-queries.js";
 import { getProject, listProjects, type ProjectFilter } from "./project-queries.js";
+import { listProjectRoles, type ProjectRoleFilter, type ProjectRoleSort } from "./project-role-queries.js";
 import { getUser, listPersonalAccessTokens, listUsers, type UserFilter } from "./user-queries.js";
 
 /**
@@ -72,6 +73,10 @@ export class CallerQueries {
   }
   listProjects(filter: ProjectFilter, options: ListOptions) {
     return listProjects(this.db, this.instanceId, this.orgId, filter, options);
+  }
+
+  listProjectRoles(projectId: string, filter: ProjectRoleFilter, options: ListOptions, sort?: ProjectRoleSort) {
+    return listProjectRoles(this.db, this.instanceId, this.orgId, projectId, filter, options, sort);
   }
 
   getApp(projectId: string, appId: string) {
