@@ -2,8 +2,9 @@
 # keygate: build with the dev dependencies, run with production dependencies only, as a non-root user.
 #   docker build -t keygate .
 #   docker run -p 8080:8080 -v keygate-data:/data keygate      (embedded database in /data)
-# The Node version is pinned to an exact release (the one CI runs on); bump it on purpose.
-ARG NODE_IMAGE=node:20.20.2-bookworm-slim
+# The Node version is pinned to an exact release of Node 24, the LTS line (the one CI's second run
+# uses, see .ci/run); bump it on purpose, with package.json's engines in mind.
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 # ---- build: the server bundle and the console into dist/ --------------------------------------
 FROM ${NODE_IMAGE} AS build
@@ -16,6 +17,8 @@ RUN npm ci --no-audit --no-fund
 # modules) and the browser console from console/ into dist/console. src/gen is committed, so there
 # is no buf generate here. Type checking is CI's job (npm run typecheck).
 COPY . .
+# The prune leaves the run-time dependencies only: the packages the bundle loads (PGlite, argon2);
+# everything else, build tools included, is in the bundle or not needed.
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 
@@ -32,7 +35,10 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-RUN mkdir -p /data && chown node:node /data
+# No package managers at run time: the service is started with node alone.
+RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack /usr/local/bin/npm /usr/local/bin/npx \
+      /usr/local/bin/corepack /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn-* \
+ && mkdir -p /data && chown node:node /data
 VOLUME ["/data"]
 USER node
 EXPOSE 8080

@@ -221,12 +221,17 @@ describe("Dockerfile", () => {
     expect(finalStage.some((i) => i.keyword === "COPY" && /--from=\S+/.test(i.args) && i.args.includes("dist"))).toBe(true);
   });
 
-  test("every stage's base image is pinned to a Node 20 release on Debian bookworm", () => {
+  test("every stage's base image is pinned to a Node 24 (LTS) release on Debian bookworm, which engines admits", () => {
+    const engines = (JSON.parse(read("package.json")) as { engines: { node: string } }).engines.node;
+    const lockEngines = (JSON.parse(read("package-lock.json")) as { packages: Record<string, { engines?: { node: string } }> }).packages[""]!.engines?.node;
+    expect(lockEngines).toBe(engines);
+    const lowest = Number(/^>=\s*(\d+)(\.\d+)*$/.exec(engines)?.[1]);
     for (const stage of stages) {
       const image = resolveArgs(stage[0].args.split(/\s+/).find((word) => !word.startsWith("--")) ?? "");
       const earlierStage = stages.some((s) => / AS /i.test(s[0].args) && s[0].args.split(/\s+/).at(-1) === image);
       if (earlierStage) continue;
-      expect(image).toMatch(/^node:20\.\d+\.\d+-bookworm-slim(@sha256:[0-9a-f]{64})?$/);
+      expect(image).toMatch(/^node:24\.\d+\.\d+-bookworm-slim(@sha256:[0-9a-f]{64})?$/);
+      expect(lowest).toBeLessThanOrEqual(24);
     }
   });
 
