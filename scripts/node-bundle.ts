@@ -1,6 +1,14 @@
 import { build } from "esbuild";
 
 /**
+ * The packages the bundle loads from node_modules at run time, which are therefore package.json's
+ * run-time dependencies (everything else is bundled in): packages that load files lying next to
+ * them (PGlite's WASM and data, argon2's native binary). pg's optional native binding, which is not
+ * installed, is left out of the bundle too.
+ */
+export const bundleExternals = ["@electric-sql/pglite", "@node-rs/argon2"];
+
+/**
  * Bundles `entry` and its dependencies into one ES module for Node: how keygate ships
  * (scripts/build-server.ts) and how the benchmarks run the servers they measure. No type checking
  * here: `npm run typecheck` does that (CI runs it).
@@ -14,9 +22,7 @@ export async function bundleForNode(entry: string, outfile: string): Promise<voi
     format: "esm",
     target: "node20",
     sourcemap: true,
-    // Left in node_modules: packages that load files lying next to them at run time (PGlite's WASM
-    // and data, argon2's native binary), and pg's optional native binding, which is not installed.
-    external: ["@electric-sql/pglite", "@node-rs/argon2", "pg-native"],
+    external: [...bundleExternals, "pg-native"],
     // Bundled CommonJS packages (pg, pino, prom-client) call require(); an ES module has none.
     banner: { js: `import { createRequire as createRequireOfBundle } from "node:module"; const require = createRequireOfBundle(import.meta.url);` },
     logLevel: "warning",

@@ -1,13 +1,14 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { bundleExternals } from "../../scripts/node-bundle.js";
 import { defaultConsoleDir } from "../../src/server/console-routes.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
@@ -37,14 +38,47 @@ async function stop(child: ChildProcess): Promise<number | null> {
   return exited;
 }
 
+interface Manifest {
+  dependencies: Record<string, string>;
+}
+interface LockEntry {
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+}
+
+/** The run-time dependencies and theirs, as installed (other platforms' optional packages are not). */
+async function runtimeClosure(): Promise<string[]> {
+  const manifest = JSON.parse(await readFile(join(repo, "package.json"), "utf8")) as Manifest;
+  const lock = JSON.parse(await readFile(join(repo, "package-lock.json"), "utf8")) as { packages: Record<string, LockEntry> };
+  const found = new Set<string>();
+  const pending = Object.keys(manifest.dependencies);
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+    if (found.has(name) || !existsSync(join(repo, "node_modules", name))) continue;
+    found.add(name);
+    const entry = lock.packages[`node_modules/${name}`] ?? {};
+    pending.push(...Object.keys(entry.dependencies ?? {}), ...Object.keys(entry.optionalDependencies ?? {}));
+  }
+  return [...found];
+}
+
+test("the run-time dependencies are exactly the packages the bundle loads from node_modules", async () => {
+  const manifest = JSON.parse(await readFile(join(repo, "package.json"), "utf8")) as Manifest;
+  expect(Object.keys(manifest.dependencies).sort()).toEqual([...bundleExternals].sort());
+});
+
 describe("the server build (npm run build:server)", () => {
-  // Built under the repository, so that the bundle's own imports (PGlite, argon2) resolve from node_modules.
-  const outDir = join(repo, "test-artifacts", `server-build-${randomBytes(4).toString("hex")}`);
+  // Built outside the repository next to a node_modules that holds only the run-time dependencies
+  // (as the image's does after npm prune --omit=dev), so the bundle can load nothing else.
+  const outDir = join(tmpdir(), `keygate-server-build-${randomBytes(4).toString("hex")}`);
   const mainJs = join(outDir, "main.js");
   let dataDir: string;
 
   beforeAll(async () => {
     await mkdir(outDir, { recursive: true });
+    for (const name of await runtimeClosure()) {
+      await mkdir(dirname(join(outDir, "node_modules", name)), { recursive: true });
+      await symlink(join(repo, "node_modules", name), join(outDir, "node_modules", name));
+    }
     await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/build-server.ts", mainJs], { cwd: repo });
     // The console is found next to the bundle, as dist/console is next to dist/main.js.
     await symlink(defaultConsoleDir, join(outDir, "console"));
