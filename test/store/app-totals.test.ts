@@ -13,9 +13,8 @@ import { openStore, type Store } from "../../src/store/open-store.js";
 import { listApps } from "../../src/store/queries/app-queries.js";
 import { TextMatch, type TextQuery } from "../../src/store/queries/list-options.js";
 import { getProject } from "../../src/store/queries/project-queries.js";
-import { rebuildProjections } from "../../src/store/rebuild.js";
 import { describeEachBackend } from "../support/backends.js";
-import { snapshot } from "../support/projection-snapshot.js";
+import { expectRebuildReproduces, snapshot } from "../support/projection-snapshot.js";
 
 const settings = { projectRoleAssertion: false, projectRoleCheck: false, hasProjectCheck: false, privateLabelingSetting: 0 };
 
@@ -145,9 +144,7 @@ describeEachBackend("ListApps totals kept on the project row", (backend) => {
     expect(rows.some((row) => row.app_count > 0)).toBe(true);
     for (const row of rows) expect(row.app_count).toBe(await counted(row.id));
 
-    const live = await snapshot(store);
-    await rebuildProjections(store.db, store.projector);
-    expect(await snapshot(store)).toEqual(live);
+    const { live } = await expectRebuildReproduces(store);
 
     const db = store.db as unknown as Kysely<unknown>;
     const down = await createMigrator(db).migrateTo("0002-projections");

@@ -1,4 +1,6 @@
+import { expect } from "@jest/globals";
 import type { Store } from "../../src/store/open-store.js";
+import { rebuildProjections, type RebuildResult } from "../../src/store/rebuild.js";
 import type { Database } from "../../src/store/schema.js";
 
 /** Every projection table's rows, in a stable order, for comparison. */
@@ -9,4 +11,20 @@ export async function snapshot(store: Store): Promise<Record<string, unknown[]>>
     tables[table] = rows.map((row) => JSON.stringify(row)).sort();
   }
   return tables;
+}
+
+/**
+ * Rebuilds every projection from the events (as `npm run rebuild-projections` does) and expects each
+ * table's rows exactly as they were. `moreRowsThan` makes sure that the tables compared hold
+ * something, so that an empty projection cannot pass. Returns the rebuild's result and the rows.
+ */
+export async function expectRebuildReproduces(
+  store: Store,
+  moreRowsThan: Record<string, number> = {},
+): Promise<{ result: RebuildResult; live: Record<string, unknown[]> }> {
+  const live = await snapshot(store);
+  for (const [table, count] of Object.entries(moreRowsThan)) expect(live[table]!.length).toBeGreaterThan(count);
+  const result = await rebuildProjections(store.db, store.projector);
+  expect(await snapshot(store)).toEqual(live);
+  return { result, live };
 }
