@@ -23,6 +23,20 @@ const versionHandler: NodeHandler = (req, res) => {
   setTimeout(() => writeResponse(res, 200, { "content-type": "text/plain" }, Buffer.from(req.httpVersion)), delay);
 };
 
+/** `handler`, and a promise that resolves once `count` requests have reached it. */
+function arrivals(count: number, handler: NodeHandler): { handler: NodeHandler; arrived: Promise<void> } {
+  let seen = 0;
+  let allArrived!: () => void;
+  const arrived = new Promise<void>((resolve) => (allArrived = resolve));
+  return {
+    arrived,
+    handler: (req, res) => {
+      if (++seen === count) allArrived();
+      handler(req, res);
+    },
+  };
+}
+
 async function start(handler: NodeHandler = versionHandler): Promise<number> {
   server = createMuxServer(handler);
   const { port } = await server.listen(0, "127.0.0.1");
@@ -106,14 +120,15 @@ describe("createMuxServer", () => {
   });
 
   it("close() lets in-flight requests finish and then closes their connections", async () => {
-    const port = await start();
+    const { handler, arrived } = arrivals(2, versionHandler);
+    const port = await start(handler);
     const agent = new http.Agent({ keepAlive: true });
     agents.push(agent);
     const session = http2.connect(`http://127.0.0.1:${port}`);
     await new Promise((resolve) => session.once("connect", resolve));
     const slowH1 = h1Get(port, "/?delay=300", agent);
     const slowH2 = h2Get(session, "/?delay=300");
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await arrived;
 
     const closing = server?.close(5_000);
     const h1 = await slowH1;
@@ -125,16 +140,17 @@ describe("createMuxServer", () => {
   });
 
   it("close() destroys connections whose requests outlive the timeout", async () => {
-    const port = await start(() => {
+    const { handler, arrived } = arrivals(2, () => {
       // never answers
     });
+    const port = await start(handler);
     const agent = new http.Agent({ keepAlive: true });
     agents.push(agent);
     const hanging = h1Get(port, "/", agent);
     const session = http2.connect(`http://127.0.0.1:${port}`);
     session.on("error", () => {});
     const hangingH2 = h2Get(session, "/");
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await arrived;
 
     const started = Date.now();
     await server?.close(300);

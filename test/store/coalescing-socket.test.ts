@@ -21,11 +21,18 @@ function recordKernelWrites(socket: CoalescingSocket): string[][] {
 describe("CoalescingSocket", () => {
   let server: Server;
   let received: string;
+  let awaited: { length: number; arrived: () => void } | undefined;
   let socket: CoalescingSocket;
 
   beforeEach(async () => {
     received = "";
-    server = createServer((peer: Socket) => peer.on("data", (data) => (received += String(data))));
+    awaited = undefined;
+    server = createServer((peer: Socket) =>
+      peer.on("data", (data) => {
+        received += String(data);
+        if (awaited && received.length >= awaited.length) awaited.arrived();
+      }),
+    );
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     socket = new CoalescingSocket();
     const { port } = server.address() as { port: number };
@@ -37,9 +44,9 @@ describe("CoalescingSocket", () => {
   });
 
   const tick = () => new Promise((resolve) => setImmediate(resolve));
-  const until = async (done: () => boolean) => {
-    for (let waited = 0; !done() && waited < 2000; waited += 10) await new Promise((r) => setTimeout(r, 10));
-  };
+  /** Resolves once the server has received `length` characters. */
+  const receivedLength = (length: number) =>
+    new Promise<void>((arrived) => (received.length >= length ? arrived() : (awaited = { length, arrived })));
 
   test("hands what is written in one tick to the kernel as one write, after the tick", async () => {
     const writes = recordKernelWrites(socket);
@@ -49,7 +56,7 @@ describe("CoalescingSocket", () => {
     expect(writes).toEqual([]);
     await tick();
     expect(writes).toEqual([["parse;", "bind;", "execute;"]]);
-    await until(() => received.length === 19);
+    await receivedLength(19);
     expect(received).toBe("parse;bind;execute;");
   });
 
@@ -58,11 +65,16 @@ describe("CoalescingSocket", () => {
     const written: string[] = [];
     socket.write("one;", () => written.push("one"));
     await tick();
-    socket.write("two;", "utf8", () => written.push("two"));
+    const twoWritten = new Promise<void>((done) =>
+      socket.write("two;", "utf8", () => {
+        written.push("two");
+        done();
+      }),
+    );
     socket.write("three;");
     await tick();
     expect(writes).toEqual([["one;"], ["two;", "three;"]]);
-    await until(() => received.length === 14 && written.length === 2);
+    await Promise.all([receivedLength(14), twoWritten]);
     expect(received).toBe("one;two;three;");
     expect(written).toEqual(["one", "two"]);
   });

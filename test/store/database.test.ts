@@ -7,10 +7,15 @@ import { postgresBackend, postgresServerUrl } from "../support/backends.js";
 describe("a Postgres connection that dies while idle", () => {
   const backend = postgresBackend();
   const idleErrors: Error[] = [];
+  let heard: () => void;
+  const firstIdleError = new Promise<void>((resolve) => (heard = resolve));
   let opened: OpenDatabase;
 
   beforeAll(async () => {
-    opened = await openDatabase(await backend.create(), (error) => idleErrors.push(error));
+    opened = await openDatabase(await backend.create(), (error) => {
+      idleErrors.push(error);
+      heard();
+    });
   });
   afterAll(async () => {
     await opened.db.destroy();
@@ -26,7 +31,7 @@ describe("a Postgres connection that dies while idle", () => {
     } finally {
       await admin.end();
     }
-    for (let waited = 0; idleErrors.length === 0 && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    await firstIdleError;
     expect(idleErrors.map((e) => (e as Error & { code?: string }).code)).toEqual(["57P01"]);
     const again = await sql<{ one: number }>`SELECT 1 AS one`.execute(opened.db);
     expect(again.rows).toEqual([{ one: 1 }]);
