@@ -22,7 +22,7 @@ import { createMuxServer } from "./server/mux.js";
 import { openApiRoutes } from "./server/openapi-route.js";
 import { reflectionServices, registerReflectionServices } from "./server/reflection.js";
 import { requestLog } from "./server/request-log.js";
-import { createRequestObserver, routeSetsOf } from "./server/request-observer.js";
+import { createRequestObserver } from "./server/request-observer.js";
 import { bootstrap } from "./store/commands/bootstrap.js";
 import { Commands } from "./store/commands/commands.js";
 import type { CommandDeps } from "./store/commands/command-deps.js";
@@ -105,7 +105,7 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
       readMaxBytes: config.maxRequestBytes,
       rest: { prefixes: restPrefixes },
     });
-    const handler = withCors(observer.wrap(connect.handler, routeSetsOf(connect.services, httpRoutes)), config.corsOrigins ?? []);
+    const handler = withCors(observer.wrap(connect.handler, connect.classify), config.corsOrigins ?? []);
     const server = createMuxServer(handler, { onError: (error) => logger.error({ err: error }, "server error") });
     const address = await server.listen(config.port, config.host);
     const host = address.host === "0.0.0.0" || address.host === "::" ? "127.0.0.1" : address.host;

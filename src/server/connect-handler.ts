@@ -9,8 +9,9 @@ import {
   universalRequestFromNodeRequest,
   universalResponseToNodeResponse,
 } from "@connectrpc/connect-node";
-import { validateBinaryRequests } from "./connect-compat/binary-request-validation.js";
-import { encodeGrpcMessageLikeGrpcGo } from "./connect-compat/grpc-message-encoding.js";
+import { createRequestClassifier, routeSetsOf, type ClassifiedRequest, type RequestClassifier } from "./classified-request.js";
+import { validatedBinaryBody, type BinaryRequestValidationOptions } from "./connect-compat/binary-request-validation.js";
+import { withGrpcGoMessage } from "./connect-compat/grpc-message-encoding.js";
 import { createUnaryFastPath } from "./connect-compat/unary-fast-path.js";
 import { createHttpRoutes } from "./http-routes.js";
 import type { HttpRoute } from "./http-routes.js";
@@ -78,8 +79,13 @@ export interface ConnectHandlerOptions {
 }
 
 export interface ConnectHandler {
-  /** For createMuxServer (or any http/http2 server). */
-  readonly handler: NodeHandler;
+  /**
+   * For createMuxServer (or any http/http2 server). Classifies each request itself unless a door
+   * in front of it (the request observer) did already and hands it what it found.
+   */
+  readonly handler: NodeHandler & ((req: NodeRequest, res: NodeResponse, request?: ClassifiedRequest) => void);
+  /** What a request is, by the RPC paths and plain routes this handler serves: the door's classification. */
+  readonly classify: RequestClassifier;
   /** The services registered by `routes`. */
   readonly services: readonly DescService[];
   /** The REST routes, most specific first (for logs and tests). */
@@ -94,11 +100,11 @@ export interface ConnectHandler {
  *
  * This does what connectNodeAdapter does (same router, same request and
  * response conversion), but keeps the router's UniversalHandlers in hand:
- * REST needs to call them, and each is wrapped so that undecodable binary
- * request bodies get InvalidArgument instead of connect's Internal, and so
- * that grpc-message is percent-encoded as grpc-go does it. Unary gRPC,
- * gRPC-Web, Connect and REST calls take a shorter path with the same
- * interceptors and implementations (connect-compat/).
+ * REST needs to call them, undecodable binary request bodies get
+ * InvalidArgument instead of connect's Internal, and grpc-message is
+ * percent-encoded as grpc-go does it. Unary gRPC, gRPC-Web, Connect and REST
+ * calls take a shorter path with the same interceptors and implementations
+ * (connect-compat/, whose README says what each piece mirrors).
  */
 export function createConnectHandler(options: ConnectHandlerOptions): ConnectHandler {
   const readMaxBytes = options.readMaxBytes ?? defaultReadMaxBytes;
@@ -119,13 +125,8 @@ export function createConnectHandler(options: ConnectHandlerOptions): ConnectHan
   const unarySpecs = new Map<string, UnarySpec>();
   options.routes(recordUnarySpecs(router, unarySpecs));
 
-  const handlers = router.handlers.map((h) =>
-    validateBinaryRequests(encodeGrpcMessageLikeGrpcGo(h), {
-      readMaxBytes,
-      acceptCompression,
-      binaryOptions: options.binaryOptions,
-    }),
-  );
+  const handlers = router.handlers;
+  const validation: BinaryRequestValidationOptions = { readMaxBytes, acceptCompression, binaryOptions: options.binaryOptions };
   const byPath = new Map<string, UniversalHandler>(handlers.map((h) => [h.requestPath, h]));
   const services = [...new Set(handlers.map((h) => h.service))];
 
@@ -142,6 +143,7 @@ export function createConnectHandler(options: ConnectHandlerOptions): ConnectHan
     onError,
   });
   const httpRoutes = createHttpRoutes(options.httpRoutes ?? []);
+  const classify = createRequestClassifier(routeSetsOf(services, options.httpRoutes ?? []));
 
   const unaryFastPath = createUnaryFastPath(directSpecs, {
     ...unaryCallOptions,
@@ -153,46 +155,53 @@ export function createConnectHandler(options: ConnectHandlerOptions): ConnectHan
     onError,
   });
 
-  const handler: NodeHandler = (req, res) => {
-    const url = req.url ?? "";
-    const q = url.indexOf("?");
-    const path = q < 0 ? url : url.slice(0, q);
-    const rpc = byPath.get(path);
+  const handler = (req: NodeRequest, res: NodeResponse, request = classify(req)) => {
+    const rpc = byPath.get(request.path);
     if (rpc === undefined) {
-      if (!httpRoutes(req, res)) rest.handle(req, res);
+      if (!httpRoutes(req, res, request.path)) rest.handle(req, res, request);
       return;
     }
-    const viaConnect = (body?: AsyncIterable<Uint8Array>) => serveRpc(rpc, req, res, { contextValues: options.contextValues, onError }, body);
-    if (!unaryFastPath(req, res, path, viaConnect)) viaConnect();
+    const viaConnect = (body?: AsyncIterable<Uint8Array>) => serveRpc(rpc, req, res, request, { contextValues: options.contextValues, validation, onError }, body);
+    if (!unaryFastPath(req, res, request, viaConnect)) viaConnect();
   };
-  return { handler, services, restRoutes: rest.routes };
+  return { handler, classify, services, restRoutes: rest.routes };
 }
 
-/** connectNodeAdapter's request path, for one handler; `body` replaces a request body read already. */
+/**
+ * connectNodeAdapter's request path, for one handler; `body` replaces a request body read already.
+ * Binary request messages are checked as connect reads them, and a gRPC answer's grpc-message is
+ * encoded as grpc-go's (see connect-compat/).
+ */
 function serveRpc(
   handler: UniversalHandler,
   req: NodeRequest,
   res: NodeResponse,
-  { contextValues, onError }: { contextValues: ((req: NodeRequest) => ContextValues) | undefined; onError: (error: unknown) => void },
+  request: ClassifiedRequest,
+  options: { contextValues: ((req: NodeRequest) => ContextValues) | undefined; validation: BinaryRequestValidationOptions; onError: (error: unknown) => void },
   body?: AsyncIterable<Uint8Array>,
 ): void {
   let universalRequest;
   try {
-    universalRequest = universalRequestFromNodeRequest(req, res, undefined, contextValues?.(req));
-    if (body) universalRequest = { ...universalRequest, body };
+    universalRequest = universalRequestFromNodeRequest(req, res, undefined, options.contextValues?.(req));
   } catch {
     // Only an HTTP/1.0 request without Host gets here (no authority to build a URL from).
     writeResponse(res, 400, {});
     return;
   }
+  let requestBody = body ?? universalRequest.body;
+  if (request.framing !== undefined && req.method === "POST" && isByteStream(requestBody)) {
+    const encoding = universalRequest.header.get(request.framing.encodingHeader);
+    requestBody = validatedBinaryBody(requestBody, handler.method.input, request.framing, encoding, options.validation);
+  }
+  if (requestBody !== universalRequest.body) universalRequest = { ...universalRequest, body: requestBody };
   handler(universalRequest)
-    .then((universalResponse) => universalResponseToNodeResponse(universalResponse, res))
+    .then((universalResponse) => universalResponseToNodeResponse(request.protocol === "grpc" ? withGrpcGoMessage(universalResponse) : universalResponse, res))
     .catch((reason: unknown) => {
       // Aborted: the client went away; nothing to answer and nothing to report.
       if (ConnectError.from(reason).code === Code.Aborted) {
         return;
       }
-      onError(reason);
+      options.onError(reason);
       abandonResponse(res);
     });
 }
@@ -202,6 +211,10 @@ function serveRpc(
  * decoder from them (its JsonSerializationOptions; the router's type names only the read and write options).
  */
 const routerJsonOptions = { ...jsonReadOptions, textDecoder: strictUtf8 };
+
+function isByteStream(body: unknown): body is AsyncIterable<Uint8Array> {
+  return typeof body === "object" && body !== null && Symbol.asyncIterator in body;
+}
 
 /** Every type in the services' files and everything they import, plus the extras. */
 function registryOf(services: readonly DescService[], extra: readonly DescMessage[]): Registry {

@@ -11,20 +11,18 @@ export interface HttpRoute {
 }
 
 /**
- * Serves the request if a plain route owns its path and returns true;
+ * Serves the request if a plain route owns its path (without the query) and returns true;
  * returns false to let the next handler (REST) have it.
  */
-export type HttpRoutes = (req: NodeRequest, res: NodeResponse) => boolean;
+export type HttpRoutes = (req: NodeRequest, res: NodeResponse, path: string) => boolean;
 
 export function createHttpRoutes(routes: readonly HttpRoute[]): HttpRoutes {
   const byPath = new Map<string, HttpRoute[]>();
   for (const route of routes) {
     byPath.set(route.path, [...(byPath.get(route.path) ?? []), { ...route, method: route.method.toUpperCase() }]);
   }
-  return (req, res) => {
-    const url = req.url ?? "/";
-    const q = url.indexOf("?");
-    const candidates = byPath.get(q < 0 ? url : url.slice(0, q));
+  return (req, res, path) => {
+    const candidates = byPath.get(path);
     if (candidates === undefined) {
       return false;
     }

@@ -1,14 +1,11 @@
 import * as http2 from "node:http2";
-import type { DescService } from "@bufbuild/protobuf";
 import { performance } from "node:perf_hooks";
 import { Code, ConnectError, createContextKey, createContextValues } from "@connectrpc/connect";
 import type { ContextValues, Interceptor } from "@connectrpc/connect";
 import { callerKey, identityKey } from "../api/call-context.js";
+import type { ClassifiedHandler, ClassifiedRequest, Protocol, RequestClassifier } from "./classified-request.js";
 import type { NodeHandler, NodeRequest, NodeResponse } from "./node-http.js";
 import { restCallKey } from "./rest/rest-call.js";
-
-/** How a request arrived; "http" is a plain route such as /healthz or /metrics. */
-export type Protocol = "grpc" | "grpc-web" | "connect" | "rest" | "http";
 
 /** One finished request, as logs and metrics see it. */
 export interface RequestRecord {
@@ -44,25 +41,16 @@ interface Tracking {
   callerId?: string;
 }
 
-export interface RouteSets {
-  /** "/package.Service/Method" of every served RPC. */
-  rpcPaths: ReadonlySet<string>;
-  /** Paths of the plain HTTP routes. */
-  httpPaths: ReadonlySet<string>;
-}
-
 export interface RequestObserver {
   /** Outermost interceptor: sees the final status code, the caller and REST's origin. */
   readonly interceptor: Interceptor;
   /** For createConnectHandler's contextValues: links each call to its request. */
   readonly contextValues: (req: NodeRequest) => ContextValues;
-  /** Times each request from arrival until its response is gone and reports it to the listeners. */
-  wrap(handler: NodeHandler, routes: RouteSets): NodeHandler;
-}
-
-export function routeSetsOf(services: readonly DescService[], httpRoutes: readonly { path: string }[]): RouteSets {
-  const rpcPaths = services.flatMap((s) => s.methods.map((m) => `/${s.typeName}/${m.name}`));
-  return { rpcPaths: new Set(rpcPaths), httpPaths: new Set(httpRoutes.map((r) => r.path)) };
+  /**
+   * The door: classifies each request once (`classify`), times it from arrival until its response
+   * is gone, reports it to the listeners, and hands it on with its classification.
+   */
+  wrap(handler: ClassifiedHandler, classify: RequestClassifier): NodeHandler;
 }
 
 const trackingKey = createContextKey<Tracking | undefined>(undefined, { description: "request tracking" });
@@ -87,15 +75,16 @@ export function createRequestObserver(listeners: readonly RequestListener[]): Re
       }
     },
     contextValues: (req) => createContextValues().set(trackingKey, inFlight.get(req)),
-    wrap: (handler, routes) => (req, res) => {
-      const tracking: Tracking = { protocol: protocolOf(req, routes), startedAt: performance.now() };
+    wrap: (handler, classify) => (req, res) => {
+      const request = classify(req);
+      const tracking: Tracking = { protocol: request.protocol, startedAt: performance.now() };
       inFlight.set(req, tracking);
       listeners.forEach((l) => l.started?.(tracking.protocol));
       res.once("close", () => {
-        const record = recordOf(tracking, req, res, routes);
+        const record = recordOf(tracking, req, res, request);
         listeners.forEach((l) => l.finished(record));
       });
-      handler(req, res);
+      handler(req, res, request);
     },
   };
 }
@@ -131,18 +120,8 @@ async function* settleAtEnd<T>(messages: AsyncIterable<T>, settle: (error?: unkn
   }
 }
 
-function protocolOf(req: NodeRequest, routes: RouteSets): Protocol {
-  const contentType = req.headers["content-type"] ?? "";
-  if (/^application\/grpc-web/i.test(contentType)) return "grpc-web";
-  if (/^application\/grpc/i.test(contentType)) return "grpc";
-  const path = pathOf(req);
-  if (/^application\/connect\+/i.test(contentType) || routes.rpcPaths.has(path)) return "connect";
-  return routes.httpPaths.has(path) ? "http" : "rest";
-}
-
-function recordOf(tracking: Tracking, req: NodeRequest, res: NodeResponse, routes: RouteSets): RequestRecord {
-  const path = pathOf(req);
-  const method = tracking.method ?? (routes.rpcPaths.has(path) || routes.httpPaths.has(path) ? path : "unmatched");
+function recordOf(tracking: Tracking, req: NodeRequest, res: NodeResponse, { path, route }: ClassifiedRequest): RequestRecord {
+  const method = tracking.method ?? (route !== undefined ? path : "unmatched");
   const record: RequestRecord = {
     protocol: tracking.protocol,
     method: method.startsWith("/") && tracking.protocol !== "http" ? method.slice(1) : method,
@@ -192,10 +171,4 @@ const httpStatusCodes: Readonly<Record<number, string>> = {
 function codeName(code: number): string {
   const name: string | undefined = Code[code];
   return name === undefined ? "unknown" : name.replace(/(?<!^)[A-Z]/g, (c) => `_${c}`).toLowerCase();
-}
-
-function pathOf(req: NodeRequest): string {
-  const url = req.url ?? "/";
-  const q = url.indexOf("?");
-  return q < 0 ? url : url.slice(0, q);
 }

@@ -6,7 +6,7 @@ import { Health } from "../../src/gen/grpc/health/v1/health_pb.js";
 import { createConnectHandler } from "../../src/server/connect-handler.js";
 import { createMuxServer } from "../../src/server/mux.js";
 import { requestLog } from "../../src/server/request-log.js";
-import { createRequestObserver, routeSetsOf } from "../../src/server/request-observer.js";
+import { createRequestObserver } from "../../src/server/request-observer.js";
 import { APIAuthMethodType } from "../../src/gen/zitadel/app_pb.js";
 import { KeyType } from "../../src/gen/zitadel/auth_n_key_pb.js";
 import { createLogger } from "../../src/logger.js";
@@ -134,7 +134,7 @@ describe("log level and redaction", () => {
       interceptors: [observer.interceptor, errorInterceptor((err) => logger.error({ err }, "internal error"))],
       contextValues: observer.contextValues,
     });
-    const server = createMuxServer(observer.wrap(connect.handler, routeSetsOf(connect.services, [])));
+    const server = createMuxServer(observer.wrap(connect.handler, connect.classify));
     const { port } = await server.listen(0, "127.0.0.1");
     try {
       const health = createClient(Health, createConnectTransport({ baseUrl: `http://127.0.0.1:${port}`, httpVersion: "1.1" }));

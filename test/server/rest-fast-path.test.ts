@@ -5,7 +5,7 @@ import { createRegistry } from "@bufbuild/protobuf";
 import { createConnectRouter } from "@connectrpc/connect";
 import type { UniversalHandler, UniversalServerRequest } from "@connectrpc/connect/protocol";
 import { ManagementService } from "../../src/gen/zitadel/management_pb.js";
-import type { NodeHandler } from "../../src/server/node-http.js";
+import { createRequestClassifier, type ClassifiedHandler } from "../../src/server/classified-request.js";
 import { defaultForwardHeader } from "../../src/server/rest/forwarded-headers.js";
 import { createRestTranscoder } from "../../src/server/rest/transcoder.js";
 import { recordUnarySpecs, type UnarySpec } from "../../src/server/connect-compat/unary-call.js";
@@ -81,8 +81,9 @@ describe("which way a REST call goes", () => {
     return { handle: rest.handle, handlerCalls: () => viaHandler };
   }
 
-  async function post(handle: NodeHandler) {
-    const server = createServer(handle);
+  async function post(handle: ClassifiedHandler) {
+    const classify = createRequestClassifier({ rpcPaths: new Set(), httpPaths: new Set() });
+    const server = createServer((req, res) => handle(req, res, classify(req)));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
       const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${managementPrefix}/projects/p1/apps/api`, { method: "POST", body: JSON.stringify({ name: "app" }) });

@@ -8,6 +8,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { AddAPIAppRequestSchema, AddAPIAppResponseSchema, ManagementService } from "../../src/gen/zitadel/management_pb.js";
 import { ErrorDetailSchema } from "../../src/gen/zitadel/message_pb.js";
 import { createConnectHandler } from "../../src/server/connect-handler.js";
+import { createRequestClassifier } from "../../src/server/classified-request.js";
 import { createUnaryFastPath } from "../../src/server/connect-compat/unary-fast-path.js";
 import { recordUnarySpecs, type UnarySpec } from "../../src/server/connect-compat/unary-call.js";
 import { createMuxServer, type MuxServer } from "../../src/server/mux.js";
@@ -279,6 +280,7 @@ describe("the fast path takes the well-formed unary calls and hands everything e
     const specs = new Map<string, UnarySpec>();
     routes(recordUnarySpecs(createConnectRouter(), specs));
     const fastPath = createUnaryFastPath(specs, { interceptors: [], readMaxBytes, acceptCompression: [], onError: unexpected });
+    const classify = createRequestClassifier({ rpcPaths: new Set(specs.keys()), httpPaths: new Set() });
     server = http2.createServer((req, res) => {
       const fallback = async (body: AsyncIterable<Uint8Array>) => {
         const chunks: Uint8Array[] = [];
@@ -287,7 +289,7 @@ describe("the fast path takes the well-formed unary calls and hands everything e
         res.writeHead(200, { "content-type": "application/grpc" });
         res.end();
       };
-      if (fastPath(req, res, req.url, (body) => void fallback(body))) {
+      if (fastPath(req, res, classify(req), (body) => void fallback(body))) {
         res.once("finish", () => seen.at(-1)?.route !== "fallback" && seen.push({ route: "fast" }));
         return;
       }
@@ -318,8 +320,9 @@ describe("the fast path takes the well-formed unary calls and hands everything e
   it("leaves paths without a unary implementation alone", () => {
     const specs = new Map<string, UnarySpec>();
     const fastPath = createUnaryFastPath(specs, { interceptors: [], readMaxBytes, acceptCompression: [], onError: unexpected });
-    const req = { method: "POST", headers: { "content-type": "application/grpc" } } as unknown as http2.Http2ServerRequest;
-    expect(fastPath(req, {} as http2.Http2ServerResponse, path, () => {})).toBe(false);
+    const req = { method: "POST", url: path, headers: { "content-type": "application/grpc" } } as unknown as http2.Http2ServerRequest;
+    const request = createRequestClassifier({ rpcPaths: new Set([path]), httpPaths: new Set() })(req);
+    expect(fastPath(req, {} as http2.Http2ServerResponse, request, () => {})).toBe(false);
   });
 });
 

@@ -1,8 +1,8 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import type { BinaryReadOptions, DescMessage } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { Compression, UniversalHandler, UniversalServerRequest } from "@connectrpc/connect/protocol";
-import { wrapHandler } from "./wrap-handler.js";
+import type { Compression } from "@connectrpc/connect/protocol";
+import type { BinaryFraming } from "../classified-request.js";
 
 /*
  * Why this exists: connect-es parses binary request messages in
@@ -15,7 +15,8 @@ import { wrapHandler } from "./wrap-handler.js";
  *
  * So we parse each binary request message once before connect does, with the
  * same descriptor and read options, and raise InvalidArgument from the request
- * body stream when it does not decode. Connect propagates a ConnectError raised
+ * body stream when it does not decode (the door tells how the messages are
+ * framed: classified-request.ts). Connect propagates a ConnectError raised
  * by the body unchanged and renders it in the caller's protocol (gRPC trailers,
  * gRPC-Web trailer frame, Connect JSON error). Everything connect rejects for
  * other reasons (size limits, unknown compression, incomplete envelopes) is
@@ -32,59 +33,26 @@ export interface BinaryRequestValidationOptions {
   binaryOptions?: Partial<BinaryReadOptions>;
 }
 
-/** How the binary messages of one protocol are laid out in the request body. */
-interface BinaryFraming {
-  /** "enveloped": 5-byte prefixed messages (gRPC, gRPC-Web, Connect streaming); "whole": the body is the message (Connect unary). */
-  layout: "enveloped" | "whole";
-  /** The header naming the compression of the message(s). */
-  encodingHeader: string;
-}
-
-const framings: ReadonlyArray<readonly [RegExp, BinaryFraming]> = [
-  [/^application\/grpc(?:\+proto)?$/i, { layout: "enveloped", encodingHeader: "grpc-encoding" }],
-  [/^application\/grpc-web(?:\+proto)?$/i, { layout: "enveloped", encodingHeader: "grpc-encoding" }],
-  [/^application\/connect\+proto$/i, { layout: "enveloped", encodingHeader: "connect-content-encoding" }],
-  [/^application\/proto$/i, { layout: "whole", encodingHeader: "content-encoding" }],
-];
-
 /** Envelope flag for a compressed message; the same bit in all three protocols. */
 const compressedFlag = 0b00000001;
 
 /**
- * Wrap a router's handler so that a binary request message that does not
- * decode is answered with InvalidArgument on gRPC, gRPC-Web and Connect.
+ * The request body of a binary gRPC, gRPC-Web or Connect request, checked as it is read: a
+ * message of `input` that does not decode ends the body with InvalidArgument, which connect
+ * answers on every protocol. `encoding` is the value of the framing's encoding header.
  */
-export function validateBinaryRequests(
-  handler: UniversalHandler,
+export function validatedBinaryBody(
+  body: AsyncIterable<Uint8Array>,
+  input: DescMessage,
+  framing: BinaryFraming,
+  encoding: string | null,
   options: BinaryRequestValidationOptions,
-): UniversalHandler {
-  const input = handler.method.input;
-  const validated = (req: UniversalServerRequest) => {
-    const framing = req.method === "POST" ? framingOf(req.header.get("content-type")) : undefined;
-    if (framing === undefined || !isByteStream(req.body)) {
-      return handler(req);
-    }
-    const compression = findCompression(options.acceptCompression, req.header.get(framing.encodingHeader));
-    const check = (payload: Uint8Array, compressed: boolean) =>
-      assertDecodes(input, payload, compressed ? compression : null, options);
-    const body =
-      framing.layout === "whole"
-        ? validateWholeBody(req.body, check, compression !== null, options.readMaxBytes)
-        : validateEnvelopes(req.body, check, options.readMaxBytes);
-    return handler({ ...req, body });
-  };
-  return wrapHandler(handler, validated);
-}
-
-function framingOf(contentType: string | null): BinaryFraming | undefined {
-  if (contentType === null) {
-    return undefined;
-  }
-  return framings.find(([pattern]) => pattern.test(contentType))?.[1];
-}
-
-function isByteStream(body: UniversalServerRequest["body"]): body is AsyncIterable<Uint8Array> {
-  return typeof body === "object" && body !== null && Symbol.asyncIterator in body;
+): AsyncIterable<Uint8Array> {
+  const compression = findCompression(options.acceptCompression, encoding);
+  const check = (payload: Uint8Array, compressed: boolean) => assertDecodes(input, payload, compressed ? compression : null, options);
+  return framing.layout === "whole"
+    ? validateWholeBody(body, check, compression !== null, options.readMaxBytes)
+    : validateEnvelopes(body, check, options.readMaxBytes);
 }
 
 /**

@@ -1,5 +1,4 @@
-import type { UniversalHandler, UniversalServerRequest, UniversalServerResponse } from "@connectrpc/connect/protocol";
-import { wrapHandler } from "./wrap-handler.js";
+import type { UniversalServerResponse } from "@connectrpc/connect/protocol";
 
 /*
  * Why this exists: the gRPC spec percent-encodes grpc-message minimally — only
@@ -11,40 +10,34 @@ import { wrapHandler } from "./wrap-handler.js";
  * readable by every client: decodeURIComponent() and decodeURI() both undo it.
  */
 
-const grpcContentType = /^application\/grpc(?:\+|;|$)/i;
-
-/** Wrap a handler so gRPC responses carry a spec-encoded grpc-message. */
-export function encodeGrpcMessageLikeGrpcGo(handler: UniversalHandler): UniversalHandler {
-  const wrapped = async (req: UniversalServerRequest): Promise<UniversalServerResponse> => {
-    const res = await handler(req);
-    const trailer = res.trailer;
-    if (trailer === undefined || !grpcContentType.test(req.header.get("content-type") ?? "")) {
-      return res;
+/** connect's answer to a gRPC request, its grpc-message re-encoded as grpc-go does once the status is in the trailer. */
+export function withGrpcGoMessage(res: UniversalServerResponse): UniversalServerResponse {
+  const trailer = res.trailer;
+  if (trailer === undefined) {
+    return res;
+  }
+  // The status lands in the trailer when the response body ends.
+  const fix = () => {
+    const message = trailer.get("grpc-message");
+    if (message !== null) {
+      trailer.set("grpc-message", encodeGrpcMessage(decodeConnectMessage(message)));
     }
-    // The status lands in the trailer when the response body ends.
-    const fix = () => {
-      const message = trailer.get("grpc-message");
-      if (message !== null) {
-        trailer.set("grpc-message", encodeGrpcMessage(decodeConnectMessage(message)));
-      }
-    };
-    const body = res.body;
-    if (body === undefined) {
-      fix();
-      return res;
-    }
-    return {
-      ...res,
-      body: (async function* () {
-        try {
-          yield* body;
-        } finally {
-          fix();
-        }
-      })(),
-    };
   };
-  return wrapHandler(handler, wrapped);
+  const body = res.body;
+  if (body === undefined) {
+    fix();
+    return res;
+  }
+  return {
+    ...res,
+    body: (async function* () {
+      try {
+        yield* body;
+      } finally {
+        fix();
+      }
+    })(),
+  };
 }
 
 function decodeConnectMessage(value: string): string {

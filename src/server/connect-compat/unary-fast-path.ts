@@ -2,9 +2,11 @@ import * as http2 from "node:http2";
 import { fromBinary, fromJsonString, type BinaryReadOptions } from "@bufbuild/protobuf";
 import { createContextValues, type ContextValues } from "@connectrpc/connect";
 import { compressionNegotiate, mergeNonProtocolHeaders, type Compression } from "@connectrpc/connect/protocol";
-import { codeToHttpStatus, contentTypeUnaryRegExp, errorToJsonBytes, parseTimeout as parseConnectTimeout, trailerMux } from "@connectrpc/connect/protocol-connect";
+import { codeToHttpStatus, errorToJsonBytes, parseTimeout as parseConnectTimeout, trailerMux } from "@connectrpc/connect/protocol-connect";
 import { parseTimeout as parseGrpcTimeout, setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import { trailerFlag, trailerSerialize } from "@connectrpc/connect/protocol-grpc-web";
+import type { ClassifiedRequest } from "../classified-request.js";
+import { readBody } from "../read-body.js";
 import { encodeGrpcMessage } from "./grpc-message-encoding.js";
 import { IncomingHeaders } from "./incoming-headers.js";
 import { unwritableField } from "../response-metadata-guard.js";
@@ -55,7 +57,7 @@ export type ConnectFallback = (body: AsyncIterable<Uint8Array>) => void;
  * Serves a unary gRPC, gRPC-Web or Connect call and returns true, or returns false without
  * touching the request when it is not one this path knows.
  */
-export type UnaryFastPath = (req: NodeRequest, res: NodeResponse, path: string, fallback: ConnectFallback) => boolean;
+export type UnaryFastPath = (req: NodeRequest, res: NodeResponse, request: ClassifiedRequest, fallback: ConnectFallback) => boolean;
 
 /** A request one protocol takes: its timeout, and whether its messages are JSON (Connect only). */
 interface Accepted {
@@ -63,11 +65,11 @@ interface Accepted {
   json: boolean;
 }
 
-/** What differs between the protocols: which requests they take, how the message comes, how the answer goes. */
-interface Protocol {
+/** What differs between the protocols on the wire: which requests they take, how the message comes, how the answer goes. */
+interface UnaryWire {
   name: "grpc" | "grpc-web" | "connect";
   /** How the request is taken, or undefined when this path leaves it to connect. */
-  accept(req: NodeRequest, maxTimeoutMs: number): Accepted | undefined;
+  accept(req: NodeRequest, request: ClassifiedRequest, maxTimeoutMs: number): Accepted | undefined;
   /** Bytes around the message in the body (the envelope's header). */
   framing: number;
   decode(spec: UnarySpec, body: Buffer, accepted: Accepted, options: UnaryFastPathOptions): object | undefined;
@@ -83,8 +85,6 @@ interface CallHeaders {
   trailer: Headers;
 }
 
-const grpcProto = /^application\/grpc(?:\+proto)?$/i;
-const grpcWebProto = /^application\/grpc-web(?:\+proto)?$/i;
 const envelopeHeaderBytes = 5;
 /** connect's default: smaller answers are not worth compressing. */
 const compressMinBytes = 1024;
@@ -92,26 +92,32 @@ const compressMinBytes = 1024;
 export function createUnaryFastPath(specs: ReadonlyMap<string, UnarySpec>, options: UnaryFastPathOptions): UnaryFastPath {
   const maxTimeoutMs = options.maxTimeoutMs ?? Number.MAX_SAFE_INTEGER;
 
-  return (req, res, path, fallback) => {
-    const spec = specs.get(path);
-    const protocol = spec === undefined || req.method !== "POST" ? undefined : protocolOf(req);
-    const accepted = protocol?.accept(req, maxTimeoutMs);
-    if (spec === undefined || protocol === undefined || accepted === undefined) return false;
-    readBody(req, options.readMaxBytes + protocol.framing, fallback, (body) => {
-      const input = protocol.decode(spec, body, accepted, options);
-      if (input === undefined) fallback(replay(body));
-      else
-        invoke(spec, input, req, res, protocol, accepted).catch((error: unknown) => {
-          options.onError(error);
-          abandonResponse(res);
-        });
+  return (req, res, request, fallback) => {
+    const spec = specs.get(request.path);
+    const wire = spec === undefined || req.method !== "POST" ? undefined : wireOf(req, request);
+    const accepted = wire?.accept(req, request, maxTimeoutMs);
+    if (spec === undefined || wire === undefined || accepted === undefined) return false;
+    readBody(req, options.readMaxBytes + wire.framing, {
+      done(body) {
+        const input = wire.decode(spec, body, accepted, options);
+        if (input === undefined) fallback(replay(body));
+        else
+          invoke(spec, input, req, res, wire, accepted).catch((error: unknown) => {
+            options.onError(error);
+            abandonResponse(res);
+          });
+      },
+      // Connect rejects the oversized message in its own words: it gets what was read plus the rest of the stream.
+      tooLarge: (read) => fallback(replay(read, req)),
+      // The client is gone: nobody to answer.
+      failed: () => {},
     });
     return true;
   };
 
-  async function invoke(spec: UnarySpec, input: object, req: NodeRequest, res: NodeResponse, protocol: Protocol, accepted: Accepted): Promise<void> {
+  async function invoke(spec: UnarySpec, input: object, req: NodeRequest, res: NodeResponse, wire: UnaryWire, accepted: Accepted): Promise<void> {
     const init = {
-      protocolName: protocol.name,
+      protocolName: wire.name,
       url: callUrl(req, req.url ?? ""),
       // Every header as it came, without HTTP/2's pseudo-headers (":path"), as connect hands them over.
       requestHeader: new IncomingHeaders(req.headers),
@@ -124,31 +130,32 @@ export function createUnaryFastPath(specs: ReadonlyMap<string, UnarySpec>, optio
     let outcome: Outcome;
     try {
       const output = await runUnaryCall(spec, input, res, init, options);
-      outcome = { message: protocol.encode(spec, output, accepted, options.writeMaxBytes) };
+      outcome = { message: wire.encode(spec, output, accepted, options.writeMaxBytes) };
     } catch (error) {
       outcome = { error };
     }
     if (clientGone(res) || res.writableEnded) return;
-    await protocol.answer(res, outcome, { header: init.responseHeader, trailer: init.responseTrailer }, req, accepted, options);
+    await wire.answer(res, outcome, { header: init.responseHeader, trailer: init.responseTrailer }, req, accepted, options);
   }
 }
 
-function protocolOf(req: NodeRequest): Protocol | undefined {
-  const contentType = req.headers["content-type"] ?? "";
-  if (contentTypeUnaryRegExp.test(contentType)) return connect;
-  if (grpcWebProto.test(contentType)) return grpcWeb;
-  return req instanceof http2.Http2ServerRequest && grpcProto.test(contentType) ? grpc : undefined;
+/** The wire of a binary gRPC (over HTTP/2) or gRPC-Web request, or of a unary Connect one. */
+function wireOf(req: NodeRequest, request: ClassifiedRequest): UnaryWire | undefined {
+  if (request.connectUnary !== undefined) return connect;
+  if (request.framing === undefined) return undefined;
+  if (request.protocol === "grpc-web") return grpcWeb;
+  return request.protocol === "grpc" && req instanceof http2.Http2ServerRequest ? grpc : undefined;
 }
 
 /** gRPC and gRPC-Web take the same requests: one uncompressed binary envelope, grpc-timeout. */
-function acceptGrpc(req: NodeRequest, maxTimeoutMs: number): Accepted | undefined {
+function acceptGrpc(req: NodeRequest, _request: ClassifiedRequest, maxTimeoutMs: number): Accepted | undefined {
   const encoding = req.headers["grpc-encoding"];
   if (encoding !== undefined && encoding !== "identity") return undefined;
   const timeout = parseGrpcTimeout(single(req.headers["grpc-timeout"]), maxTimeoutMs);
   return timeout.error === undefined ? { timeoutMs: timeout.timeoutMs, json: false } : undefined;
 }
 
-const grpc: Protocol = {
+const grpc: UnaryWire = {
   name: "grpc",
   accept: acceptGrpc,
   framing: envelopeHeaderBytes,
@@ -163,7 +170,7 @@ const grpc: Protocol = {
   },
 };
 
-const grpcWeb: Protocol = {
+const grpcWeb: UnaryWire = {
   ...grpc,
   name: "grpc-web",
   answer(res, outcome, { header, trailer }) {
@@ -177,12 +184,12 @@ const grpcWeb: Protocol = {
 };
 
 /** The Connect protocol's unary calls: the bare message (binary or JSON), connect-timeout-ms, trailers as "trailer-" headers. */
-const connect: Protocol = {
+const connect: UnaryWire = {
   name: "connect",
-  accept(req, maxTimeoutMs) {
+  accept(req, request, maxTimeoutMs) {
     if (req.headers["content-encoding"] !== undefined && req.headers["content-encoding"] !== "identity") return undefined;
     const timeout = parseConnectTimeout(single(req.headers["connect-timeout-ms"]), maxTimeoutMs);
-    return timeout.error === undefined ? { timeoutMs: timeout.timeoutMs, json: !/proto$/i.test(req.headers["content-type"] ?? "") } : undefined;
+    return timeout.error === undefined ? { timeoutMs: timeout.timeoutMs, json: request.connectUnary === "json" } : undefined;
   },
   framing: 0,
   decode(spec, body, { json }, options) {
@@ -226,27 +233,6 @@ function single(value: string | string[] | undefined): string | null {
 /** Whether the connection (HTTP/1.1) or stream (HTTP/2) of the response is gone already. */
 function clientGone(res: NodeResponse): boolean {
   return res instanceof http2.Http2ServerResponse ? res.stream.destroyed : res.destroyed;
-}
-
-/**
- * Reads the whole body into one buffer; past `maxBytes` it stops and hands connect what it read
- * plus the rest of the stream, so connect rejects the oversized message in its own words.
- */
-function readBody(req: NodeRequest, maxBytes: number, fallback: ConnectFallback, done: (body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const onData = (chunk: Buffer) => {
-    chunks.push(chunk);
-    size += chunk.byteLength;
-    if (size <= maxBytes) return;
-    req.pause();
-    req.off("data", onData);
-    req.off("end", onEnd);
-    fallback(replay(Buffer.concat(chunks, size), req));
-  };
-  const onEnd = () => done(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-  req.on("data", onData);
-  req.once("end", onEnd);
 }
 
 /** The request message of a body holding exactly one uncompressed envelope; undefined otherwise. */

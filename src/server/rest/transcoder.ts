@@ -4,13 +4,14 @@ import type { ContextValues } from "@connectrpc/connect";
 import { createAsyncIterable, readAllBytes } from "@connectrpc/connect/protocol";
 import type { UniversalHandler } from "@connectrpc/connect/protocol";
 import { universalRequestFromNodeRequest } from "@connectrpc/connect-node";
-import { abandonResponse, callUrl, type NodeHandler, type NodeRequest, type NodeResponse } from "../node-http.js";
+import type { ClassifiedHandler } from "../classified-request.js";
+import { abandonResponse, callUrl, type NodeRequest, type NodeResponse } from "../node-http.js";
+import { readBodyWithin } from "../read-body.js";
 import { connectErrorFromResponse, sendRestError } from "./error-response.js";
 import { forwardedHeaders } from "./forwarded-headers.js";
 import type { ForwardHeader } from "./forwarded-headers.js";
 import { httpBindingsOf } from "./http-rules.js";
 import { sendJson } from "./json-response.js";
-import { readBody } from "./read-body.js";
 import { buildRequestJson } from "./request-message.js";
 import { restCallKey } from "./rest-call.js";
 import { compileRestRoute } from "./rest-route.js";
@@ -50,8 +51,8 @@ export interface RestTranscoderOptions {
 }
 
 export interface RestTranscoder {
-  /** Serves every request; unknown paths get grpc-gateway's 404. */
-  readonly handle: NodeHandler;
+  /** Serves every request it is handed; unknown paths get grpc-gateway's 404. */
+  readonly handle: ClassifiedHandler;
   /** The compiled routes, most specific first. */
   readonly routes: readonly RestRoute[];
 }
@@ -73,10 +74,7 @@ export function createRestTranscoder(options: RestTranscoderOptions): RestTransc
   }
   const table = createRouteTable(routes);
 
-  async function serve(req: NodeRequest, res: NodeResponse): Promise<void> {
-    const url = req.url ?? "/";
-    const q = url.indexOf("?");
-    const path = q < 0 ? url : url.slice(0, q);
+  async function serve(req: NodeRequest, res: NodeResponse, { path, query }: { path: string; query: string }): Promise<void> {
     const found = table.lookup(req.method ?? "", path);
     switch (found.kind) {
       case "not-found":
@@ -101,14 +99,14 @@ export function createRestTranscoder(options: RestTranscoderOptions): RestTransc
     // A rule without body takes everything from the URL; its body is never read.
     let body: Uint8Array = new Uint8Array(0);
     if (route.body !== "") {
-      const read = await readBody(req, options.readMaxBytes);
+      const read = await readBodyWithin(req, options.readMaxBytes);
       if (!read.ok) {
         sendRestError(res, read.error, options.registry, { closeConnection: true });
         return;
       }
       body = read.bytes;
     }
-    const message = buildRequestJson(route, pathValues, new URLSearchParams(q < 0 ? "" : url.slice(q + 1)), body);
+    const message = buildRequestJson(route, pathValues, new URLSearchParams(query), body);
 
     const contextValues = options.contextValues?.(req) ?? createContextValues();
     contextValues.set(restCallKey, { httpMethod: req.method ?? "", path, template: route.template.template });
@@ -167,8 +165,8 @@ export function createRestTranscoder(options: RestTranscoderOptions): RestTransc
     sendJson(res, 200, body);
   }
 
-  const handle: NodeHandler = (req, res) => {
-    serve(req, res).catch((reason: unknown) => {
+  const handle: ClassifiedHandler = (req, res, request) => {
+    serve(req, res, request).catch((reason: unknown) => {
       // A throw once the answer is under way (its headers sent) leaves nothing to answer with.
       if (reason instanceof ConnectError && !res.headersSent) {
         sendRestError(res, reason, options.registry);
