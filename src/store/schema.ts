@@ -167,5 +167,4 @@ export interface MembersTable extends ProjectedRow {
 
 export type EventRow = Selectable<EventsTable>;
 export type NewEventRow = Insertable<EventsTable>;
-export type ProjectRow = Selectable<ProjectsTable>;
 export type AppRow = Selectable<AppsTable>;

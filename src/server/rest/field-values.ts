@@ -56,26 +56,10 @@ const wrapperTypes = new Map<string, ScalarType>([
  * one element). Throws InvalidArgument when the text cannot be that type.
  */
 export function jsonValueFromText(field: DescField, text: string): JsonValue {
-  switch (field.fieldKind) {
-    case "scalar":
-      return scalarFromText(field, field.scalar, text);
-    case "enum":
-      return enumFromText(text);
-    case "message":
-      return messageFromText(field, field.message, text);
-    case "list":
-      switch (field.listKind) {
-        case "scalar":
-          return scalarFromText(field, field.scalar, text);
-        case "enum":
-          return enumFromText(text);
-        case "message":
-          return messageFromText(field, field.message, text);
-      }
-      break;
-    case "map":
-      break;
-  }
+  // A list takes each value from the URL as a singular field of its element type would.
+  if (field.fieldKind === "scalar" || (field.fieldKind === "list" && field.listKind === "scalar")) return scalarFromText(field, field.scalar, text);
+  if (field.fieldKind === "enum" || (field.fieldKind === "list" && field.listKind === "enum")) return enumFromText(text);
+  if (field.fieldKind === "message" || (field.fieldKind === "list" && field.listKind === "message")) return messageFromText(field, field.message, text);
   throw invalid(field, text, "map fields cannot be set from the URL");
 }
 

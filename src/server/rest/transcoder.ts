@@ -59,6 +59,13 @@ export interface RestTranscoder {
 
 const textEncoder = new TextEncoder();
 
+/** What a REST call hands the method: its headers (the forwarded ones), context values and RPC path. */
+interface RestCallParts {
+  header: Headers;
+  contextValues: ContextValues;
+  requestPath: string;
+}
+
 export function createRestTranscoder(options: RestTranscoderOptions): RestTranscoder {
   const handlersByMethod = new Map<DescMethod, UniversalHandler>();
   const routes: RestRoute[] = [];
@@ -113,18 +120,24 @@ export function createRestTranscoder(options: RestTranscoderOptions): RestTransc
     const header = forwardedHeaders(req.headers, options.forwardHeader);
     header.set("content-type", "application/json");
     header.set("connect-protocol-version", "1");
+    const call = { header, contextValues, requestPath: handler.requestPath };
     const { unary } = options;
     const spec = unary?.specs.get(handler.requestPath);
-    if (unary !== undefined && spec !== undefined) {
-      await callDirectly(spec, unary.options, message, req, res, { header, contextValues, requestPath: handler.requestPath });
-      return;
-    }
-    const original = universalRequestFromNodeRequest(req, res, undefined, contextValues);
+    if (unary !== undefined && spec !== undefined) await callDirectly(spec, unary.options, message, req, res, call);
+    else await callThroughHandler(handler, message, req, res, call);
+  }
+
+  /**
+   * The call as a Connect JSON request to the router's handler, its answer sent as REST's: for
+   * methods the direct path does not take (none of keygate's unary ones while it is on).
+   */
+  async function callThroughHandler(handler: UniversalHandler, message: JsonObject, req: NodeRequest, res: NodeResponse, call: RestCallParts): Promise<void> {
+    const original = universalRequestFromNodeRequest(req, res, undefined, call.contextValues);
     const response = await handler({
       ...original,
-      url: new URL(handler.requestPath, original.url).toString(),
+      url: new URL(call.requestPath, original.url).toString(),
       method: "POST",
-      header,
+      header: call.header,
       body: createAsyncIterable([textEncoder.encode(JSON.stringify(message))]),
     });
     const responseBody =
@@ -144,7 +157,7 @@ export function createRestTranscoder(options: RestTranscoderOptions): RestTransc
     message: JsonObject,
     req: NodeRequest,
     res: NodeResponse,
-    call: { header: Headers; contextValues: ContextValues; requestPath: string },
+    call: RestCallParts,
   ): Promise<void> {
     const init = {
       protocolName: "connect",
