@@ -9,6 +9,7 @@ export interface Config {
   preparedStatements: boolean;
   dataDir: string;
   nodeId: number | undefined;
+  autoMigrate: boolean;
   adminToken: string | undefined;
   firstOrgName: string;
   instanceDomain: string;
@@ -123,6 +124,13 @@ export const SETTINGS = [
     parse: flag("KEYGATE_DB_PREPARED_STATEMENTS"),
   }),
   setting({ key: "dataDir", env: "KEYGATE_DATA_DIR", default: "./.keygate", description: "Embedded database and the generated admin token file (admin.pat)", parse: nonEmpty("KEYGATE_DATA_DIR") }),
+  setting({
+    key: "autoMigrate",
+    env: "KEYGATE_AUTO_MIGRATE",
+    default: "true",
+    description: "Run pending database migrations at start; false when a separate job runs `keygate migrate` (start then fails if the schema is not current)",
+    parse: flag("KEYGATE_AUTO_MIGRATE"),
+  }),
   setting({ key: "nodeId", env: "KEYGATE_NODE_ID", default: undefined, description: `Id generator node (0-${MAX_NODE_ID}), unique per running process; by default taken from a database sequence`, parse: integer("KEYGATE_NODE_ID", 0, MAX_NODE_ID) }),
   setting({ key: "adminToken", env: "KEYGATE_ADMIN_TOKEN", default: undefined, description: "Token of the bootstrap admin (IAM_OWNER); generated into <data dir>/admin.pat when unset", parse: adminToken }),
   setting({ key: "firstOrgName", env: "KEYGATE_FIRST_ORG_NAME", default: "keygate", description: "Name of the org created on first start", parse: nonEmpty("KEYGATE_FIRST_ORG_NAME") }),

@@ -57,6 +57,7 @@ function jwtTrust(config: Config): JwtTrust | undefined {
 export async function startKeygate(config: Config, logger: Logger, target: DatabaseTarget = databaseTarget(config)): Promise<Keygate> {
   const metrics = createMetrics();
   const store = await openStore(target, config.nodeId, {
+    migrate: config.autoMigrate,
     onEventsAppended: (events) => metrics.eventsAppended(events),
     onIdleConnectionError: (error) => logger.warn({ err: error }, "an idle database connection was closed; the pool opens a new one when needed"),
   });

@@ -1,22 +1,41 @@
+import { readFileSync } from "node:fs";
 import { ConfigError, helpText, loadConfig, type Config } from "./config.js";
 import type { Keygate } from "./keygate.js";
 import { createLogger, type Logger } from "./logger.js";
 import { databaseTarget, startEmbeddedEarly } from "./store/database.js";
 
-/** keygate's command line: serve (default), rebuild-projections, --help. */
-async function main(args: string[]): Promise<number> {
-  const command = args[0] ?? "serve";
-  if (command === "--help" || command === "-h" || command === "help") {
-    console.log(helpText());
-    return 0;
-  }
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+/** A command of keygate's command line: its exit code. */
+type Command = (config: Config, logger: Logger) => Promise<number>;
 
-  if (command === "rebuild-projections") {
-    // Imported for this command only: at the top, serving would load them before the database starts.
+const COMMANDS: Record<string, Command> = {
+  serve: async (config, logger) => {
+    const keygate = await serve(config, logger);
+    const signal = await nextSignal();
+    logger.info({ signal }, "shutting down");
+    // A second signal means "now": skip the rest of the drain.
+    void nextSignal().then((again) => {
+      logger.warn({ signal: again }, "second signal, exiting without waiting for calls in flight");
+      process.exit(1);
+    });
+    await keygate.close();
+    logger.info("stopped");
+    return 0;
+  },
+  migrate: async (config, logger) => {
+    // Imported per command: at the top, serving would load them before the database starts.
+    const [{ openDatabase }, { migrateToLatest }] = await Promise.all([import("./store/database.js"), import("./store/migrator.js")]);
+    const { db } = await openDatabase(databaseTarget(config));
+    try {
+      const { results = [] } = await migrateToLatest(db as never);
+      logger.info({ applied: results.map((r) => r.migrationName) }, results.length === 0 ? "the schema is current" : "migrations applied");
+    } finally {
+      await db.destroy();
+    }
+    return 0;
+  },
+  "rebuild-projections": async (config, logger) => {
     const [{ openStore }, { rebuildProjections }] = await Promise.all([import("./store/open-store.js"), import("./store/rebuild.js")]);
-    const store = await openStore(databaseTarget(config), config.nodeId);
+    const store = await openStore(databaseTarget(config), config.nodeId, { migrate: config.autoMigrate });
     try {
       const result = await rebuildProjections(store.db, store.projector);
       logger.info(result, "projections rebuilt from the events");
@@ -24,23 +43,57 @@ async function main(args: string[]): Promise<number> {
       await store.close();
     }
     return 0;
+  },
+  export: async (config, logger) => {
+    const [{ openStore }, { exportEventStore }] = await Promise.all([import("./store/open-store.js"), import("./store/event-store-dump.js")]);
+    const store = await openStore(databaseTarget(config), config.nodeId, { migrate: config.autoMigrate });
+    try {
+      const rows = await exportEventStore(store.db, process.stdout);
+      logger.info({ rows }, "event store exported");
+    } finally {
+      await store.close();
+    }
+    return 0;
+  },
+  import: async (config, logger) => {
+    const [{ openStore }, { importEventStore }] = await Promise.all([import("./store/open-store.js"), import("./store/event-store-dump.js")]);
+    const store = await openStore(databaseTarget(config), config.nodeId, { migrate: config.autoMigrate });
+    try {
+      const result = await importEventStore(store.db, store.projector, process.stdin);
+      logger.info(result, "event store imported and projections rebuilt");
+    } finally {
+      await store.close();
+    }
+    return 0;
+  },
+};
+
+/** keygate's command line: serve (default), migrate, rebuild-projections, export, import, --version, --help. */
+async function main(args: string[]): Promise<number> {
+  const name = args[0] ?? "serve";
+  if (name === "--help" || name === "-h" || name === "help") {
+    console.log(helpText());
+    return 0;
   }
-  if (command !== "serve") {
-    console.error(`unknown command "${command}"\n\n${helpText()}`);
+  if (name === "--version" || name === "-v" || name === "version") {
+    console.log(version());
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    console.error(`unknown command "${name}"\n\n${helpText()}`);
     return 2;
   }
+  const config = loadConfig();
+  // export writes its data to standard output, so its log goes to standard error.
+  const logger = createLogger(config.logLevel, name === "export" ? process.stderr : undefined);
+  return command(config, logger);
+}
 
-  const keygate = await serve(config, logger);
-  const signal = await nextSignal();
-  logger.info({ signal }, "shutting down");
-  // A second signal means "now": skip the rest of the drain.
-  void nextSignal().then((again) => {
-    logger.warn({ signal: again }, "second signal, exiting without waiting for calls in flight");
-    process.exit(1);
-  });
-  await keygate.close();
-  logger.info("stopped");
-  return 0;
+/** package.json lies one folder up from both src/main.ts and the bundle dist/main.js. */
+function version(): string {
+  const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+  return version;
 }
 
 /**
@@ -72,7 +125,7 @@ main(process.argv.slice(2)).then(
       console.error(error.message);
       process.exit(2);
     }
-    console.error("keygate failed to start:", error);
+    console.error("keygate failed:", error);
     process.exit(1);
   },
 );

@@ -15,6 +15,11 @@ const migrations: Record<string, Migration> = {
   "0005-project-roles": projectRoles,
 };
 
+/** This build's migrations, in the order they run. */
+export function migrationNames(): string[] {
+  return Object.keys(migrations).sort();
+}
+
 export function createMigrator(db: Kysely<unknown>): Migrator {
   return new Migrator({ db, provider: { getMigrations: async () => migrations } });
 }
@@ -32,13 +37,26 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationRes
   return result;
 }
 
+export class SchemaNotCurrentError extends Error {
+  override readonly name = "SchemaNotCurrentError";
+}
+
+/** Fails, naming what is pending, unless exactly this build's migrations have run. */
+export async function requireLatest(db: Kysely<unknown>): Promise<void> {
+  if (await isAtLatest(db)) return;
+  const known = await createMigrator(db).getMigrations().catch(() => []);
+  const pending = known.filter((m) => m.executedAt === undefined).map((m) => m.name);
+  const detail = pending.length > 0 ? `pending: ${pending.join(", ")}` : "it was migrated by another version of keygate";
+  throw new SchemaNotCurrentError(`the database schema is not the one this keygate needs (${detail}); run \`keygate migrate\` first, or set KEYGATE_AUTO_MIGRATE=true`);
+}
+
 /**
  * Whether exactly the migrations listed here have run: none pending, none unknown to this build.
  * Anything else, including a database without the migration table yet, is left to the migrator,
  * which takes its lock, runs what is pending and reports what does not fit.
  */
 export async function isAtLatest(db: Kysely<unknown>): Promise<boolean> {
-  const latest = Object.keys(migrations).sort();
+  const latest = migrationNames();
   try {
     const { rows } = await sql<{ name: string }>`SELECT name FROM ${sql.table(DEFAULT_MIGRATION_TABLE)}`.execute(db);
     const executed = rows.map((row) => row.name).sort();

@@ -3,7 +3,7 @@ import type { StoredEvent } from "../domain/events.js";
 import { createIdGenerator, type IdGenerator } from "../domain/ids.js";
 import { openDatabase, type DatabaseTarget, type OpenDatabase } from "./database.js";
 import { EventStore } from "./event-store.js";
-import { migrateToLatest } from "./migrator.js";
+import { migrateToLatest, requireLatest } from "./migrator.js";
 import { createProjector } from "./projections/index.js";
 import type { Projector } from "./projector.js";
 import type { Database } from "./schema.js";
@@ -16,18 +16,25 @@ export interface Store extends OpenDatabase {
   close(): Promise<void>;
 }
 
-export interface StoreHooks {
+export interface StoreOptions {
+  /**
+   * Run pending migrations (the default). When false the schema must already be current (deployments
+   * that migrate in a separate job, `keygate migrate`), and opening fails if it is not.
+   */
+  migrate?: boolean;
   /** The events of each committed command, e.g. for metrics. */
   onEventsAppended?: (events: readonly StoredEvent[]) => void;
   /** A pooled Postgres connection died while idle (see openDatabase). */
   onIdleConnectionError?: (error: Error) => void;
 }
 
-/** Opens the database, brings its schema up to date and sets up the event store and id generator. */
-export async function openStore(target: DatabaseTarget, nodeId?: number, hooks: StoreHooks = {}): Promise<Store> {
+/** Opens the database, brings its schema up to date (or checks that it is) and sets up the event store and id generator. */
+export async function openStore(target: DatabaseTarget, nodeId?: number, hooks: StoreOptions = {}): Promise<Store> {
   const opened = await openDatabase(target, hooks.onIdleConnectionError);
   try {
-    await migrateToLatest(opened.db as unknown as Kysely<unknown>);
+    const db = opened.db as unknown as Kysely<unknown>;
+    if (hooks.migrate === false) await requireLatest(db);
+    else await migrateToLatest(db);
     const node = nodeId ?? (await takeNodeId(opened.db));
     const projector = createProjector();
     return {

@@ -1,0 +1,220 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable, Writable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { sql } from "kysely";
+import { loadConfig, type Config } from "../../src/config.js";
+import { APIAuthMethodType } from "../../src/gen/zitadel/app_pb.js";
+import { KeyType } from "../../src/gen/zitadel/auth_n_key_pb.js";
+import { startKeygate, type Keygate } from "../../src/keygate.js";
+import { createLogger } from "../../src/logger.js";
+import type { DatabaseTarget } from "../../src/store/database.js";
+import { DUMPED_TABLES, DumpImportError, exportEventStore, importEventStore } from "../../src/store/event-store-dump.js";
+import { openStore, type Store } from "../../src/store/open-store.js";
+import type { Database } from "../../src/store/schema.js";
+import { describeEachBackend, type Backend } from "../support/backends.js";
+import { managementClient, type ManagementClient } from "../support/management-client.js";
+import { snapshot } from "../support/projection-snapshot.js";
+
+const APPS = 1000;
+const CONCURRENCY = 8;
+const dirs: string[] = [];
+
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+/** A database that outlives the store opened on it: on the embedded backend, a data dir. */
+async function durableTarget(backend: Backend): Promise<DatabaseTarget> {
+  if (backend.name === "postgres") return backend.create();
+  const dataDir = await mkdtemp(join(tmpdir(), "keygate-dump-"));
+  dirs.push(dataDir);
+  return { kind: "embedded", dataDir };
+}
+
+async function start(target: DatabaseTarget, adminToken: string): Promise<Keygate> {
+  const config: Config = { ...loadConfig({}), port: 0, host: "127.0.0.1", dataDir: await mkdtemp(join(tmpdir(), "keygate-dump-")), adminToken, logLevel: "silent" };
+  dirs.push(config.dataDir);
+  return startKeygate(config, createLogger("silent"), target);
+}
+
+/** Every kind of event keygate writes, then enough apps for a few thousand events. */
+async function populate(admin: ManagementClient): Promise<{ projectId: string; appIds: string[] }> {
+  const { id: projectId } = await admin.addProject({ name: "dumped" });
+  const { id: goneProject } = await admin.addProject({ name: "gone" });
+  await admin.updateProject({ id: projectId, name: "dumped-renamed", projectRoleAssertion: true });
+  await admin.deactivateProject({ id: goneProject });
+  await admin.reactivateProject({ id: goneProject });
+  const basic = await admin.addAPIApp({ projectId, name: "basic" });
+  const jwt = await admin.addAPIApp({ projectId, name: "jwt", authMethodType: APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT });
+  const removedApp = await admin.addAPIApp({ projectId, name: "removed" });
+  await admin.updateApp({ projectId, appId: basic.appId, name: "basic-renamed" });
+  await admin.regenerateAPIClientSecret({ projectId, appId: basic.appId });
+  await admin.deactivateApp({ projectId, appId: basic.appId });
+  await admin.reactivateApp({ projectId, appId: basic.appId });
+  await admin.updateAPIAppConfig({ projectId, appId: removedApp.appId, authMethodType: APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT });
+  const key = await admin.addAppKey({ projectId, appId: jwt.appId, type: KeyType.JSON });
+  await admin.addAppKey({ projectId, appId: jwt.appId, type: KeyType.JSON });
+  await admin.removeAppKey({ projectId, appId: jwt.appId, keyId: key.id });
+  await admin.removeApp({ projectId, appId: removedApp.appId });
+  await admin.addAPIApp({ projectId: goneProject, name: "in-gone" });
+  await admin.removeProject({ id: goneProject });
+
+  const { userId } = await admin.addMachineUser({ userName: "dumped-ci", name: "Dumped CI" });
+  const { userId: goneUser } = await admin.addMachineUser({ userName: "gone-ci", name: "Gone CI" });
+  const pat = await admin.addPersonalAccessToken({ userId });
+  await admin.addPersonalAccessToken({ userId });
+  await admin.removePersonalAccessToken({ userId, tokenId: pat.tokenId });
+  await admin.deactivateUser({ id: userId });
+  await admin.reactivateUser({ id: userId });
+  await admin.addOrgMember({ userId, roles: ["ORG_OWNER_VIEWER"] });
+  await admin.updateOrgMember({ userId, roles: ["ORG_OWNER"] });
+  await admin.addProjectMember({ projectId, userId, roles: ["PROJECT_OWNER"] });
+  await admin.updateProjectMember({ projectId, userId, roles: ["PROJECT_OWNER_VIEWER"] });
+  await admin.addProjectMember({ projectId, userId: goneUser, roles: ["PROJECT_OWNER"] });
+  await admin.removeUser({ id: goneUser });
+  await admin.addOrg({ name: "second org" });
+
+  const appIds = [basic.appId, jwt.appId];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < APPS) {
+        const n = next++;
+        appIds.push((await admin.addAPIApp({ projectId, name: `bulk-${n}` })).appId);
+      }
+    }),
+  );
+  return { projectId, appIds };
+}
+
+/** What a caller reads: the answers of the read RPCs, for comparing two databases. */
+async function reads(admin: ManagementClient, projectId: string, appIds: string[]) {
+  const users = await admin.listUsers({});
+  return {
+    org: await admin.getMyOrg({}),
+    projects: await admin.listProjects({}),
+    apps: await admin.listApps({ projectId, query: { limit: 2000 } }),
+    app: await Promise.all(appIds.slice(0, 20).map((appId) => admin.getAppByID({ projectId, appId }))),
+    changes: await admin.listAppChanges({ projectId, appId: appIds[0] }),
+    keys: await admin.listAppKeys({ projectId, appId: appIds[1] }),
+    users,
+    pats: await Promise.all(users.result.map((u) => admin.listPersonalAccessTokens({ userId: u.id }))),
+    orgMembers: await admin.listOrgMembers({}),
+    projectMembers: await admin.listProjectMembers({ projectId }),
+  };
+}
+
+/** The write side's rows as Postgres renders them, so that no precision hides a difference. */
+async function writeSide(store: Store): Promise<Record<string, string[]>> {
+  const tables: Record<string, string[]> = {};
+  for (const table of Object.keys(DUMPED_TABLES)) {
+    const { rows } = await sql<{ row: string }>`SELECT row_to_json(t)::text AS row FROM ${sql.table(table)} t`.execute(store.db);
+    tables[table] = rows.map((r) => r.row).sort();
+  }
+  return tables;
+}
+
+function collect(): { stream: Writable; text(): string } {
+  const chunks: string[] = [];
+  return {
+    stream: new Writable({
+      highWaterMark: 1024, // small, so that export's backpressure handling is exercised
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk.toString("utf8"));
+        setImmediate(done);
+      },
+    }),
+    text: () => chunks.join(""),
+  };
+}
+
+async function eventCount(store: Store): Promise<number> {
+  return Number((await store.db.selectFrom("events2").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n);
+}
+
+describeEachBackend("export and import of the event store", (backend) => {
+  const adminToken = randomBytes(32).toString("base64url");
+  let source: Keygate;
+  let dump: string;
+  let seeded: { projectId: string; appIds: string[] };
+
+  beforeAll(async () => {
+    source = await start(await durableTarget(backend), adminToken);
+    seeded = await populate(managementClient(source.url, adminToken));
+    const out = collect();
+    await exportEventStore(source.store.db, out.stream);
+    dump = out.text();
+  }, 600_000);
+
+  afterAll(async () => {
+    await source?.close();
+    await backend.dispose();
+  });
+
+  test("an export imported into an empty database answers every read exactly as before, the admin token included", async () => {
+    const target = await durableTarget(backend);
+    const store = await openStore(target);
+    const result = await importEventStore(store.db, store.projector, Readable.from(dump));
+    expect(result.events).toBeGreaterThan(2000);
+    expect(result.rows.events2).toBe(result.events);
+    expect(await writeSide(store)).toEqual(await writeSide(source.store));
+    expect(await snapshot(store)).toEqual(await snapshot(source.store));
+    await store.close();
+
+    const imported = await start(target, adminToken);
+    try {
+      const before = await reads(managementClient(source.url, adminToken), seeded.projectId, seeded.appIds);
+      const after = await reads(managementClient(imported.url, adminToken), seeded.projectId, seeded.appIds);
+      expect(after.apps.result.length).toBe(APPS + 2);
+      expect(after).toEqual(before);
+    } finally {
+      await imported.close();
+    }
+  }, 300_000);
+
+  test("a database that already holds events is refused, and left as it was", async () => {
+    const store = await openStore(await durableTarget(backend));
+    try {
+      const lines = dump.split("\n");
+      await importEventStore(store.db, store.projector, Readable.from(`${lines.slice(0, 20).join("\n")}\n`));
+      const events = await eventCount(store);
+      await expect(importEventStore(store.db, store.projector, Readable.from(dump))).rejects.toThrow(
+        new DumpImportError("the database already holds events; import needs an empty one (a fresh database, migrated)"),
+      );
+      expect(await eventCount(store)).toBe(events);
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
+
+  test("every table that is not a projection is carried by the export (a new write-side table must be added to it)", async () => {
+    const { rows } = await sql<{ name: string }>`
+      SELECT table_name AS name FROM information_schema.tables
+      WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'kysely_migration%'`.execute(source.store.db);
+    const writeSideTables = rows.map((r) => r.name).filter((name) => !(source.store.projector.tables as string[]).includes(name));
+    expect(writeSideTables.sort()).toEqual(Object.keys(DUMPED_TABLES).sort());
+  });
+
+  describe("bad input is refused with the line it is on, and nothing is written", () => {
+    test.each([
+      ["empty input", () => "", "line 1 is not a keygate export header (is the input empty?)"],
+      ["another format", () => '{"format":"other","version":1}\n', "line 1: expected a keygate-event-store export of version 1"],
+      ["another schema", () => `${dump.split("\n")[0]!.replace(/"migrations":\[[^\]]*\]/, '"migrations":["0001-event-store"]')}\n`, "the export was written for the schema [0001-event-store]"],
+      ["a line that is not JSON", () => `${dump.split("\n").slice(0, 3).join("\n")}\n{"table":\n`, "line 4 is not JSON"],
+      ["an unknown table", () => `${dump.split("\n").slice(0, 3).join("\n")}\n{"table":"users","row":{}}\n`, 'line 4: "table" must be one of events2, aggregates, unique_constraints'],
+      ["a row that is not an object", () => `${dump.split("\n").slice(0, 3).join("\n")}\n{"table":"events2","row":[1]}\n`, 'line 4: "row" must be an object'],
+    ])("%s", async (_name, input, message) => {
+      const store = await openStore(await durableTarget(backend));
+      try {
+        await expect(importEventStore(store.db, store.projector, Readable.from(input()))).rejects.toThrow(message);
+        expect(await eventCount(store)).toBe(0);
+        for (const table of store.projector.tables) expect(await store.db.selectFrom(table as keyof Database).selectAll().execute()).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+});
