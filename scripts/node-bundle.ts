@@ -24,7 +24,8 @@ export async function bundleForNode(entry: string, outfile: string): Promise<voi
     sourcemap: true,
     external: [...bundleExternals, "pg-native"],
     // Bundled CommonJS packages (pg, pino, prom-client) call require(); an ES module has none.
-    banner: { js: `import { createRequire as createRequireOfBundle } from "node:module"; const require = createRequireOfBundle(import.meta.url);` },
+    // The shebang lets the bundle run as the package's `keygate` bin.
+    banner: { js: `#!/usr/bin/env node\nimport { createRequire as createRequireOfBundle } from "node:module"; const require = createRequireOfBundle(import.meta.url);` },
     logLevel: "warning",
   });
 }
