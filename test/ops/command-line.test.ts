@@ -45,7 +45,8 @@ async function tempDir(): Promise<string> {
 
 /** The environment that points keygate at a fresh database of `backend`. */
 async function databaseEnv(backend: Backend): Promise<Record<string, string>> {
-  const target: DatabaseTarget = backend.name === "postgres" ? await backend.create() : { kind: "embedded", dataDir: undefined };
+  // Empty: the command line's own migrate is under test. The embedded database lives in the data dir.
+  const target: DatabaseTarget = backend.name === "postgres" ? await backend.create({ empty: true }) : { kind: "embedded", dataDir: undefined };
   const dataDir = await tempDir();
   return target.kind === "postgres" ? { DATABASE_URL: target.url, KEYGATE_DATA_DIR: dataDir } : { KEYGATE_DATA_DIR: dataDir };
 }
