@@ -15,3 +15,8 @@ export async function writeAdminTokenFile(dataDir: string, token: string): Promi
   await writeFile(path, `${token}\n`, { mode: 0o600, flag: "wx" });
   return path;
 }
+
+/** Removes a generated admin token's file once that token is revoked; a missing file is fine. */
+export async function removeAdminTokenFile(dataDir: string): Promise<void> {
+  await rm(join(dataDir, ADMIN_TOKEN_FILE), { force: true });
+}

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import { writeAdminTokenFile } from "./admin-token-file.js";
+import { removeAdminTokenFile, writeAdminTokenFile } from "./admin-token-file.js";
 import { createAuthenticator, type JwtTrust } from "./api/authentication.js";
 import { authInterceptor, errorInterceptor, validationInterceptor } from "./api/interceptors.js";
 import { registerManagementService } from "./api/management-service.js";
@@ -75,6 +75,10 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
       firstOrgName: config.firstOrgName,
       adminToken: config.adminToken,
     });
+    if (boot.revokedAdminTokens > 0) {
+      await removeAdminTokenFile(config.dataDir);
+      logger.warn({ revoked: boot.revokedAdminTokens }, "KEYGATE_ADMIN_TOKEN changed: the admin tokens it replaces are revoked");
+    }
     if (boot.generatedAdminToken) {
       const path = await writeAdminTokenFile(config.dataDir, boot.generatedAdminToken);
       logger.info({ path }, "instance created; the admin's personal access token was written to this file (readable by its owner only)");
