@@ -74,9 +74,14 @@ export function createRequestClassifier(routes: RouteSets): RequestClassifier {
       query: q < 0 ? "" : url.slice(q + 1),
       route,
       framing: binaryFramings.get(contentType),
-      connectUnary: contentType === "application/proto" ? "proto" : contentTypeUnaryRegExp.test(contentType) ? "json" : undefined,
+      connectUnary: connectUnaryOf(contentType),
     };
   };
+}
+
+function connectUnaryOf(contentType: string): ClassifiedRequest["connectUnary"] {
+  if (contentType === "application/proto") return "proto";
+  return contentType.startsWith("application/json") && contentTypeUnaryRegExp.test(contentType) ? "json" : undefined;
 }
 
 /** gRPC and gRPC-Web by their content types (any codec); Connect by its streaming ones or an RPC's path. */
