@@ -2,6 +2,8 @@
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
+  // The fault suite has its own config (jest.faults.config.cjs) and script (npm run test:faults).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/faults/"],
   extensionsToTreatAsEsm: [".ts"],
   transform: {
     "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "es6" } }],

@@ -100,7 +100,10 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
       },
       interceptors: [
         observer.interceptor,
-        errorInterceptor((error) => logger.error({ err: error }, "internal error")),
+        errorInterceptor({
+          onInternal: (error) => logger.error({ err: error }, "internal error"),
+          onUnavailable: (error) => logger.warn({ err: error }, "database unavailable; the call was answered Unavailable"),
+        }),
         authInterceptor(queries, authenticate),
         validationInterceptor,
       ],

@@ -8,7 +8,7 @@ import type { Queries } from "../store/queries/queries.js";
 import { createAuthCache, DEFAULT_AUTH_CACHE_TTL_MS, invalidatesAuth } from "./auth-cache.js";
 import type { Authenticate } from "./authentication.js";
 import { callerKey, identityKey } from "./call-context.js";
-import { toCallError } from "./errors.js";
+import { toCallError, type CallFaults } from "./errors.js";
 import { METHOD_PERMISSIONS } from "./method-permissions.js";
 import { V2_PERMISSIONS, V2_SERVICE_NAMES } from "./v2/v2-permissions.js";
 import { validateRequest } from "./validation/validate.js";
@@ -16,13 +16,13 @@ import { validateRequest } from "./validation/validate.js";
 const ORG_HEADER = "x-zitadel-orgid";
 const BEARER = "Bearer ";
 
-/** Outermost: every error leaves as ZITADEL would send it; our own faults are logged, not leaked. */
-export function errorInterceptor(onInternal: (error: unknown) => void): Interceptor {
+/** Outermost: every error leaves as ZITADEL would send it; our own faults and outages are reported, not leaked. */
+export function errorInterceptor(faults: CallFaults): Interceptor {
   return (next) => async (req) => {
     try {
       return await next(req);
     } catch (error) {
-      throw toCallError(error, onInternal);
+      throw toCallError(error, faults);
     }
   };
 }

@@ -7,7 +7,7 @@ import type pg from "pg";
 import type { Config } from "../config.js";
 import { CoalescingSocket } from "./coalescing-socket.js";
 import { PGliteDialect } from "./pglite-dialect.js";
-import { preparingPool } from "./prepared-statements.js";
+import { poolForKysely } from "./pool-clients.js";
 import type { Database } from "./schema.js";
 
 export type DatabaseTarget =
@@ -103,9 +103,9 @@ export async function openDatabase(target: DatabaseTarget, onIdleConnectionError
       stream: () => new CoalescingSocket(),
       types: { getTypeParser: (oid: number, format?: string) => (oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format as "text")) },
     });
-    // Without a listener, the pool's error event would take the process down.
+    // Without a listener, the pool's error event would take the process down (checked-out clients: see pool-clients.ts).
     pool.on("error", onIdleConnectionError);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: target.preparedStatements === false ? pool : preparingPool(pool) }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: poolForKysely(pool, { prepared: target.preparedStatements !== false }) }) });
     return { db, kind: "postgres", pool };
   }
   const pglite = await (target.starting ?? startPGlite(target.dataDir));

@@ -131,7 +131,7 @@ describe("log level and redaction", () => {
           watch: async function* () {},
           list: () => ({}),
         }),
-      interceptors: [observer.interceptor, errorInterceptor((err) => logger.error({ err }, "internal error"))],
+      interceptors: [observer.interceptor, errorInterceptor({ onInternal: (err) => logger.error({ err }, "internal error") })],
       contextValues: observer.contextValues,
     });
     const server = createMuxServer(observer.wrap(connect.handler, connect.classify));

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import * as http from "node:http";
@@ -6,59 +5,17 @@ import * as http2 from "node:http2";
 import * as net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { afterAll, expect, test } from "@jest/globals";
 import { createClient } from "@connectrpc/connect";
 import { Http2SessionManager, createGrpcTransport } from "@connectrpc/connect-node";
 import { Health, HealthCheckResponse_ServingStatus as Status } from "../../src/gen/grpc/health/v1/health_pb.js";
 import { APIAuthMethodType } from "../../src/gen/zitadel/app_pb.js";
 import { KeyType } from "../../src/gen/zitadel/auth_n_key_pb.js";
+import { spawnKeygate } from "../support/keygate-process.js";
 import { startTestKeygate } from "../support/keygate-server.js";
 import { clientsFor, embedded, sampleValue } from "./ops-support.js";
 
-const repo = fileURLToPath(new URL("../../", import.meta.url));
 const addAppKeyPath = "/zitadel.management.v1.ManagementService/AddAppKey";
-type LogLine = Record<string, unknown> & { msg?: string };
-
-/** keygate's command line in a child process, with its JSON log lines as they arrive. */
-class KeygateProcess {
-  readonly lines: LogLine[] = [];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  private stderr = "";
-  private waiters: Array<() => void> = [];
-
-  constructor(readonly child: ChildProcess) {
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      try {
-        this.lines.push(JSON.parse(line) as LogLine);
-      } catch {
-        this.lines.push({ msg: line });
-      }
-      this.waiters.forEach((w) => w());
-    });
-    child.stderr!.on("data", (chunk: Buffer) => (this.stderr += chunk.toString()));
-    this.exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
-  }
-
-  /** The first log line matching `match`, waiting up to `timeoutMs` for it. */
-  async waitFor(match: (line: LogLine) => boolean, timeoutMs: number): Promise<LogLine> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.lines.find(match);
-      if (found) return found;
-      if (Date.now() > deadline || this.child.exitCode !== null) throw new Error(`no such log line; stdout: ${JSON.stringify(this.lines)} stderr: ${this.stderr}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 200);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-      this.waiters = [];
-    }
-  }
-}
 
 /** A Connect JSON call whose body is sent in two halves, so it stays in flight until `finish()`. */
 interface HeldCall {
@@ -119,19 +76,12 @@ test("SIGTERM: NOT_SERVING, no new connections, calls in flight finish OK on HTT
   const dataDir = await mkdtemp(join(tmpdir(), "keygate-shutdown-"));
   dirs.push(dataDir);
   const token = randomBytes(32).toString("base64url");
-  const { NODE_OPTIONS: _jestOptions, DATABASE_URL: _database, ...env } = process.env;
-  const keygate = new KeygateProcess(
-    spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-      cwd: repo,
-      env: { ...env, KEYGATE_DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", KEYGATE_ADMIN_TOKEN: token, KEYGATE_LOG_LEVEL: "info", KEYGATE_SHUTDOWN_TIMEOUT_MS: "60000" },
-      stdio: ["ignore", "pipe", "pipe"],
-    }),
-  );
+  const keygate = spawnKeygate({ KEYGATE_DATA_DIR: dataDir, KEYGATE_ADMIN_TOKEN: token, KEYGATE_LOG_LEVEL: "info", KEYGATE_SHUTDOWN_TIMEOUT_MS: "60000" });
   let session: http2.ClientHttp2Session | undefined;
   let grpc: ReturnType<typeof clientsFor> | undefined;
   let healthSessions: Http2SessionManager | undefined;
   try {
-    const { port } = (await keygate.waitFor((l) => l.msg === "keygate is listening", 120_000)) as { port: number };
+    const port = await keygate.listening();
     const baseUrl = `http://127.0.0.1:${port}`;
     grpc = clientsFor(baseUrl, token);
     const client = grpc.clients.grpc;

@@ -7,7 +7,7 @@ import { addApiApp } from "../../src/store/commands/app-commands.js";
 import type { CommandDeps } from "../../src/store/commands/command-deps.js";
 import { addProject } from "../../src/store/commands/project-commands.js";
 import { openStore, type Store } from "../../src/store/open-store.js";
-import { preparingPool } from "../../src/store/prepared-statements.js";
+import { poolForKysely } from "../../src/store/pool-clients.js";
 import { getApp } from "../../src/store/queries/app-queries.js";
 import type { Database } from "../../src/store/schema.js";
 import { postgresBackend } from "../support/backends.js";
@@ -78,7 +78,7 @@ describe("prepared statements [postgres]", () => {
   test("a pg connection checked out again is handed to Kysely as the same client, so Kysely keeps one connection object for it", async () => {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
     try {
-      const preparing = preparingPool(pool);
+      const preparing = poolForKysely(pool, { prepared: true });
       const first = await preparing.connect();
       first.release();
       const second = await preparing.connect();

@@ -17,6 +17,11 @@ export interface ThrowawayPostgres {
   url: string;
   /** Where its binaries came from, for the log. */
   binaries: string;
+  /**
+   * Stops the server and starts it again on the same port and data: `fast` ends sessions cleanly,
+   * `immediate` is a crash (the next start recovers from the WAL). For the fault suite.
+   */
+  restart(mode?: "fast" | "immediate"): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -103,25 +108,33 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   // Settings for a cluster whose data is thrown away: nothing waits for the disk.
   const settings = ["listen_addresses=127.0.0.1", `unix_socket_directories=${dir}`, "fsync=off", "synchronous_commit=off", "full_page_writes=off", "max_connections=300"];
-  const server = spawn(binaries.postgres, ["-D", data, "-p", String(port), ...settings.flatMap((s) => ["-c", s])], { ...ids, stdio: ["ignore", "ignore", "pipe"] });
-  const ready = untilReady(server);
+  const launch = () => spawn(binaries.postgres, ["-D", data, "-p", String(port), ...settings.flatMap((s) => ["-c", s])], { ...ids, stdio: ["ignore", "ignore", "pipe"] });
+  let server = launch();
   // If the run ends without stop() (a crash), the server must not outlive it.
   const killOnExit = () => server.kill("SIGQUIT");
   process.once("exit", killOnExit);
+  // SIGINT is a fast shutdown (ends sessions, no checkpoint wait beyond a moment), SIGQUIT an immediate one.
+  const halt = async (signal: "SIGINT" | "SIGQUIT") => {
+    if (server.exitCode !== null || server.signalCode !== null) return;
+    const exited = new Promise((resolve) => server.once("exit", resolve));
+    server.kill(signal);
+    await exited;
+  };
   const stop = async () => {
     process.off("exit", killOnExit);
-    if (server.exitCode === null && server.signalCode === null) {
-      const exited = new Promise((resolve) => server.once("exit", resolve));
-      server.kill("SIGINT"); // fast shutdown: ends sessions, no checkpoint wait beyond a moment
-      await exited;
-    }
+    await halt("SIGINT");
     await rm(dir, { recursive: true, force: true });
   };
+  const restart = async (mode: "fast" | "immediate" = "fast") => {
+    await halt(mode === "fast" ? "SIGINT" : "SIGQUIT");
+    server = launch();
+    await untilReady(server);
+  };
   try {
-    await ready;
+    await untilReady(server);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { url, binaries: binaries.postgres, stop };
+  return { url, binaries: binaries.postgres, restart, stop };
 }
