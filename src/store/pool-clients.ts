@@ -16,11 +16,11 @@ import { preparedName } from "./prepared-statements.js";
 export function poolForKysely(pool: pg.Pool, options: { prepared: boolean }): PostgresPool {
   // One wrapper per pg client for its whole life: Kysely keeps its own connection object per client it is given.
   const clients = new WeakMap<pg.PoolClient, PooledClient>();
-  const wrap = (client: pg.PoolClient) => {
-    let wrapped = clients.get(client);
-    if (wrapped === undefined) clients.set(client, (wrapped = new PooledClient(client, options.prepared)));
-    return wrapped as unknown as PostgresPoolClient;
-  };
+  // Made as the pool hands out a new client, in the same tick as pg's answer that it is ready: an error
+  // in the same network read (a backend terminated right after its start) finds the wrapper listening.
+  // pg's promise of the client resolves later, and the pool listens only on idle clients.
+  pool.on("connect", (client) => clients.set(client, new PooledClient(client, options.prepared)));
+  const wrap = (client: pg.PoolClient) => clients.get(client) as unknown as PostgresPoolClient;
   return {
     options: pool.options,
     connect: async () => {

@@ -20,7 +20,7 @@ describe("Postgres connections that drop, a restarted server, a database that re
   let dataDir: string;
 
   beforeAll(async () => {
-    postgres = await startThrowawayPostgres();
+    postgres = await startThrowawayPostgres({ crashSafeCommits: true });
     await onServer(postgres.url, `CREATE DATABASE ${database}`);
     const url = new URL(postgres.url);
     url.pathname = `/${database}`;

@@ -94,7 +94,12 @@ function untilReady(server: ChildProcess): Promise<void> {
   });
 }
 
-export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
+/**
+ * `crashSafeCommits` keeps synchronous_commit on, for tests that crash the server (restart
+ * "immediate") and then look for every acknowledged write; otherwise a commit is acknowledged
+ * before its WAL is written, and a crash may lose it.
+ */
+export async function startThrowawayPostgres(options: { crashSafeCommits?: boolean } = {}): Promise<ThrowawayPostgres> {
   const binaries = await findBinaries();
   const ids = await unprivilegedIds();
   const dir = await mkdtemp(join(tmpdir(), "keygate-test-pg-"));
@@ -107,7 +112,8 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   const port = await freePort();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   // Settings for a cluster whose data is thrown away: nothing waits for the disk.
-  const settings = ["listen_addresses=127.0.0.1", `unix_socket_directories=${dir}`, "fsync=off", "synchronous_commit=off", "full_page_writes=off", "max_connections=300"];
+  const settings = ["listen_addresses=127.0.0.1", `unix_socket_directories=${dir}`, "fsync=off", "full_page_writes=off", "max_connections=300"];
+  if (!options.crashSafeCommits) settings.push("synchronous_commit=off");
   const launch = () => spawn(binaries.postgres, ["-D", data, "-p", String(port), ...settings.flatMap((s) => ["-c", s])], { ...ids, stdio: ["ignore", "ignore", "pipe"] });
   let server = launch();
   // If the run ends without stop() (a crash), the server must not outlive it.
