@@ -1,8 +1,8 @@
 import { decide, type Decision } from "./decision.js";
-import { failedPrecondition, invalidArgument, notFound } from "./errors.js";
+import { alreadyExists, failedPrecondition, invalidArgument, notFound, UNIQUE_CONSTRAINT_ERROR_ID } from "./errors.js";
 import { event } from "./events.js";
 import type { LifecycleState, ProjectState } from "./project.js";
-import { claimAppName, releaseAppName } from "./unique-constraints.js";
+import { claimAppId, claimAppName, releaseAppName } from "./unique-constraints.js";
 
 /** How an API app authenticates; the numbers are ZITADEL's, as stored in events. */
 export enum ApiAuthMethod {
@@ -22,6 +22,8 @@ export interface AppState {
 
 export interface NewApiApp {
   appId: string;
+  /** Whether the caller chose `appId` (v2's application_id) rather than keygate generating it. */
+  chosenId?: boolean;
   clientId: string;
   name: string;
   authMethod: ApiAuthMethod;
@@ -29,10 +31,15 @@ export interface NewApiApp {
   hashedSecret?: string;
 }
 
-/** An inactive project still takes new apps, as in ZITADEL; a missing one is a precondition failure. */
-export function addApiApp(project: ProjectState | undefined, app: NewApiApp): Decision {
+/**
+ * An inactive project still takes new apps, as in ZITADEL; a missing one is a precondition failure.
+ * An id the caller chose must not be any app's in the instance (`idTaken`), nor be claimed by a
+ * concurrent create: a retried create answers AlreadyExists and never makes a second app.
+ */
+export function addApiApp(project: ProjectState | undefined, app: NewApiApp, idTaken = false): Decision {
   if (!project) throw failedPrecondition("COMMAND-EbFMN", "Project not found");
   if (app.name === "") throw invalidArgument("PROJECT-Bff2g", "Application invalid");
+  if (idTaken) throw appIdTaken();
   const config = {
     appId: app.appId,
     clientId: app.clientId,
@@ -44,9 +51,11 @@ export function addApiApp(project: ProjectState | undefined, app: NewApiApp): De
       event("project", project.id, "project.application.added", { appId: app.appId, name: app.name }),
       event("project", project.id, "project.application.config.api.added", config),
     ],
-    [claimAppName(project.id, app.name)],
+    app.chosenId ? [claimAppId(app.appId), claimAppName(project.id, app.name)] : [claimAppName(project.id, app.name)],
   );
 }
+
+export const appIdTaken = () => alreadyExists(UNIQUE_CONSTRAINT_ERROR_ID, "Application already exists");
 
 /** The "same name" check is exact (case-sensitive), as ZITADEL's; uniqueness is not. */
 export function renameApp(app: AppState | undefined, name: string): Decision {
@@ -56,6 +65,25 @@ export function renameApp(app: AppState | undefined, name: string): Decision {
   return decide(
     [event("project", current.projectId, "project.application.changed", { appId: current.id, name })],
     [releaseAppName(current.projectId, current.name), claimAppName(current.projectId, name)],
+  );
+}
+
+/**
+ * v2's update: the name and the auth method, each only if given and different from what the app
+ * has, in one command. Nothing to change decides no events (v2 then answers the last change date).
+ */
+export function updateApiApp(app: AppState | undefined, change: { name?: string; authMethod?: ApiAuthMethod }): Decision {
+  const current = requireApp(app, "COMMAND-28di9");
+  const renamed = change.name !== undefined && change.name !== current.name ? change.name : undefined;
+  const authMethod = change.authMethod !== undefined && change.authMethod !== current.authMethod ? change.authMethod : undefined;
+  return decide(
+    [
+      ...(renamed === undefined ? [] : [event("project", current.projectId, "project.application.changed", { appId: current.id, name: renamed })]),
+      ...(authMethod === undefined
+        ? []
+        : [event("project", current.projectId, "project.application.config.api.changed", { appId: current.id, authMethodType: authMethod })]),
+    ],
+    renamed === undefined ? [] : [releaseAppName(current.projectId, current.name), claimAppName(current.projectId, renamed)],
   );
 }
 

@@ -36,3 +36,20 @@ export function authorize(memberships: readonly Membership[], requirement: Requi
   }
   return projects;
 }
+
+/** What a caller may list across the instance: everything, or the objects of some orgs and some projects. */
+export type ReadScope = "all" | { orgIds: string[]; projectIds: string[] };
+
+/**
+ * The read scope `permission` gives across the instance: instance roles reach every org, org roles
+ * their org, project roles their project. No membership granting it gives an empty scope (a list
+ * answers nothing, as ZITADEL's, rather than an error).
+ */
+export function readScope(memberships: readonly OrgMembership[], permission: string): ReadScope {
+  const granting = memberships.filter((m) => rolesGrant(m.roles, permission));
+  if (granting.some((m) => m.scope === "instance")) return "all";
+  return {
+    orgIds: granting.filter((m) => m.scope === "org").map((m) => m.orgId),
+    projectIds: granting.filter((m) => m.scope === "project").map((m) => m.objectId),
+  };
+}

@@ -28,6 +28,8 @@ export const releaseAppName = (projectId: string, name: string) => release("appn
 export const claimProjectRole = (projectId: string, key: string) =>
   claim("project_role", projectRoleField(projectId, key), "Role already exists");
 export const releaseProjectRole = (projectId: string, key: string) => release("project_role", projectRoleField(projectId, key));
+/** Only ids a caller chose are claimed: generated ids cannot clash. Kept when the app is removed. */
+export const claimAppId = (appId: string) => claim("application_id", appId, "Application already exists");
 export const claimUserName = (orgId: string, userName: string) =>
   claim("usernames", userNameField(orgId, userName), "User already exists");
 export const releaseUserName = (orgId: string, userName: string) => release("usernames", userNameField(orgId, userName));

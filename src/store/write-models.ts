@@ -83,6 +83,12 @@ export async function loadApiApp({ tx, instanceId, orgId }: Scope, projectId: st
   };
 }
 
+/** Whether an app with this id exists anywhere in the instance (not confined to the acting org). */
+export async function appIdTaken({ tx, instanceId }: Scope, appId: string): Promise<boolean> {
+  const row = await tx.selectFrom("apps").select("id").where("instance_id", "=", instanceId).where("id", "=", appId).executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function loadAppKey({ tx, instanceId, orgId }: Scope, projectId: string, appId: string, keyId: string): Promise<AppKeyState | undefined> {
   const row = await tx
     .selectFrom("app_keys")

@@ -4,11 +4,13 @@ import { ApplicationService } from "../../gen/zitadel/application/v2/application
 import { ProjectService as ProjectServiceV2 } from "../../gen/zitadel/project/v2/project_service_pb.js";
 import { ProjectService as ProjectServiceV2beta } from "../../gen/zitadel/project/v2beta/project_service_pb.js";
 import type { ServiceDeps } from "../services/service-deps.js";
+import { appServiceV2beta } from "./app-service-v2beta.js";
+import { applicationService } from "./application-service.js";
 
 /** ZITADEL's v2 and v2beta app and project services; a method not implemented answers Unimplemented. */
-export function registerV2Services(router: ConnectRouter, _deps: ServiceDeps): void {
-  router.service(ApplicationService, {});
-  router.service(AppService, {});
+export function registerV2Services(router: ConnectRouter, deps: ServiceDeps): void {
+  router.service(ApplicationService, applicationService(deps));
+  router.service(AppService, appServiceV2beta(deps));
   router.service(ProjectServiceV2, {});
   router.service(ProjectServiceV2beta, {});
 }

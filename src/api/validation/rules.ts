@@ -1,3 +1,5 @@
+import { APP_FIELD_RULES_V2, APP_REQUIRED_ONEOFS_V2 } from "./app-rules-v2.js";
+
 /**
  * ZITADEL's protoc-gen-validate rules for the requests keygate serves, keyed by message and field
  * (proto names). Enum fields everywhere must hold a defined value, and a oneof named here must be set;
@@ -70,6 +72,7 @@ export const FIELD_RULES: Readonly<Record<string, Readonly<Record<string, FieldR
   "zitadel.project.v1.ProjectResourceOwnerQuery": { resource_owner: queryText },
   "zitadel.project.v1.RoleKeyQuery": { key: queryText },
   "zitadel.project.v1.RoleDisplayNameQuery": { display_name: queryText },
+  ...APP_FIELD_RULES_V2,
 };
 
 /** Oneofs that must be set, as `(validate.required) = true` in ZITADEL's protos. */
@@ -80,4 +83,5 @@ export const REQUIRED_ONEOFS: ReadonlySet<string> = new Set([
   "zitadel.user.v1.SearchQuery.query",
   "zitadel.user.v1.MembershipQuery.query",
   "zitadel.member.v1.SearchQuery.query",
+  ...APP_REQUIRED_ONEOFS_V2,
 ]);

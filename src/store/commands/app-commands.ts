@@ -3,7 +3,7 @@ import { ApiAuthMethod, type AppState } from "../../domain/app.js";
 import type { Decision } from "../../domain/decision.js";
 import { generateClientSecret } from "../../domain/secrets.js";
 import type { Actor } from "../event-store.js";
-import { loadApiApp, loadProject } from "../write-models.js";
+import { appIdTaken, loadApiApp, loadProject } from "../write-models.js";
 import { detailsOf, type CommandDeps, type WriteDetails } from "./command-deps.js";
 
 export interface AddedApiApp {
@@ -14,26 +14,35 @@ export interface AddedApiApp {
   details: WriteDetails;
 }
 
-/** The app id is taken first and the client id second, as in ZITADEL. */
+/**
+ * The app id is taken first and the client id second, as in ZITADEL; a caller may choose the app
+ * id instead (v2's application_id), which must then be free in the whole instance.
+ */
 export async function addApiApp(
   deps: CommandDeps,
   actor: Actor,
   projectId: string,
-  input: { name: string; authMethod: ApiAuthMethod },
+  input: { name: string; authMethod: ApiAuthMethod; appId?: string },
 ): Promise<AddedApiApp> {
-  const appId = deps.ids.next();
+  const chosenId = input.appId !== undefined;
+  const appId = input.appId ?? deps.ids.next();
   const clientId = deps.ids.next();
   const clientSecret = input.authMethod === ApiAuthMethod.Basic ? generateClientSecret() : undefined;
   const hashedSecret = clientSecret === undefined ? undefined : await deps.hashSecret(clientSecret);
   const events = await deps.store.execute(actor, { type: "project", id: projectId }, async (tx) => {
-    const project = await loadProject({ tx, instanceId: actor.instanceId, orgId: actor.orgId }, projectId);
-    return app.addApiApp(project, { appId, clientId, name: input.name, authMethod: input.authMethod, ...(hashedSecret ? { hashedSecret } : {}) });
+    const scope = { tx, instanceId: actor.instanceId, orgId: actor.orgId };
+    const [project, idTaken] = await Promise.all([loadProject(scope, projectId), chosenId ? appIdTaken(scope, appId) : false]);
+    const newApp = { appId, clientId, chosenId, name: input.name, authMethod: input.authMethod, ...(hashedSecret ? { hashedSecret } : {}) };
+    return app.addApiApp(project, newApp, idTaken);
   });
   return { appId, clientId, ...(clientSecret ? { clientSecret } : {}), details: detailsOf(events) };
 }
 
 export const renameApp = (deps: CommandDeps, actor: Actor, projectId: string, appId: string, name: string) =>
   onApp(deps, actor, projectId, appId, (state) => app.renameApp(state, name)).then(detailsOf);
+
+export const updateApiApp = (deps: CommandDeps, actor: Actor, projectId: string, appId: string, change: { name?: string; authMethod?: ApiAuthMethod }) =>
+  onApp(deps, actor, projectId, appId, (state) => app.updateApiApp(state, change)).then((events) => (events.length > 0 ? detailsOf(events) : undefined));
 
 export const changeApiAuthMethod = (deps: CommandDeps, actor: Actor, projectId: string, appId: string, authMethod: ApiAuthMethod) =>
   onApp(deps, actor, projectId, appId, (state) => app.changeApiAuthMethod(state, authMethod)).then(detailsOf);

@@ -64,8 +64,12 @@ export class CallerCommands {
     return projectRoles.removeProjectRole(this.deps, this.actor, projectId, key);
   }
 
-  addApiApp(projectId: string, input: { name: string; authMethod: ApiAuthMethod }) {
+  addApiApp(projectId: string, input: { name: string; authMethod: ApiAuthMethod; appId?: string }) {
     return apps.addApiApp(this.deps, this.actor, projectId, input);
+  }
+  /** Undefined when nothing changed. */
+  updateApiApp(projectId: string, appId: string, change: { name?: string; authMethod?: ApiAuthMethod }) {
+    return apps.updateApiApp(this.deps, this.actor, projectId, appId, change);
   }
   renameApp(projectId: string, appId: string, name: string) {
     return apps.renameApp(this.deps, this.actor, projectId, appId, name);

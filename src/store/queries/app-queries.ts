@@ -1,15 +1,18 @@
-import type { Kysely, QueryCreator } from "kysely";
+import { sql, type Expression, type Kysely, type QueryCreator, type SqlBool } from "kysely";
+import type { ReadScope } from "../../domain/authorization.js";
 import type { ApiAuthMethod } from "../../domain/app.js";
 import { notFound } from "../../domain/errors.js";
 import { precompile, rowsOf } from "../precompiled.js";
 import type { Database } from "../schema.js";
 import { textCondition, type ListOptions, type Page, type TextQuery } from "./list-options.js";
 import { countMatches, pageWithTotals, type PageWindow, type Totals } from "./paged.js";
+import { scopeCondition } from "./read-scope.js";
 import { findProjectRow } from "./project-queries.js";
 import { readDetails, type ReadDetails } from "./projections-read.js";
 
 export interface AppView {
   id: string;
+  projectId: string;
   name: string;
   state: number;
   clientId: string;
@@ -19,6 +22,7 @@ export interface AppView {
 
 const appColumns = [
   "apps.id",
+  "apps.project_id",
   "apps.name",
   "apps.state",
   "apps.owner",
@@ -53,6 +57,7 @@ function pageOfApps(db: Kysely<Database>, query: AppsQuery, { direction, offset,
 
 type AppRow = {
   id: string;
+  project_id: string;
   name: string;
   state: number;
   owner: string;
@@ -65,6 +70,7 @@ type AppRow = {
 
 const toView = (row: AppRow): AppView => ({
   id: row.id,
+  projectId: row.project_id,
   name: row.name,
   state: row.state,
   clientId: row.client_id,
@@ -109,4 +115,76 @@ async function appTotals(db: Kysely<Database>, instanceId: string, orgId: string
   if (!project) return { total: 0, latest: 0 };
   const total = filtered ? (await countMatches(filtered, "apps.sequence")).total : project.app_count;
   return { total, latest: project.apps_sequence };
+}
+
+/** A condition of the v2 app lists; all of a list's conditions must hold. */
+export type AppCondition =
+  | { kind: "project"; projectId: string }
+  | { kind: "name"; query: TextQuery }
+  | { kind: "state"; state: number }
+  | { kind: "clientId"; clientId: string }
+  /** Every app keygate has is an API app. */
+  | { kind: "type"; type: "api" | "oidc" | "saml" }
+  /** What no API app matches (a SAML entity id). */
+  | { kind: "nothing" };
+
+/** The v2 lists' sorting columns, by ZITADEL's numbers (ApplicationSorting, AppSorting). */
+export enum AppSortColumn {
+  Id = 0,
+  Name = 1,
+  State = 2,
+  CreationDate = 3,
+  ChangeDate = 4,
+}
+
+const appSortColumns: Record<AppSortColumn, string> = {
+  [AppSortColumn.Id]: "apps.id",
+  [AppSortColumn.Name]: "apps.name",
+  [AppSortColumn.State]: "apps.state",
+  [AppSortColumn.CreationDate]: "apps.creation_date",
+  [AppSortColumn.ChangeDate]: "apps.change_date",
+};
+
+function appCondition(condition: AppCondition): Expression<SqlBool> {
+  switch (condition.kind) {
+    case "project":
+      return sql<SqlBool>`apps.project_id = ${condition.projectId}`;
+    case "name":
+      return textCondition("apps.name", condition.query);
+    case "state":
+      return sql<SqlBool>`apps.state = ${condition.state}`;
+    case "clientId":
+      return sql<SqlBool>`app_api_configs.client_id = ${condition.clientId}`;
+    case "type":
+      return condition.type === "api" ? sql<SqlBool>`true` : sql<SqlBool>`false`;
+    case "nothing":
+      return sql<SqlBool>`false`;
+  }
+}
+
+/**
+ * The v2 list: the apps of every org and project in `scope` that meet every condition, ordered by
+ * `sortBy` (then by id, so that pages never overlap), descending unless `asc`.
+ */
+export function listAppsInScope(
+  db: Kysely<Database>,
+  instanceId: string,
+  scope: ReadScope,
+  conditions: readonly AppCondition[],
+  sortBy: AppSortColumn,
+  options: ListOptions,
+): Promise<Page<AppView>> {
+  let query = db
+    .selectFrom("apps")
+    .innerJoin("app_api_configs", (join) => join.onRef("app_api_configs.instance_id", "=", "apps.instance_id").onRef("app_api_configs.app_id", "=", "apps.id"))
+    .where("apps.instance_id", "=", instanceId)
+    .where(scopeCondition(scope, "apps.owner", "apps.project_id"));
+  for (const condition of conditions) query = query.where(appCondition(condition));
+  const column = sql.ref(appSortColumns[sortBy] ?? "apps.id");
+  return pageWithTotals(
+    () => countMatches(query, "apps.sequence"),
+    ({ direction, offset, limit }) => query.select(appColumns).orderBy(column, direction).orderBy("apps.id", direction).offset(offset).limit(limit).execute(),
+    options,
+    toView,
+  );
 }

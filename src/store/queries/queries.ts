@@ -2,14 +2,16 @@ import type { Kysely } from "kysely";
 import type { MemberTarget } from "../../domain/member.js";
 import type { Actor } from "../event-store.js";
 import type { Database } from "../schema.js";
-import { getAppKey, listAppKeys } from "./app-key-queries.js";
-import { getApp, listApps } from "./app-queries.js";
+import type { ReadScope } from "../../domain/authorization.js";
+import { getAppKey, listAppKeys, listKeysInScope, type AppKeyCondition, type AppKeySortColumn } from "./app-key-queries.js";
+import { getApp, listApps, listAppsInScope, type AppCondition, type AppSortColumn } from "./app-queries.js";
 import { findActiveUser, findTokenOwner, membershipsIn, membershipsOf, orgExists } from "./auth-queries.js";
 import { listAppChanges, type ChangeQuery } from "./change-queries.js";
 import type { ListOptions, TextQuery } from "./list-options.js";
 import { findMachineKey, findMachineUserByClientId, findMachineUserById } from "./machine-credential-queries.js";
 import { getMachineKey, listMachineKeys } from "./machine-key-queries.js";
 import { listMembers, listUserMemberships, type MembershipFilter } from "./member-queries.js";
+import { locateApp, locateAppKey, locateProject } from "./instance-lookups.js";
 import { findOrg } from "./org-queries.js";
 import { getProject, listProjects, type ProjectFilter } from "./project-queries.js";
 import { listProjectRoles, type ProjectRoleFilter, type ProjectRoleSort } from "./project-role-queries.js";
@@ -53,6 +55,25 @@ export class Queries {
   }
   findMachineKey(userId: string, keyId: string) {
     return findMachineKey(this.db, userId, keyId);
+  }
+
+  /** Where objects live, whatever the caller's org (the v2 services act in the org found). */
+  locateProject(instanceId: string, projectId: string) {
+    return locateProject(this.db, instanceId, projectId);
+  }
+  locateApp(instanceId: string, appId: string) {
+    return locateApp(this.db, instanceId, appId);
+  }
+  locateAppKey(instanceId: string, keyId: string) {
+    return locateAppKey(this.db, instanceId, keyId);
+  }
+
+  /** The v2 lists: across the orgs and projects of a caller's read scope. */
+  listAppsInScope(instanceId: string, scope: ReadScope, conditions: readonly AppCondition[], sortBy: AppSortColumn, options: ListOptions) {
+    return listAppsInScope(this.db, instanceId, scope, conditions, sortBy, options);
+  }
+  listKeysInScope(instanceId: string, scope: ReadScope, conditions: readonly AppKeyCondition[], sortBy: AppKeySortColumn, options: ListOptions) {
+    return listKeysInScope(this.db, instanceId, scope, conditions, sortBy, options);
   }
 }
 
