@@ -9,6 +9,7 @@ import {
   reactivateApp,
   removeApp,
   renameApp,
+  updateApiApp,
 } from "../../src/domain/app.js";
 import type { ProjectState } from "../../src/domain/project.js";
 import { constraintKeys, expectClaimError, expectDomainError } from "./expect-domain-error.js";
@@ -94,6 +95,59 @@ describe("addApiApp", () => {
   test("a blank name is not trimmed and is accepted, as in ZITADEL v1", () => {
     const decision = addApiApp(project, { appId: "a1", clientId: "c1", name: " ", authMethod: ApiAuthMethod.Basic, hashedSecret: HASH });
     expect(decision.events[0]!.payload).toStrictEqual({ appId: "a1", name: " " });
+  });
+});
+
+describe("addApiApp with a caller-chosen id (v2)", () => {
+  const chosen = { appId: "my/own id", chosenId: true, clientId: "c1", name: "My App", authMethod: ApiAuthMethod.Basic, hashedSecret: HASH };
+
+  test("claims the id besides the name, so that a concurrent create with the same id fails whole", () => {
+    const decision = addApiApp(project, chosen);
+    expect(decision.events.map((e) => e.payload)).toStrictEqual([
+      { appId: "my/own id", name: "My App" },
+      { appId: "my/own id", clientId: "c1", hashedSecret: HASH },
+    ]);
+    expect(constraintKeys(decision.uniqueConstraints)).toEqual([
+      { action: "add", type: "application_id", field: "my/own id" },
+      { action: "add", type: "appname", field: "My App:p1" },
+    ]);
+    expectClaimError(decision.uniqueConstraints[0], "Application already exists");
+  });
+
+  test("an id some app already has → AlreadyExists V3-DKcYh, after the project check", () => {
+    expectDomainError(() => addApiApp(project, chosen, true), "AlreadyExists", "V3-DKcYh", "Application already exists");
+    expectDomainError(() => addApiApp(undefined, chosen, true), "FailedPrecondition", "COMMAND-EbFMN");
+  });
+
+  test("a generated id claims nothing but the name", () => {
+    const decision = addApiApp(project, { ...chosen, chosenId: false });
+    expect(constraintKeys(decision.uniqueConstraints).map((c) => c.type)).toEqual(["appname"]);
+  });
+});
+
+describe("updateApiApp (v2)", () => {
+  test("name and auth method in one decision: changed, then config.api.changed, with the name constraint swapped", () => {
+    const decision = updateApiApp(basicApp, { name: "New", authMethod: ApiAuthMethod.PrivateKeyJwt });
+    expect(decision.events).toStrictEqual([
+      onProject("project.application.changed", { appId: "app1", name: "New" }),
+      onProject("project.application.config.api.changed", { appId: "app1", authMethodType: 1 }),
+    ]);
+    expect(constraintKeys(decision.uniqueConstraints)).toEqual([
+      { action: "remove", type: "appname", field: "App:p1" },
+      { action: "add", type: "appname", field: "New:p1" },
+    ]);
+  });
+
+  test("only what differs: the same name and method decide nothing (no No-changes error, unlike v1)", () => {
+    expect(updateApiApp(basicApp, { name: "App", authMethod: ApiAuthMethod.Basic })).toStrictEqual({ events: [], uniqueConstraints: [] });
+    expect(updateApiApp(basicApp, {}).events).toEqual([]);
+    expect(updateApiApp(basicApp, { name: "App", authMethod: ApiAuthMethod.PrivateKeyJwt }).events.map((e) => e.type)).toEqual([
+      "project.application.config.api.changed",
+    ]);
+  });
+
+  test("unknown app → NotFound COMMAND-28di9", () => {
+    expectDomainError(() => updateApiApp(undefined, { name: "x" }), "NotFound", "COMMAND-28di9", "Application doesn't exist");
   });
 });
 

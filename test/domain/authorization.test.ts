@@ -1,5 +1,5 @@
 import { describe, expect, test } from "@jest/globals";
-import { authorize, type Membership } from "../../src/domain/authorization.js";
+import { authorize, readScope, type Membership } from "../../src/domain/authorization.js";
 import { IAM_OWNER, ORG_OWNER, PROJECT_OWNER, ROLES, rolesGrant, rolesOfScope } from "../../src/domain/roles.js";
 import { expectDomainError } from "./expect-domain-error.js";
 
@@ -139,3 +139,23 @@ describe("authorize", () => {
   });
 });
 
+
+describe("readScope (the v2 lists across the instance)", () => {
+  const member = (scope: "instance" | "org" | "project", objectId: string, orgId: string, ...roles: string[]) => ({ scope, objectId, orgId, roles });
+
+  test("an instance role that grants the permission reaches every org", () => {
+    expect(readScope([member("instance", "i1", "", "IAM_OWNER_VIEWER"), member("org", "o1", "o1", ORG_OWNER)], "project.app.read")).toBe("all");
+  });
+
+  test("org roles reach their orgs, project roles their projects; roles without the permission reach nothing", () => {
+    const scope = readScope(
+      [member("org", "o1", "o1", ORG_OWNER), member("org", "o2", "o2", "ORG_PROJECT_CREATOR"), member("project", "p9", "o3", PROJECT_OWNER), member("instance", "i1", "", "IAM_USER_MANAGER")],
+      "project.app.read",
+    );
+    expect(scope).toEqual({ orgIds: ["o1"], projectIds: ["p9"] });
+  });
+
+  test("no membership at all is an empty scope, not an error", () => {
+    expect(readScope([], "project.app.read")).toEqual({ orgIds: [], projectIds: [] });
+  });
+});

@@ -48,6 +48,9 @@ describeEachBackend("rebuild-projections", (backend) => {
     await apps.changeApiAuthMethod(deps, actor, kept, jwt.appId, ApiAuthMethod.Basic);
     await apps.removeApp(deps, actor, kept, removed.appId);
     await apps.addApiApp(deps, actor, gone, { name: "with-project", authMethod: ApiAuthMethod.Basic });
+    // As v2 makes and changes them: a caller-chosen id, name and auth method changed in one command.
+    const chosen = await apps.addApiApp(deps, actor, kept, { name: "chosen", authMethod: ApiAuthMethod.Basic, appId: "chosen/ü id" });
+    await apps.updateApiApp(deps, actor, kept, chosen.appId, { name: "chosen-renamed", authMethod: ApiAuthMethod.PrivateKeyJwt });
     await projects.removeProject(deps, actor, gone);
     expect(key.id).toMatch(/^\d+$/);
 
@@ -69,7 +72,7 @@ describeEachBackend("rebuild-projections", (backend) => {
     await users.removeUser(deps, actor, goneUser);
 
     const live = await snapshot(store);
-    expect(live.apps).toHaveLength(2);
+    expect(live.apps).toHaveLength(3);
     expect(live.app_keys).toHaveLength(1);
     expect(live.users).toHaveLength(2);
     expect(live.machine_keys).toHaveLength(1);
