@@ -4,6 +4,7 @@
  *   npm run bench                     full run (~12 min)
  *   npm run bench -- --quick          smoke run with short windows and smaller seeds (< ~2 min)
  *   npm run bench -- --only=transport,write   only some groups (raw runs with write)
+ *   npm run bench -- --only=v2        CreateApplication over v2 against AddAPIApp over v1, interleaved
  *   npm run bench -- --concurrency=8      only this concurrency for the write group
  *   npm run bench -- --keep-db        keep the database afterwards (for EXPLAIN and the like)
  *   npm run bench -- --profile=transport.keygate-healthz   also record a CPU profile of the server
@@ -449,6 +450,42 @@ async function writeScenarios(keygate: Target, raw: LoadSpec["raw"], writeProjec
   });
 }
 
+/**
+ * The same BASIC API app made over v2's ApplicationService and over v1's AddAPIApp, per protocol,
+ * interleaved in rounds: v2 finds the org from the project and checks the permission there, then runs
+ * v1's command, and must stay within 10% of v1.
+ */
+async function v2Scenarios(keygate: Target, writeProjects: string[]): Promise<void> {
+  const c = 8;
+  const projects = writeProjects.slice(0, c);
+  const load = (protocol: "grpc" | "connect", op: "addApiApp" | "createApplicationV2"): Load => ({
+    id: `${op === "addApiApp" ? "v1" : "v2"}.${protocol}.c${c}`,
+    gen: loadGen!,
+    spec: { kind: "rpc", protocol, op, url: keygate.url, token: adminToken, projects, concurrency: c, ...window() },
+    target: keygate,
+  });
+  const loads = (["grpc", "connect"] as const).flatMap((protocol) => [load(protocol, "addApiApp"), load(protocol, "createApplicationV2")]);
+  for (const l of loads) await loadGen!.request({ cmd: "run", spec: { ...l.spec, warmupMs: 0, durationMs: P.warmupMs } }, 120_000);
+  const figures = await measureInterleaved(loads);
+  for (const protocol of ["grpc", "connect"] as const) {
+    const label = protocol === "grpc" ? "gRPC" : "Connect JSON";
+    const v1 = figures.get(`v1.${protocol}.c${c}`)!;
+    const v2 = figures.get(`v2.${protocol}.c${c}`)!;
+    add({ id: `v2.v1-baseline.${protocol}.c${c}`, group: "v2", name: `AddAPIApp v1 ${label}`, concurrency: c, figures: v1 });
+    const ratio = v2.throughput / v1.throughput;
+    add({
+      id: `v2.createApplication.${protocol}.c${c}`,
+      group: "v2",
+      name: `CreateApplication v2 ${label}`,
+      concurrency: c,
+      figures: v2,
+      baseline: { id: `v2.v1-baseline.${protocol}.c${c}`, name: `AddAPIApp v1 ${label}`, figures: v1 },
+      ratio: { of: "throughput", value: ratio },
+      target: { text: ">= 0.90x v1", pass: ratio >= 0.9 },
+    });
+  }
+}
+
 /** How fast GetAppByID could be at concurrency `c` if keygate's own code took no CPU at all. */
 function readBudgetNote(keygate: Figures, c: number): string {
   const { server, rest, callsPerSecondWithoutServer } = cpuBudget(keygate);
@@ -748,9 +785,10 @@ async function main(): Promise<void> {
 
     if (want("transport")) await transportScenarios(keygate);
 
-    if (want("write")) {
+    if (want("write") || want("v2")) {
       const writeProjects = await inBatches(64, 16, async (i) => (await admin.addProject({ name: `bench-write-${i}` })).id);
-      await writeScenarios(keygate, raw, writeProjects);
+      if (want("write")) await writeScenarios(keygate, raw, writeProjects);
+      if (want("v2")) await v2Scenarios(keygate, writeProjects);
     }
 
     const needSeed = want("read") || want("scale") || want("keys");

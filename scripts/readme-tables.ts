@@ -4,6 +4,8 @@ import { ROLES } from "../src/domain/roles.js";
 import { http } from "../src/gen/google/api/annotations_pb.js";
 import { ManagementService } from "../src/gen/zitadel/management_pb.js";
 import { METHOD_PERMISSIONS } from "../src/api/method-permissions.js";
+import { restPrefixes } from "../src/api/rest-prefixes.js";
+import { V2_PERMISSIONS, V2_SERVICES } from "../src/api/v2/v2-permissions.js";
 
 /**
  * The README's reference tables, made from the code so that they cannot drift:
@@ -37,6 +39,18 @@ export function rpcTable(): string {
   return ["| RPC | REST | Permission |", "|---|---|---|", ...rows].join("\n");
 }
 
+/** The v2 and v2beta services: REST only where ZITADEL has it (v2beta's absolute /v2beta/… rules). */
+export function v2RpcTable(): string {
+  const rows = V2_SERVICES.flatMap((service) =>
+    service.methods.map((method) => {
+      const pattern = restPrefixes[service.typeName] !== undefined && hasOption(method, http) ? getOption(method, http).pattern : undefined;
+      const route = pattern?.case === undefined || pattern.case === "custom" ? "–" : `\`${pattern.case.toUpperCase()} ${pattern.value}\``;
+      return `| ${service.typeName} | ${method.name} | ${route} | \`${V2_PERMISSIONS[method.name]}\` |`;
+    }),
+  );
+  return ["| Service | RPC | REST | Permission |", "|---|---|---|---|", ...rows].join("\n");
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(`${configurationTable()}\n\n${rolesTable()}\n\n${rpcTable()}`);
+  console.log(`${configurationTable()}\n\n${rolesTable()}\n\n${rpcTable()}\n\n${v2RpcTable()}`);
 }

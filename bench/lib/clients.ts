@@ -13,9 +13,10 @@ import {
   ListAppsRequestSchema,
   ListAppsResponseSchema,
 } from "../../src/gen/zitadel/management_pb.js";
+import { CreateApplicationRequestSchema, CreateApplicationResponseSchema } from "../../src/gen/zitadel/application/v2/application_service_pb.js";
 
 export type Protocol = "grpc" | "connect" | "grpc-web" | "rest";
-export type Op = "healthz" | "addApiApp" | "getApp" | "listApps" | "addAppKey";
+export type Op = "healthz" | "addApiApp" | "createApplicationV2" | "getApp" | "listApps" | "addAppKey";
 
 /** What one call needs; every op takes the fields it uses. */
 export interface CallInput {
@@ -29,6 +30,8 @@ export type Caller = (input: CallInput) => Promise<void>;
 const SERVICE = "zitadel.management.v1.ManagementService";
 
 interface OpDef {
+  /** Default: ManagementService. */
+  service?: string;
   method: string;
   req: DescMessage;
   res: DescMessage;
@@ -59,6 +62,23 @@ const OPS: Record<Op, OpDef> = {
     rest: (i) => ({ method: "POST", path: `/management/v1/projects/${enc(i.projectId!)}/apps/api`, body: { name: i.name, authMethodType: "API_AUTH_METHOD_TYPE_BASIC" } }),
     check: (r) => {
       if (!r.appId || !r.clientSecret) throw new Error(`AddAPIApp answered without app id or secret: ${JSON.stringify(r)}`);
+    },
+  },
+  // The same BASIC API app as addApiApp, made over v2 (the body ZITADEL's Python SDK sends).
+  createApplicationV2: {
+    service: "zitadel.application.v2.ApplicationService",
+    method: "CreateApplication",
+    req: CreateApplicationRequestSchema,
+    res: CreateApplicationResponseSchema,
+    message: (i) => ({ projectId: i.projectId, name: i.name, applicationType: { case: "apiConfiguration", value: {} } }),
+    json: (i) => ({ projectId: i.projectId, name: i.name, apiConfiguration: {} }),
+    rest: () => {
+      throw new Error("ApplicationService v2 has no REST binding (Connect, gRPC and gRPC-Web only, as in ZITADEL)");
+    },
+    check: (r) => {
+      if (!r.applicationId || !(r.applicationType?.value?.clientSecret ?? r.apiConfiguration?.clientSecret)) {
+        throw new Error(`CreateApplication answered without app id or secret: ${JSON.stringify(r)}`);
+      }
     },
   },
   getApp: {
@@ -123,7 +143,7 @@ function grpcClient({ url, token }: ClientOptions): Client {
       const message = create(def.req, def.message(input) as any);
       return new Promise((resolve, reject) => {
         client.makeUnaryRequest(
-          `/${SERVICE}/${def.method}`,
+          `/${def.service ?? SERVICE}/${def.method}`,
           (m: MessageShape<DescMessage>) => Buffer.from(toBinary(def.req, m)),
           (b: Buffer) => fromBinary(def.res, b),
           message,
@@ -161,7 +181,7 @@ function http1Client(protocol: Exclude<Protocol, "grpc">, { url, token, concurre
         def.check(JSON.parse(res.body.toString()));
         return;
       }
-      const path = `/${SERVICE}/${def.method}`;
+      const path = `/${def.service ?? SERVICE}/${def.method}`;
       if (protocol === "connect") {
         const body = Buffer.from(JSON.stringify(def.json(input)));
         const res = await send(agent, base, "POST", path, { ...auth, "content-type": "application/json", "connect-protocol-version": "1" }, body);

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, test } from "@jest/globals";
 import { METHOD_PERMISSIONS } from "../../src/api/method-permissions.js";
 import { ManagementService } from "../../src/gen/zitadel/management_pb.js";
-import { configurationTable, rolesTable, rpcTable } from "../../scripts/readme-tables.js";
+import { configurationTable, rolesTable, rpcTable, v2RpcTable } from "../../scripts/readme-tables.js";
 
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
 const proto = readFileSync(new URL("../../proto/zitadel/management.proto", import.meta.url), "utf8");
@@ -12,6 +12,7 @@ describe("README", () => {
     ["configuration", configurationTable],
     ["roles", rolesTable],
     ["supported RPCs", rpcTable],
+    ["v2 RPCs", v2RpcTable],
   ])("shows the %s table exactly as the code has it", (_name, table) => {
     expect(readme).toContain(table());
   });
