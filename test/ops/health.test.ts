@@ -120,10 +120,12 @@ describe("health during shutdown", () => {
   });
 
   test("the database probe: ready on a migrated database, 'database unreachable' once it is closed", async () => {
-    const store = await openStore({ kind: "embedded", dataDir: undefined });
+    const target = await embedded.create();
+    const store = await openStore(target);
     const probe = databaseReadiness(store.db);
     expect(await probe()).toBeUndefined();
     await store.close();
     expect(await probe()).toBe("database unreachable");
+    await embedded.dispose(target);
   });
 });

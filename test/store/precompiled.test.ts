@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { precompile, precompiledShape, rowsOf } from "../../src/store/precompiled.js";
 import { openStore, type Store } from "../../src/store/open-store.js";
+import { embeddedBackend } from "../support/backends.js";
 
+const embedded = embeddedBackend();
 let store: Store;
 beforeAll(async () => {
-  store = await openStore({ kind: "embedded", dataDir: undefined }, 1);
+  store = await openStore(await embedded.create(), 1);
   await store.db
     .insertInto("instances")
     .values([
@@ -14,7 +16,10 @@ beforeAll(async () => {
     ])
     .execute();
 });
-afterAll(() => store.close());
+afterAll(async () => {
+  await store.close();
+  await embedded.dispose();
+});
 
 const byNameOrId = precompile((db, name: string, id: string) =>
   db.selectFrom("instances").select("id").where((eb) => eb.or([eb("name", "=", name), eb("id", "=", id)])).where("id", "!=", "zzz").orderBy("id").limit(10),

@@ -1,12 +1,17 @@
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { openStore, type Store } from "../../src/store/open-store.js";
 import { deleteWhere, insertRow, updateWhere } from "../../src/store/projections/row-statements.js";
+import { embeddedBackend } from "../support/backends.js";
 
+const embedded = embeddedBackend();
 let store: Store;
 beforeAll(async () => {
-  store = await openStore({ kind: "embedded", dataDir: undefined }, 1);
+  store = await openStore(await embedded.create(), 1);
 });
-afterAll(() => store.close());
+afterAll(async () => {
+  await store.close();
+  await embedded.dispose();
+});
 
 const at = new Date("2026-03-01T00:00:00Z");
 const orgsOf = (instanceId: string) =>
