@@ -48,4 +48,6 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
 # Node runs as PID 1: keygate handles SIGTERM/SIGINT itself for a graceful shutdown
 # (docker-compose.yml also sets init: true): /ready fails at once, calls are served for
 # KEYGATE_SHUTDOWN_DELAY_MS while load balancers notice, then calls in flight drain.
-CMD ["node", "dist/main.js"]
+# As `npm start`: with source maps, logged stack traces point at src/ (dist/main.js.map); the cost
+# is paid only when a stack is printed.
+CMD ["node", "--enable-source-maps", "dist/main.js"]

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { ConfigError, helpText, loadConfig, type Config } from "./config.js";
 import type { Keygate } from "./keygate.js";
 import { createLogger, type Logger } from "./logger.js";
+import { describeStartupFailure, ensurePortFree } from "./startup-failure.js";
 import { databaseTarget, startEmbeddedEarly } from "./store/database.js";
 
 /** A command of keygate's command line: its exit code. */
@@ -9,6 +10,7 @@ type Command = (config: Config, logger: Logger) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   serve: async (config, logger) => {
+    await ensurePortFree(config.port, config.host);
     const keygate = await serve(config, logger);
     const signal = await nextSignal();
     logger.info({ signal }, "shutting down");
@@ -87,7 +89,15 @@ async function main(args: string[]): Promise<number> {
   const config = loadConfig();
   // export writes its data to standard output, so its log goes to standard error.
   const logger = createLogger(config.logLevel, name === "export" ? process.stderr : undefined);
-  return command(config, logger);
+  try {
+    return await command(config, logger);
+  } catch (error) {
+    // One line an operator can act on: what failed, where, why, and what to do.
+    const failure = describeStartupFailure(error, config);
+    if (failure === undefined) logger.fatal({ err: error }, `keygate ${name} failed`);
+    else logger.fatal({ host: failure.host, cause: failure.cause, hint: failure.hint }, failure.msg);
+    return 1;
+  }
 }
 
 /** package.json lies one folder up from both src/main.ts and the bundle dist/main.js. */
@@ -125,7 +135,7 @@ main(process.argv.slice(2)).then(
       console.error(error.message);
       process.exit(2);
     }
-    console.error("keygate failed:", error);
+    console.error("keygate failed before its configuration was read:", error);
     process.exit(1);
   },
 );

@@ -277,13 +277,14 @@ describe("Dockerfile", () => {
   });
 
   test("CMD runs dist/main.js, which npm run build:server bundles from src/main.ts, as npm start does", () => {
-    expect(jsonOrShell(last(finalStage, "CMD")?.args ?? "[]")).toEqual(["node", "dist/main.js"]);
+    // With source maps, so that logged stacks point at src/.
+    expect(jsonOrShell(last(finalStage, "CMD")?.args ?? "[]")).toEqual(["node", "--enable-source-maps", "dist/main.js"]);
     const scripts = (JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts;
     expect(scripts["build:server"]).toBe("tsx scripts/build-server.ts");
     const buildScript = read("scripts/build-server.ts");
     expect(buildScript).toContain(`"../src/main.ts"`);
     expect(buildScript).toContain(`"../dist/main.js"`);
-    expect(scripts.start).toBe("node dist/main.js");
+    expect(scripts.start).toBe("node --enable-source-maps dist/main.js");
     expect(scripts.prestart).toBe("npm run build");
   });
 

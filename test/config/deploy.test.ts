@@ -68,8 +68,8 @@ describe("deploy/ (Kubernetes manifests)", () => {
 
   test("a Job runs `migrate`, and the serving pods leave the schema to it", () => {
     const migrate = job.spec!.template.spec!.containers[0]!;
-    expect([...(migrate.command ?? []), ...(migrate.args ?? [])]).toEqual(["node", "dist/main.js", "migrate"]);
-    expect([...(keygate.command ?? []), ...(keygate.args ?? [])]).toEqual(["node", "dist/main.js", "serve"]);
+    expect([...(migrate.command ?? []), ...(migrate.args ?? [])]).toEqual(["node", "--enable-source-maps", "dist/main.js", "migrate"]);
+    expect([...(keygate.command ?? []), ...(keygate.args ?? [])]).toEqual(["node", "--enable-source-maps", "dist/main.js", "serve"]);
     expect(literalEnv(keygate).KEYGATE_AUTO_MIGRATE).toBe("false");
     expect(migrate.image).toBe(keygate.image);
   });

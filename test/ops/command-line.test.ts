@@ -77,7 +77,9 @@ describeEachBackend("keygate's command line", (backend) => {
     const fresh = await databaseEnv(backend);
     const refused = await keygate(["rebuild-projections"], { ...fresh, KEYGATE_AUTO_MIGRATE: "false" });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain("run `keygate migrate` first");
+    expect(logLines(refused.stdout)).toEqual([
+      expect.objectContaining({ msg: "the database schema is not current", cause: expect.stringContaining("run `keygate migrate` first"), hint: expect.any(String) }),
+    ]);
 
     const first = await keygate(["migrate"], fresh);
     expect(first.code).toBe(0);
@@ -129,7 +131,7 @@ describeEachBackend("keygate's command line", (backend) => {
     expect(logLines(imported.stdout).find((l) => l.msg === "event store imported and projections rebuilt")?.events).toBeGreaterThan(5);
     const again = await keygate(["import"], target, dump.stdout);
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain("the database already holds events");
+    expect(logLines(again.stdout).find((l) => l.msg === "keygate import failed")?.err).toMatchObject({ message: expect.stringContaining("the database already holds events") });
     // The copy exports exactly what the original did.
     const copy = await keygate(["export"], target);
     expect(copy.stdout).toBe(dump.stdout);

@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, symlink } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -13,9 +13,18 @@ import { defaultConsoleDir } from "../../src/server/console-routes.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 
+/** The node flags of `npm start` ("node --enable-source-maps dist/main.js" → ["--enable-source-maps"]). */
+async function startFlags(): Promise<string[]> {
+  const { scripts } = JSON.parse(await readFile(join(repo, "package.json"), "utf8")) as { scripts: Record<string, string> };
+  const words = scripts.start.split(/\s+/);
+  expect(words[0]).toBe("node");
+  expect(words.at(-1)).toBe("dist/main.js");
+  return words.slice(1, -1);
+}
+
 /** The build runs as one bundled file; this starts it the way `npm start` and the Docker image do. */
-function startBuilt(mainJs: string, dataDir: string): { child: ChildProcess; port: Promise<number> } {
-  const child = spawn(process.execPath, [mainJs], {
+function startBuilt(mainJs: string, dataDir: string, flags: string[]): { child: ChildProcess; port: Promise<number> } {
+  const child = spawn(process.execPath, [...flags, mainJs], {
     cwd: repo,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, DATABASE_URL: "", KEYGATE_DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", KEYGATE_ADMIN_TOKEN: randomBytes(32).toString("base64url") },
@@ -90,7 +99,7 @@ describe("the server build (npm run build:server)", () => {
   });
 
   test("starts on a new embedded database, serves health, OpenAPI and the console, and stops on SIGTERM", async () => {
-    const { child, port } = startBuilt(mainJs, dataDir);
+    const { child, port } = startBuilt(mainJs, dataDir, await startFlags());
     try {
       const base = `http://127.0.0.1:${await port}`;
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
@@ -106,8 +115,21 @@ describe("the server build (npm run build:server)", () => {
     }
   }, 60_000);
 
+  test("a failure's logged stack points at the source files, as `npm start` runs it", async () => {
+    // A data dir that is a file: an unexpected failure, logged with its stack.
+    const notADir = join(dataDir, "not-a-dir");
+    await writeFile(notADir, "");
+    const { child, port } = startBuilt(mainJs, notADir, await startFlags());
+    const lines: Array<{ msg?: string; err?: { stack?: string } }> = [];
+    createInterface({ input: child.stdout! }).on("line", (line) => lines.push(JSON.parse(line) as { msg?: string }));
+    await expect(port).rejects.toThrow(/exited 1/);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ msg: "keygate serve failed" });
+    expect(lines[0]!.err?.stack).toMatch(/src\/store\/database\.ts:\d+:\d+/);
+  }, 60_000);
+
   test("restarts on the same data dir", async () => {
-    const { child, port } = startBuilt(mainJs, dataDir);
+    const { child, port } = startBuilt(mainJs, dataDir, await startFlags());
     try {
       expect((await fetch(`http://127.0.0.1:${await port}/ready`)).status).toBe(200);
     } finally {

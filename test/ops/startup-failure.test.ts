@@ -1,0 +1,106 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, expect, test } from "@jest/globals";
+
+const repo = fileURLToPath(new URL("../../", import.meta.url));
+const serverUrl = new URL(process.env.TEST_DATABASE_URL!);
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+/** Starts keygate from the sources and collects what it printed until it exits. */
+function startKeygate(env: Record<string, string>): Promise<{ code: number | null; lines: Array<Record<string, unknown>>; stderr: string }> {
+  const { NODE_OPTIONS: _jest, DATABASE_URL: _db, ...inherited } = process.env;
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: repo,
+    env: { ...inherited, HOST: "127.0.0.1", PORT: "0", KEYGATE_LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  return new Promise((resolve) =>
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      const lines = stdout.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
+      resolve({ code, lines, stderr });
+    }),
+  );
+}
+
+function databaseUrl(change: (url: URL) => void): string {
+  const url = new URL(serverUrl);
+  change(url);
+  return url.toString();
+}
+
+/** A port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer().listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const onePlainLine = (lines: Array<Record<string, unknown>>) => {
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toEqual(expect.objectContaining({ level: 60, msg: expect.any(String), host: expect.any(String), cause: expect.any(String), hint: expect.any(String) }));
+  return lines[0]!;
+};
+
+test.each([
+  ["a database that cannot be reached", async () => databaseUrl((u) => (u.port = "1")), "the database cannot be reached", (u: URL) => `${u.hostname}:1`, /DATABASE_URL/],
+  ["a role the database refuses", async () => databaseUrl((u) => (u.username = "no_such_role_keygate")), "the database refused the role", (u: URL) => `${u.hostname}:${u.port || 5432}`, /no_such_role_keygate/],
+  ["a database that does not exist", async () => databaseUrl((u) => (u.pathname = "/no_such_database_keygate")), "the database does not exist", (u: URL) => `${u.hostname}:${u.port || 5432}`, /CREATE DATABASE "no_such_database_keygate"/],
+])("%s: exactly one JSON line with msg, host, cause and hint, and a non-zero exit", async (_name, url, msg, host, hint) => {
+  const result = await startKeygate({ DATABASE_URL: await url(), KEYGATE_DATA_DIR: await mkdtemp(join(tmpdir(), "keygate-fail-")) });
+  expect(result.code).toBe(1);
+  const line = onePlainLine(result.lines);
+  expect(line).toMatchObject({ msg, host: host(serverUrl) });
+  expect(line.hint).toMatch(hint);
+  expect(result.stderr).toBe("");
+}, 90_000);
+
+test("a port in use: one line naming the port, before anything is written to the data dir", async () => {
+  const taken: Server = createServer().listen(0, "127.0.0.1");
+  await new Promise((resolve) => taken.once("listening", resolve));
+  const { port } = taken.address() as { port: number };
+  const dataDir = join(await mkdtemp(join(tmpdir(), "keygate-fail-")), "data");
+  dirs.push(dataDir);
+  try {
+    const result = await startKeygate({ PORT: String(port), KEYGATE_DATA_DIR: dataDir });
+    expect(result.code).toBe(1);
+    const line = onePlainLine(result.lines);
+    expect(line).toMatchObject({ msg: `port ${port} is already in use`, host: `127.0.0.1:${port}` });
+    expect(line.hint).toContain("PORT");
+    await expect(readdir(dataDir)).rejects.toMatchObject({ code: "ENOENT" });
+  } finally {
+    taken.close();
+  }
+}, 90_000);
+
+test("a port nothing holds is free to take (the check does not keep it)", async () => {
+  const port = await closedPort();
+  const dataDir = await mkdtemp(join(tmpdir(), "keygate-fail-"));
+  dirs.push(dataDir);
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: repo,
+    env: { ...process.env, NODE_OPTIONS: "", DATABASE_URL: "", HOST: "127.0.0.1", PORT: String(port), KEYGATE_DATA_DIR: dataDir, KEYGATE_LOG_LEVEL: "info" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on("data", (c: Buffer) => c.toString().includes("keygate is listening") && resolve());
+    child.once("exit", (code) => reject(new Error(`exited ${code}`)));
+  });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  expect(await exited).toBe(0);
+}, 90_000);
