@@ -142,6 +142,16 @@ describeEachBackend("v2 apps: tenant isolation, permissions and chosen ids", (ba
     }
   });
 
+  test("a project removed after v2 named it answers as one that never existed", async () => {
+    const adminA = managementClient(keygate.url, keygate.adminToken, orgA);
+    const doomed = (await adminA.addProject({ name: "doomed" })).id;
+    const create = (projectId: string) => outcome(attacker.v2.createApplication({ projectId, name: "late", applicationType: { case: "apiConfiguration", value: {} } }));
+    expect(await create(doomed)).toBe("OK");
+    await adminA.removeProject({ id: doomed });
+    expect(await create(doomed)).toBe(await create(MISSING.projectId));
+    expect(await create(doomed)).toBe("FailedPrecondition: Project not found (COMMAND-EbFMN)");
+  });
+
   test("OIDC and SAML apps answer Unimplemented, saying that keygate serves API apps", async () => {
     const oidc = attacker.v2.createApplication({ projectId: projectA, name: "oidc", applicationType: { case: "oidcConfiguration", value: { redirectUris: ["https://a.example/cb"] } } });
     expect(await outcome(oidc)).toBe("Unimplemented: keygate serves API apps only: OIDC applications are not supported");

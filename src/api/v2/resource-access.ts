@@ -2,10 +2,13 @@ import type { HandlerContext } from "@connectrpc/connect";
 import { authorize, readScope, type ReadScope } from "../../domain/authorization.js";
 import type { DomainError } from "../../domain/errors.js";
 import type { CallerCommands } from "../../store/commands/commands.js";
+import type { ProjectLocation } from "../../store/queries/instance-lookups.js";
 import type { CallerQueries } from "../../store/queries/queries.js";
 import { identityOf } from "../call-context.js";
 import type { ServiceDeps } from "../services/service-deps.js";
 import { V2_PERMISSIONS } from "./v2-permissions.js";
+
+const MAX_KNOWN_PROJECTS = 10_000;
 
 /** The store, bound to the caller acting in the org that owns the object a request names. */
 export interface Acting {
@@ -22,12 +25,33 @@ export interface Acting {
  * member lacking the permission gets PermissionDenied.
  */
 export class ResourceAccess {
+  /**
+   * The orgs of projects found: a project's org is fixed when it is made and ids are never given
+   * twice, so a found location stays true (a removed project's commands then fail as not found, in
+   * its org, which answers as for any missing object). The query this saves on every call naming a
+   * project made CreateApplication cost a sixth more server CPU than AddAPIApp (bench --only=v2:
+   * 943 against 811 µs per call over gRPC; with it, 826 against 858).
+   */
+  private readonly projects = new Map<string, ProjectLocation>();
+
   constructor(private readonly deps: ServiceDeps) {}
+
+  private async locateProject(instanceId: string, projectId: string): Promise<ProjectLocation | undefined> {
+    const key = `${instanceId}/${projectId}`;
+    const known = this.projects.get(key);
+    if (known) return known;
+    const found = await this.deps.queries.locateProject(instanceId, projectId);
+    if (found) {
+      if (this.projects.size >= MAX_KNOWN_PROJECTS) this.projects.clear();
+      this.projects.set(key, found);
+    }
+    return found;
+  }
 
   /** Acting in the org owning `projectId`. */
   async onProject(ctx: HandlerContext, projectId: string, hidden: () => DomainError): Promise<Acting> {
     const identity = identityOf(ctx);
-    const project = await this.deps.queries.locateProject(identity.instanceId, projectId);
+    const project = await this.locateProject(identity.instanceId, projectId);
     if (!project) throw hidden();
     return this.actIn(ctx, project.orgId, projectId, hidden);
   }
