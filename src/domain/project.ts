@@ -1,7 +1,7 @@
 import { decide, type Decision } from "./decision.js";
-import { failedPrecondition, invalidArgument, notFound } from "./errors.js";
+import { alreadyExists, failedPrecondition, invalidArgument, notFound } from "./errors.js";
 import { event, type ProjectSettings } from "./events.js";
-import { claimProjectName, releaseProjectName } from "./unique-constraints.js";
+import { claimProjectId, claimProjectName, releaseProjectName } from "./unique-constraints.js";
 
 export type LifecycleState = "active" | "inactive";
 
@@ -19,25 +19,39 @@ export interface ProjectInput {
   settings: Required<ProjectSettings>;
 }
 
-export function addProject(projectId: string, orgId: string, input: ProjectInput): Decision {
+/**
+ * A project with a generated id, or with one the caller chose (v2's project_id): a chosen id is also
+ * claimed, so that two creations racing with one id end in one project and one AlreadyExists.
+ */
+export function addProject(projectId: string, orgId: string, input: ProjectInput, idChosen = false): Decision {
   if (input.name === "") throw invalidArgument("PROJECT-IOVCC", "Project is invalid");
   return decide(
     [event("project", projectId, "project.added", { name: input.name, ...presentSettings(input.settings) })],
-    [claimProjectName(orgId, input.name)],
+    [claimProjectName(orgId, input.name), ...(idChosen ? [claimProjectId(projectId)] : [])],
   );
 }
 
+/** A project id once taken (by a project of any org, removed ones included) is never given again. */
+export const projectIdTaken = () => alreadyExists("COMMAND-opamwu", "Project already exists");
+
+/** What an update sets: v1 sends every field, v2 only those it names. */
+export interface ProjectUpdate {
+  name?: string;
+  settings: ProjectSettings;
+}
+
 /** Like ZITADEL, an update that changes nothing succeeds without an event. */
-export function updateProject(project: ProjectState | undefined, input: ProjectInput): Decision {
+export function updateProject(project: ProjectState | undefined, input: ProjectUpdate): Decision {
   if (input.name === "") throw invalidArgument("PROJECT-2m9fs", "Project is invalid");
   const current = requireProject(project, "COMMAND-3M9sd");
   const changes: Partial<ProjectSettings & { name: string }> = {};
-  if (input.name !== current.name) changes.name = input.name;
+  if (input.name !== undefined && input.name !== current.name) changes.name = input.name;
   for (const key of Object.keys(input.settings) as (keyof ProjectSettings)[]) {
-    if (input.settings[key] !== current.settings[key]) Object.assign(changes, { [key]: input.settings[key] });
+    const value = input.settings[key];
+    if (value !== undefined && value !== current.settings[key]) Object.assign(changes, { [key]: value });
   }
   if (Object.keys(changes).length === 0) return decide([]);
-  const nameChange = changes.name === undefined ? [] : [releaseProjectName(current.owner, current.name), claimProjectName(current.owner, input.name)];
+  const nameChange = changes.name === undefined ? [] : [releaseProjectName(current.owner, current.name), claimProjectName(current.owner, changes.name)];
   return decide([event("project", current.id, "project.changed", changes)], nameChange);
 }
 

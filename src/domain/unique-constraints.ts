@@ -22,6 +22,8 @@ export const claimOrgDomain = (domain: string) => claim("org_domain", domain, "D
 export const claimProjectName = (orgId: string, name: string) =>
   claim("project_names", projectNameField(orgId, name), "Project already exists on organization");
 export const releaseProjectName = (orgId: string, name: string) => release("project_names", projectNameField(orgId, name));
+/** Only ids a caller chose are claimed: generated ids cannot clash. Kept when the project is removed. */
+export const claimProjectId = (projectId: string) => claim("project_id", projectId, "Project already exists");
 export const claimAppName = (projectId: string, name: string) =>
   claim("appname", appNameField(projectId, name), "Application already exists");
 export const releaseAppName = (projectId: string, name: string) => release("appname", appNameField(projectId, name));

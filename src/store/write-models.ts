@@ -3,6 +3,7 @@ import type { AppKeyState } from "../domain/app-key.js";
 import type { ApiAuthMethod, AppState } from "../domain/app.js";
 import type { MemberState, MemberTarget } from "../domain/member.js";
 import type { LifecycleState, ProjectState } from "../domain/project.js";
+import type { AggregateType } from "../domain/events.js";
 import type { ProjectRoleState } from "../domain/project-role.js";
 import type { MachineKeyState } from "../domain/machine-key.js";
 import type { AccessTokenType, MachineUserState, UserState } from "../domain/user.js";
@@ -103,16 +104,17 @@ export async function loadAppKey({ tx, instanceId, orgId }: Scope, projectId: st
 }
 
 /**
- * Whether a user with this id exists anywhere in the instance, removed ones included: a user id,
- * once taken, is never given again (the check is deliberately not confined to the acting org).
+ * Whether an aggregate (a user, a project) with this id exists anywhere in the instance, removed ones
+ * included: an id, once taken, is never given again (the check is deliberately not confined to the
+ * acting org).
  */
-export async function userIdTaken({ tx, instanceId }: Scope, userId: string): Promise<boolean> {
+export async function aggregateIdTaken({ tx, instanceId }: Scope, type: AggregateType, id: string): Promise<boolean> {
   const row = await tx
     .selectFrom("aggregates")
     .select("aggregate_id")
     .where("instance_id", "=", instanceId)
-    .where("aggregate_type", "=", "user")
-    .where("aggregate_id", "=", userId)
+    .where("aggregate_type", "=", type)
+    .where("aggregate_id", "=", id)
     .executeTakeFirst();
   return row !== undefined;
 }

@@ -40,6 +40,16 @@ describe("addProject", () => {
     expectClaimError(decision.uniqueConstraints[0], "Project already exists on organization");
   });
 
+  test("a caller-chosen id is claimed as well (project_id), so that a racing second creation fails", () => {
+    const decision = addProject("my/project id", "org1", { name: "P", settings: noSettings }, true);
+    expect(decision.events[0]!.aggregateId).toBe("my/project id");
+    expect(constraintKeys(decision.uniqueConstraints)).toEqual([
+      { action: "add", type: "project_names", field: "Porg1" },
+      { action: "add", type: "project_id", field: "my/project id" },
+    ]);
+    expectClaimError(decision.uniqueConstraints[1], "Project already exists");
+  });
+
   test("an empty name → InvalidArgument PROJECT-IOVCC", () => {
     expectDomainError(() => addProject("p1", "org1", { name: "", settings: noSettings }), "InvalidArgument", "PROJECT-IOVCC", "Project is invalid");
   });
@@ -50,6 +60,19 @@ describe("addProject", () => {
 });
 
 describe("updateProject", () => {
+  test("v2's partial update changes only what it names; naming nothing changes nothing", () => {
+    const decision = updateProject({ ...project, settings: allSettings }, { settings: { hasProjectCheck: false } });
+    expect(decision.events).toStrictEqual([onProject("project.changed", { hasProjectCheck: false })]);
+    expect(decision.uniqueConstraints).toEqual([]);
+    expect(updateProject(project, { settings: {} }).events).toEqual([]);
+    const renamed = updateProject(project, { name: "Q", settings: {} });
+    expect(renamed.events).toStrictEqual([onProject("project.changed", { name: "Q" })]);
+    expect(constraintKeys(renamed.uniqueConstraints)).toEqual([
+      { action: "remove", type: "project_names", field: "Porg1" },
+      { action: "add", type: "project_names", field: "Qorg1" },
+    ]);
+  });
+
   test("case 8: identical values → success with no events and no constraint changes", () => {
     const decision = updateProject(project, { name: "P", settings: noSettings });
     expect(decision.events).toEqual([]);

@@ -1,6 +1,6 @@
 import type { ApiAuthMethod } from "../../domain/app.js";
 import type { MemberTarget } from "../../domain/member.js";
-import type { ProjectInput } from "../../domain/project.js";
+import type { ProjectInput, ProjectUpdate } from "../../domain/project.js";
 import type { ProjectRoleChanges, ProjectRoleState } from "../../domain/project-role.js";
 import type { MachineChanges, NewMachineUser } from "../../domain/user.js";
 import type { Actor } from "../event-store.js";
@@ -38,10 +38,10 @@ export class CallerCommands {
     return orgs.addOrg(this.deps, this.actor, name, instanceDomain);
   }
 
-  addProject(input: ProjectInput) {
-    return projects.addProject(this.deps, this.actor, input);
+  addProject(input: ProjectInput, projectId?: string) {
+    return projects.addProject(this.deps, this.actor, input, projectId);
   }
-  updateProject(projectId: string, input: ProjectInput) {
+  updateProject(projectId: string, input: ProjectUpdate) {
     return projects.updateProject(this.deps, this.actor, projectId, input);
   }
   deactivateProject(projectId: string) {

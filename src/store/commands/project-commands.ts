@@ -1,19 +1,23 @@
 import type { Decision } from "../../domain/decision.js";
 import * as project from "../../domain/project.js";
-import type { ProjectInput } from "../../domain/project.js";
+import type { ProjectInput, ProjectUpdate } from "../../domain/project.js";
 import type { Actor } from "../event-store.js";
-import { loadProject, type ProjectSnapshot } from "../write-models.js";
+import { aggregateIdTaken, loadProject, type ProjectSnapshot } from "../write-models.js";
 import { detailsOf, type CommandDeps, type WriteDetails } from "./command-deps.js";
 
-export async function addProject(deps: CommandDeps, actor: Actor, input: ProjectInput): Promise<{ id: string; details: WriteDetails }> {
-  const id = deps.ids.next();
-  const decision = project.addProject(id, actor.orgId, input);
-  const events = await deps.store.execute(actor, { type: "project", id }, async () => decision);
+/** A project in the org context, with a generated id or the one the caller chose (`projectId`). */
+export async function addProject(deps: CommandDeps, actor: Actor, input: ProjectInput, projectId?: string): Promise<{ id: string; details: WriteDetails }> {
+  const id = projectId ?? deps.ids.next();
+  const events = await deps.store.execute(actor, { type: "project", id }, async (tx) => {
+    // A generated id is new by construction; only a chosen one is looked up.
+    if (projectId !== undefined && (await aggregateIdTaken({ tx, instanceId: actor.instanceId, orgId: actor.orgId }, "project", id))) throw project.projectIdTaken();
+    return project.addProject(id, actor.orgId, input, projectId !== undefined);
+  });
   return { id, details: detailsOf(events) };
 }
 
 /** An update that changes nothing answers with the details of the project as it is, like ZITADEL. */
-export async function updateProject(deps: CommandDeps, actor: Actor, projectId: string, input: ProjectInput): Promise<WriteDetails> {
+export async function updateProject(deps: CommandDeps, actor: Actor, projectId: string, input: ProjectUpdate): Promise<WriteDetails> {
   let current: ProjectSnapshot | undefined;
   const events = await onProject(deps, actor, projectId, (state) => {
     current = state;

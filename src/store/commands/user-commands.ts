@@ -4,14 +4,14 @@ import { accessTokenDigest, generateAccessToken } from "../../domain/secrets.js"
 import * as user from "../../domain/user.js";
 import type { MachineChanges, NewMachineUser, UserState } from "../../domain/user.js";
 import type { Actor } from "../event-store.js";
-import { loadMachineUser, loadPersonalAccessToken, loadUser, userIdTaken } from "../write-models.js";
+import { aggregateIdTaken, loadMachineUser, loadPersonalAccessToken, loadUser } from "../write-models.js";
 import { detailsOf, type CommandDeps, type WriteDetails } from "./command-deps.js";
 
 /** A machine (service) user in the org context. */
 export async function addMachineUser(deps: CommandDeps, actor: Actor, input: NewMachineUser & { userId?: string }): Promise<{ id: string; details: WriteDetails }> {
   const id = input.userId || deps.ids.next();
   const events = await deps.store.execute(actor, { type: "user", id }, async (tx) => {
-    if (await userIdTaken({ tx, instanceId: actor.instanceId, orgId: actor.orgId }, id)) throw user.userIdTaken();
+    if (await aggregateIdTaken({ tx, instanceId: actor.instanceId, orgId: actor.orgId }, "user", id)) throw user.userIdTaken();
     return user.addMachineUser(id, actor.orgId, input);
   });
   return { id, details: detailsOf(events) };
