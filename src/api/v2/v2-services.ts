@@ -6,11 +6,13 @@ import { ProjectService as ProjectServiceV2beta } from "../../gen/zitadel/projec
 import type { ServiceDeps } from "../services/service-deps.js";
 import { appServiceV2beta } from "./app-service-v2beta.js";
 import { applicationService } from "./application-service.js";
+import { projectServiceV2 } from "./project-service-v2.js";
+import { projectServiceV2beta } from "./project-service-v2beta.js";
 
 /** ZITADEL's v2 and v2beta app and project services; a method not implemented answers Unimplemented. */
 export function registerV2Services(router: ConnectRouter, deps: ServiceDeps): void {
   router.service(ApplicationService, applicationService(deps));
   router.service(AppService, appServiceV2beta(deps));
-  router.service(ProjectServiceV2, {});
-  router.service(ProjectServiceV2beta, {});
+  router.service(ProjectServiceV2, projectServiceV2(deps));
+  router.service(ProjectServiceV2beta, projectServiceV2beta(deps));
 }

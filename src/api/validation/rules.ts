@@ -1,4 +1,5 @@
 import { APP_FIELD_RULES_V2, APP_REQUIRED_ONEOFS_V2 } from "./app-rules-v2.js";
+import { PROJECT_FIELD_RULES_V2, PROJECT_REQUIRED_ONEOFS_V2 } from "./project-rules-v2.js";
 
 /**
  * ZITADEL's protoc-gen-validate rules for the requests keygate serves, keyed by message and field
@@ -73,6 +74,7 @@ export const FIELD_RULES: Readonly<Record<string, Readonly<Record<string, FieldR
   "zitadel.project.v1.RoleKeyQuery": { key: queryText },
   "zitadel.project.v1.RoleDisplayNameQuery": { display_name: queryText },
   ...APP_FIELD_RULES_V2,
+  ...PROJECT_FIELD_RULES_V2,
 };
 
 /** Oneofs that must be set, as `(validate.required) = true` in ZITADEL's protos. */
@@ -84,4 +86,5 @@ export const REQUIRED_ONEOFS: ReadonlySet<string> = new Set([
   "zitadel.user.v1.MembershipQuery.query",
   "zitadel.member.v1.SearchQuery.query",
   ...APP_REQUIRED_ONEOFS_V2,
+  ...PROJECT_REQUIRED_ONEOFS_V2,
 ]);

@@ -1,10 +1,12 @@
-import type { Kysely, Selectable } from "kysely";
+import { sql, type Expression, type Kysely, type Selectable, type SqlBool } from "kysely";
+import type { ReadScope } from "../../domain/authorization.js";
 import { notFound } from "../../domain/errors.js";
 import { precompile, rowsOf } from "../precompiled.js";
 import type { Database, ProjectsTable } from "../schema.js";
 import { textCondition, type ListOptions, type Page, type TextQuery } from "./list-options.js";
-import { paged } from "./paged.js";
+import { countMatches, paged, pageWithTotals } from "./paged.js";
 import { readDetails, type ReadDetails } from "./projections-read.js";
+import { scopeCondition } from "./read-scope.js";
 
 export interface ProjectView {
   id: string;
@@ -58,4 +60,65 @@ export function listProjects(db: Kysely<Database>, instanceId: string, orgId: st
   for (const owner of filter.resourceOwners) query = query.where("owner", "=", owner);
   if (filter.projectScope !== "all") query = query.where("id", "in", filter.projectScope);
   return paged(query, (q) => q.selectAll(), "id", "sequence", options, toView);
+}
+
+/** A condition of the v2 project lists; all of a list's conditions must hold. */
+export type ProjectCondition =
+  | { kind: "name"; query: TextQuery }
+  | { kind: "ids"; ids: readonly string[] }
+  | { kind: "org"; orgId: string }
+  /** What no project matches (projects granted to an org: keygate has no project grants). */
+  | { kind: "nothing" };
+
+/** The v2 lists' sorting columns, by ZITADEL's numbers (ProjectFieldName); unspecified is the creation date, as ZITADEL's. */
+export enum ProjectSortColumn {
+  Unspecified = 0,
+  Id = 1,
+  CreationDate = 2,
+  ChangeDate = 3,
+  Name = 4,
+}
+
+const projectSortColumns: Record<ProjectSortColumn, string> = {
+  [ProjectSortColumn.Unspecified]: "creation_date",
+  [ProjectSortColumn.Id]: "id",
+  [ProjectSortColumn.CreationDate]: "creation_date",
+  [ProjectSortColumn.ChangeDate]: "change_date",
+  [ProjectSortColumn.Name]: "name",
+};
+
+function projectCondition(condition: ProjectCondition): Expression<SqlBool> {
+  switch (condition.kind) {
+    case "name":
+      return textCondition("name", condition.query);
+    case "ids":
+      return condition.ids.length === 0 ? sql<SqlBool>`false` : sql<SqlBool>`id in (${sql.join(condition.ids)})`;
+    case "org":
+      return sql<SqlBool>`owner = ${condition.orgId}`;
+    case "nothing":
+      return sql<SqlBool>`false`;
+  }
+}
+
+/**
+ * The v2 list: the projects of every org and project in `scope` that meet every condition, ordered
+ * by `sortBy` (then by id, so that pages never overlap), descending unless `asc`.
+ */
+export function listProjectsInScope(
+  db: Kysely<Database>,
+  instanceId: string,
+  scope: ReadScope,
+  conditions: readonly ProjectCondition[],
+  sortBy: ProjectSortColumn,
+  options: ListOptions,
+): Promise<Page<ProjectView>> {
+  let query = db.selectFrom("projects").where("instance_id", "=", instanceId).where(scopeCondition(scope, "owner", "id"));
+  for (const condition of conditions) query = query.where(projectCondition(condition));
+  const column = sql.ref(projectSortColumns[sortBy] ?? "creation_date");
+  return pageWithTotals(
+    () => countMatches(query, "sequence"),
+    ({ direction, offset, limit }) => query.selectAll().orderBy(column, direction).orderBy("id", direction).offset(offset).limit(limit).execute(),
+    options,
+    toView,
+  );
 }

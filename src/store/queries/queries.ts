@@ -13,7 +13,7 @@ import { getMachineKey, listMachineKeys } from "./machine-key-queries.js";
 import { listMembers, listUserMemberships, type MembershipFilter } from "./member-queries.js";
 import { locateApp, locateAppKey, locateProject } from "./instance-lookups.js";
 import { findOrg } from "./org-queries.js";
-import { getProject, listProjects, type ProjectFilter } from "./project-queries.js";
+import { getProject, listProjects, listProjectsInScope, type ProjectCondition, type ProjectFilter, type ProjectSortColumn } from "./project-queries.js";
 import { listProjectRoles, type ProjectRoleFilter, type ProjectRoleSort } from "./project-role-queries.js";
 import { getUser, listPersonalAccessTokens, listUsers, type UserFilter } from "./user-queries.js";
 
@@ -74,7 +74,10 @@ export class Queries {
   }
   listKeysInScope(instanceId: string, scope: ReadScope, conditions: readonly AppKeyCondition[], sortBy: AppKeySortColumn, options: ListOptions) {
     return listKeysInScope(this.db, instanceId, scope, conditions, sortBy, options);
+  }  listProjectsInScope(instanceId: string, scope: ReadScope, conditions: readonly ProjectCondition[], sortBy: ProjectSortColumn, options: ListOptions) {
+    return listProjectsInScope(this.db, instanceId, scope, conditions, sortBy, options);
   }
+
 }
 
 /** Reads confined to one caller's org context: another org's objects do not exist here. */
