@@ -32,12 +32,19 @@ export class EventStore {
   /** Events pushed in a transaction not yet committed; reported to onAppended after the commit. */
   private readonly uncommitted = new WeakMap<Transaction<Database>, StoredEvent[]>();
 
+  /** How the events of a command get their date and position (see the two clocks below). */
+  private readonly clock: typeof concurrentClock;
+
   constructor(
     readonly db: Kysely<Database>,
     private readonly projector: Projector,
     /** Told of the events of each committed transaction of `transaction` (metrics). */
     private readonly onAppended?: (events: readonly StoredEvent[]) => void,
-  ) {}
+    /** The embedded database runs one transaction at a time, and its clock ticks in milliseconds. */
+    database: "postgres" | "embedded" = "postgres",
+  ) {
+    this.clock = database === "embedded" ? singleWriterClock : concurrentClock;
+  }
 
   /** Runs `work` in a transaction, again from the start when Postgres reports a serialization conflict. */
   async transaction<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
@@ -71,6 +78,7 @@ export class EventStore {
     actor: Actor,
     aggregate: { type: AggregateType; id: string; owner?: string },
     decide: (tx: Kysely<Database>) => Promise<Decision>,
+    options: { hold?: readonly HeldAggregate[] } = {},
   ): Promise<StoredEvent[]> {
     const events = await retryingConflicts(() =>
       this.db.connection().execute(async (tx) => {
@@ -78,11 +86,12 @@ export class EventStore {
         try {
           const begun = sendAhead(tx, BEGIN);
           const locked = sendAhead(tx, lockedHead(tx, actor.instanceId, aggregate.type, aggregate.id));
-          const clock = sendAhead(tx, databaseClock(tx));
-          const [, head, now, decision] = await Promise.all([begun, locked, clock, decide(tx)]);
+          const held = (options.hold ?? []).map((other) => sendAhead(tx, sharedHead(tx, actor.instanceId, other.type, other.id)));
+          const clock = sendAhead(tx, this.clock(tx));
+          const [, head, now, decision] = await Promise.all([begun, locked, clock, decide(tx), ...held]);
           // The head is locked and nothing but this transaction can move it: the writes need not read it again.
           const heads = new Map([[aggregateKey(aggregate.type, aggregate.id), head.rows[0]]]);
-          const writes = this.writesOf(tx, actor, decision, aggregate.owner, heads, now.rows[0]!.now);
+          const writes = this.writesOf(tx, actor, decision, aggregate.owner, heads, now.rows[0]!);
           const last = [...writes.statements, COMMIT].map(compiled);
           // From here the transaction ends with the commit, or with Postgres' rollback of it after a failed write.
           ended = true;
@@ -102,21 +111,14 @@ export class EventStore {
   /**
    * Appends the decided events and applies their unique constraints and projections, all sent in
    * one round trip, in a transaction of `transaction`. `owner` becomes the owner of aggregates that
-   * do not exist yet; existing ones keep theirs. `now` (the database's clock, read after the heads
-   * were locked) dates the events.
+   * do not exist yet; existing ones keep theirs. The database's clock, read after the heads were
+   * locked, dates the events and gives their position.
    */
-  async push(
-    tx: Transaction<Database>,
-    actor: Actor,
-    decision: Decision,
-    owner = actor.orgId,
-    locked: ReadonlyMap<string, AggregateHead | undefined> = new Map(),
-    now?: Date,
-  ): Promise<StoredEvent[]> {
+  async push(tx: Transaction<Database>, actor: Actor, decision: Decision, owner = actor.orgId): Promise<StoredEvent[]> {
     if (decision.events.length === 0) return [];
-    const heads = await this.lockUnlocked(tx, actor.instanceId, decision.events, locked);
-    const createdAt = now ?? (await rowsOf(tx, databaseClock(tx)))[0]!.now;
-    const { events, statements, explain } = this.writesOf(tx, actor, decision, owner, heads, createdAt);
+    const heads = await this.lockUnlocked(tx, actor.instanceId, decision.events);
+    const [clock] = await rowsOf(tx, this.clock(tx));
+    const { events, statements, explain } = this.writesOf(tx, actor, decision, owner, heads, clock!);
     await sendPipelined(tx, statements, explain);
     if (this.onAppended) this.uncommitted.set(tx, [...(this.uncommitted.get(tx) ?? []), ...events]);
     return events;
@@ -127,8 +129,8 @@ export class EventStore {
    * that write them: unique constraints, the events, the heads and the projections. `explain`
    * turns the error of a failed statement into the command's error.
    */
-  private writesOf(tx: Kysely<Database>, actor: Actor, decision: Decision, owner = actor.orgId, heads: ReadonlyMap<string, AggregateHead | undefined>, createdAt: Date) {
-    const events = sequenceEvents(actor, decision.events, owner, heads, createdAt);
+  private writesOf(tx: Kysely<Database>, actor: Actor, decision: Decision, owner = actor.orgId, heads: ReadonlyMap<string, AggregateHead | undefined>, clock: DatabaseClock) {
+    const events = sequenceEvents(actor, decision.events, owner, heads, clock);
     if (events.length === 0) return { events, statements: [], explain: (error: unknown) => error };
     const uniques = decision.uniqueConstraints.map((change) => uniqueConstraintStatement(tx, actor.instanceId, change));
     const statements = [
@@ -142,9 +144,9 @@ export class EventStore {
     return { events, statements, explain };
   }
 
-  /** The heads of every aggregate the events touch: those given, and the others locked now. */
-  private async lockUnlocked(tx: Transaction<Database>, instanceId: string, events: readonly PendingEvent[], locked: ReadonlyMap<string, AggregateHead | undefined>) {
-    const heads = new Map(locked);
+  /** Locks the heads of every aggregate the events touch. */
+  private async lockUnlocked(tx: Transaction<Database>, instanceId: string, events: readonly PendingEvent[]) {
+    const heads = new Map<string, AggregateHead | undefined>();
     for (const pending of events) {
       const key = aggregateKey(pending.aggregateType, pending.aggregateId);
       if (!heads.has(key)) heads.set(key, await this.lock(tx, instanceId, pending.aggregateType, pending.aggregateId));
@@ -181,11 +183,51 @@ const lockedHead = precompile((db, instanceId: string, type: string, id: string)
     .forUpdate(),
 );
 
-/** Read after the locks, so an aggregate's events are dated in the order of their sequences. */
-const databaseClock = precompile((db) => db.selectNoFrom(sql<Date>`statement_timestamp()`.as("now")));
+/**
+ * Holds an aggregate's head against writers for the rest of the transaction without writing it:
+ * commands holding the same aggregate run side by side, a command on it waits for them.
+ */
+const sharedHead = precompile((db, instanceId: string, type: string, id: string) =>
+  db.selectFrom("aggregates").select("sequence").where("instance_id", "=", instanceId).where("aggregate_type", "=", type).where("aggregate_id", "=", id).forShare(),
+);
+
+/** When a command's events happened, by the database's clock: their date, and their position to the microsecond. */
+interface DatabaseClock {
+  now: Date;
+  /** Seconds since the epoch with six decimals, as ZITADEL's positions (numeric, exact as text). */
+  position: string;
+}
+
+/**
+ * Read after the locks (of the command's aggregate and of those it holds), so the events of
+ * commands that depend on each other are positioned in the order they committed, and a rebuild
+ * replaying by position decides as the live commands did. Postgres' clock ticks in microseconds.
+ */
+const concurrentClock = precompile((db) =>
+  db.selectNoFrom([sql<Date>`statement_timestamp()`.as("now"), sql<string>`extract(epoch from statement_timestamp())::numeric(17, 6)::text`.as("position")]),
+);
+
+/**
+ * PGlite's clock ticks in milliseconds (Emscripten's gettimeofday), so commands within one tick
+ * would share a position. It runs one transaction at a time, so the last position appended is the
+ * one before this command's: one microsecond past it keeps positions in commit order.
+ * The greatest position is one step down events2_position_idx.
+ */
+const singleWriterClock = precompile((db) =>
+  db.selectNoFrom([
+    sql<Date>`statement_timestamp()`.as("now"),
+    sql<string>`greatest(extract(epoch from statement_timestamp())::numeric(17, 6), (select max(position) from events2) + 0.000001)::text`.as("position"),
+  ]),
+);
+
+/** Another aggregate a command decides on without writing to it. */
+export interface HeldAggregate {
+  type: AggregateType;
+  id: string;
+}
 
 /** Numbers the events per aggregate after the heads; an aggregate without a head starts at 1 and belongs to `owner`. */
-function sequenceEvents(actor: Actor, events: readonly PendingEvent[], owner: string, locked: ReadonlyMap<string, AggregateHead | undefined>, createdAt: Date): StoredEvent[] {
+function sequenceEvents(actor: Actor, events: readonly PendingEvent[], owner: string, locked: ReadonlyMap<string, AggregateHead | undefined>, { now: createdAt, position }: DatabaseClock): StoredEvent[] {
   const heads = new Map<string, AggregateHead>();
   return events.map((pending, index) => {
     const key = aggregateKey(pending.aggregateType, pending.aggregateId);
@@ -203,14 +245,12 @@ function sequenceEvents(actor: Actor, events: readonly PendingEvent[], owner: st
       createdAt,
       creator: actor.userId,
       owner: head.owner,
-      position: positionOf(createdAt),
+      position,
       inTxOrder: index + 1,
     } as StoredEvent;
   });
 }
 
-/** Seconds since the epoch with microsecond scale, as Postgres' extract(epoch ...) writes it. */
-const positionOf = (createdAt: Date) => (createdAt.getTime() / 1000).toFixed(6);
 
 /** The columns of an events2 row, in the order insertEvents passes them. */
 const eventColumns = (event: StoredEvent): NewEventRow => ({

@@ -39,7 +39,7 @@ export async function openStore(target: DatabaseTarget, nodeId?: number, hooks: 
     const projector = createProjector();
     return {
       ...opened,
-      events: new EventStore(opened.db, projector, hooks.onEventsAppended),
+      events: new EventStore(opened.db, projector, hooks.onEventsAppended, opened.kind),
       projector,
       ids: createIdGenerator(node),
       nodeId: node,

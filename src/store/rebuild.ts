@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from "kysely";
 import { toStoredEvent } from "./event-store.js";
 import { sendPipelined } from "./pipeline.js";
 import type { Projector } from "./projector.js";
-import type { Database } from "./schema.js";
+import type { Database, EventRow } from "./schema.js";
 
 const BATCH_SIZE = 1000;
 
@@ -13,8 +13,12 @@ export interface RebuildResult {
 
 /**
  * Clears every projection and replays all events into it, in one transaction: readers see either
- * the old tables or the rebuilt ones. Events are read in pages in the order they were appended
- * (per aggregate that is sequence order, which is all a projection depends on).
+ * the old tables or the rebuilt ones. Events are replayed as they were appended: by position (the
+ * database's clock when their command ran, to the microsecond, read after the command's locks) and
+ * order within their transaction, the order of events2_position_idx. Commands that depend on each
+ * other hold a common lock, so their events are positioned in the order they committed; the key
+ * columns after those two only make the order total (commands on unrelated aggregates may share a
+ * microsecond; aggregate ids are unique across instances), so that pages never skip or repeat an event.
  */
 export async function rebuildProjections(db: Kysely<Database>, projector: Projector): Promise<RebuildResult> {
   return db.transaction().execute((tx) => replayEvents(tx, projector));
@@ -24,12 +28,13 @@ export async function rebuildProjections(db: Kysely<Database>, projector: Projec
 export async function replayEvents(tx: Transaction<Database>, projector: Projector): Promise<RebuildResult> {
   for (const table of projector.tables) await tx.deleteFrom(table).execute();
   let replayed = 0;
-  let after: { position: string; aggregate_type: string; aggregate_id: string; sequence: number } | undefined;
+  let after: EventRow | undefined;
   for (;;) {
     let query = tx
       .selectFrom("events2")
       .selectAll()
       .orderBy("position")
+      .orderBy("in_tx_order")
       .orderBy("aggregate_type")
       .orderBy("aggregate_id")
       .orderBy("sequence")
@@ -37,7 +42,11 @@ export async function replayEvents(tx: Transaction<Database>, projector: Project
     if (after) {
       const last = after;
       query = query.where((eb) =>
-        eb(eb.refTuple("position", "aggregate_type", "aggregate_id", "sequence"), ">", eb.tuple(last.position, last.aggregate_type, last.aggregate_id, last.sequence)),
+        eb(
+          eb.refTuple("position", "in_tx_order", "aggregate_type", "aggregate_id", "sequence"),
+          ">",
+          eb.tuple(last.position, last.in_tx_order, last.aggregate_type, last.aggregate_id, last.sequence),
+        ),
       );
     }
     const rows = await query.execute();

@@ -3,12 +3,13 @@ import { sql } from "kysely";
 import { ApiAuthMethod } from "../../src/domain/app.js";
 import { DomainError } from "../../src/domain/errors.js";
 import { hashSecret } from "../../src/domain/secrets.js";
+import { addMachineUser } from "../../src/domain/user.js";
 import { addApiApp, renameApp } from "../../src/store/commands/app-commands.js";
 import type { CommandDeps } from "../../src/store/commands/command-deps.js";
 import { addProject } from "../../src/store/commands/project-commands.js";
 import type { Actor } from "../../src/store/event-store.js";
 import { openStore, type Store } from "../../src/store/open-store.js";
-import { describeEachBackend } from "../support/backends.js";
+import { describeEachBackend, embeddedBackend } from "../support/backends.js";
 
 const settings = { projectRoleAssertion: false, projectRoleCheck: false, hasProjectCheck: false, privateLabelingSetting: 0 };
 const actor: Actor = { instanceId: "inst-1", orgId: "org-1", userId: "user-1" };
@@ -107,4 +108,48 @@ describeEachBackend("event store", (backend) => {
     expect(rows.every((r) => r.creator === actor.userId && r.owner === actor.orgId && r.aggregate_type === "project" && r.revision === 1)).toBe(true);
     expect(rows[2]!.payload).toEqual({ appId: added.appId, clientId: added.clientId, authMethodType: 1 });
   });
+
+  test("event positions come from the database's clock to the microsecond, increase with each command, and number events within a transaction", async () => {
+    // PGlite's clock ticks in milliseconds: commands within one tick are one microsecond apart.
+    const { id: projectId } = await addProject(depsOf(first), actor, { name: "positions", settings });
+    for (let i = 0; i < 10; i++) await addApiApp(depsOf(first), actor, projectId, { name: `p-${i}`, authMethod: ApiAuthMethod.Basic });
+    const rows = await first.db.selectFrom("events2").select(["position", "in_tx_order", "sequence", "created_at"]).where("aggregate_id", "=", projectId).orderBy("sequence").execute();
+    expect(rows.length).toBeGreaterThan(10);
+    for (const row of rows) {
+      expect(row.position).toMatch(/^\d{10}\.\d{6}$/);
+      // The event's date is the same clock reading (PGlite's may be moved on by microseconds, see below).
+      expect(Math.abs(Number(row.position) * 1000 - row.created_at.getTime())).toBeLessThan(1);
+    }
+    // One position per command, increasing command by command.
+    const commands = [...new Set(rows.map((row) => row.position))];
+    expect(commands).toHaveLength(11);
+    expect(commands).toEqual([...commands].sort());
+    if (backend.name === "postgres") {
+      // Microseconds, not milliseconds padded with zeros (as positions made from a JS Date were).
+      expect(rows.some((row) => !row.position.endsWith("000"))).toBe(true);
+    }
+    // AddAPIApp appends two events in one transaction: one position, in_tx_order 1 and 2.
+    const lastCommand = rows.filter((row) => row.position === commands[commands.length - 1]);
+    expect(lastCommand.map((row) => row.in_tx_order)).toEqual([1, 2]);
+  });
+});
+
+test("on the embedded database, a command whose clock reads no later than the last position is positioned one microsecond after it", async () => {
+  // PGlite's clock ticks in milliseconds, so commands within one tick read the same time; a last
+  // position moved ahead stands for such a tick (commands here take longer than one).
+  const backend = embeddedBackend();
+  const store = await openStore(await backend.create());
+  try {
+    const push = (id: string) => store.events.transaction((tx) => store.events.push(tx, actor, addMachineUser(id, actor.orgId, { userName: id, name: id })));
+    const [first] = await push("tick-1");
+    const micros = (position: string) => BigInt(position.replace(".", ""));
+    const ahead = (micros(first!.position) + 5_000_000n).toString().replace(/(\d{6})$/, ".$1");
+    await store.db.updateTable("events2").set({ position: ahead }).where("aggregate_id", "=", "tick-1").execute();
+    const [second] = await push("tick-2");
+    expect(micros(second!.position)).toBe(micros(ahead) + 1n);
+    expect(second!.createdAt.getTime()).toBeLessThan(Number(ahead) * 1000);
+  } finally {
+    await store.close();
+    await backend.dispose();
+  }
 });

@@ -29,10 +29,18 @@ async function onMember(
   userId: string,
   decide: (scope: Scope, existing: MemberState | undefined) => Promise<Decision>,
 ): Promise<WriteDetails> {
-  const events = await deps.store.execute(actor, { type: target.scope, id: target.aggregateId }, async (tx) => {
-    const scope = { tx, instanceId: actor.instanceId, orgId: actor.orgId };
-    if (target.scope === "project" && !(await loadProject(scope, target.aggregateId))) throw notFound("COMMAND-3M9sd", "Project not found");
-    return decide(scope, await loadMember(scope, target, userId));
-  });
+  // The user is held while the membership is decided: removing a user deletes its memberships in
+  // every project and org, so a membership decided beside a racing removal would outlive the user
+  // (live projections would then differ from a rebuild).
+  const events = await deps.store.execute(
+    actor,
+    { type: target.scope, id: target.aggregateId },
+    async (tx) => {
+      const scope = { tx, instanceId: actor.instanceId, orgId: actor.orgId };
+      if (target.scope === "project" && !(await loadProject(scope, target.aggregateId))) throw notFound("COMMAND-3M9sd", "Project not found");
+      return decide(scope, await loadMember(scope, target, userId));
+    },
+    { hold: [{ type: "user", id: userId }] },
+  );
   return detailsOf(events);
 }
