@@ -1,14 +1,18 @@
-import type { App } from "../../src/gen/zitadel/app_pb.js";
-import { APIAuthMethodType, AppState } from "../../src/gen/zitadel/app_pb.js";
-import { KeyType } from "../../src/gen/zitadel/auth_n_key_pb.js";
-import type { Project } from "../../src/gen/zitadel/project_pb.js";
-import type { ManagementClient } from "./client.js";
+import { APIAuthMethodType } from "../../src/gen/zitadel/application/v2/api_pb.js";
+import { ApplicationSorting, ApplicationState, type Application } from "../../src/gen/zitadel/application/v2/application_pb.js";
+import type { ApplicationClient } from "./client.js";
 import { byId, h } from "./dom.js";
 import { attempt, showNotice } from "./messages.js";
 import { revealKey, revealSecret } from "./reveal.js";
 
+/** What the panel needs of the project it shows. */
+export interface ProjectRef {
+  id: string;
+  name: string;
+}
+
 export interface AppsPanel {
-  show(project: Project): Promise<void>;
+  show(project: ProjectRef): Promise<void>;
   clear(): void;
 }
 
@@ -17,11 +21,11 @@ const authMethodLabel: Record<APIAuthMethodType, string> = {
   [APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT]: "Private key JWT",
 };
 
-const authMethodOf = (app: App) =>
-  app.config.case === "apiConfig" ? app.config.value.authMethodType : APIAuthMethodType.API_AUTH_METHOD_TYPE_BASIC;
+const authMethodOf = (app: Application) =>
+  app.configuration.case === "apiConfiguration" ? app.configuration.value.authMethodType : APIAuthMethodType.API_AUTH_METHOD_TYPE_BASIC;
 
-/** The apps of one project: list, add, and the per-app actions. */
-export function createAppsPanel(client: ManagementClient): AppsPanel {
+/** The apps of one project, through ZITADEL's v2 ApplicationService: list, add, and the per-app actions. */
+export function createAppsPanel(client: ApplicationClient): AppsPanel {
   const title = byId("apps-title");
   const hint = byId("apps-hint");
   const body = byId("apps-body");
@@ -30,22 +34,26 @@ export function createAppsPanel(client: ManagementClient): AppsPanel {
   const form = byId<HTMLFormElement>("app-form");
   const nameInput = byId<HTMLInputElement>("app-name");
   const authSelect = byId<HTMLSelectElement>("app-auth");
-  let project: Project | undefined;
+  let project: ProjectRef | undefined;
 
   async function load(): Promise<void> {
     if (project === undefined) return;
     const projectId = project.id;
-    const { result } = await client.listApps({ projectId, query: { limit: 500, asc: true } });
-    rows.replaceChildren(...result.map((app) => row(projectId, app)));
-    if (result.length === 0) {
+    const { applications } = await client.listApplications({
+      filters: [{ filter: { case: "projectIdFilter", value: { projectId } } }],
+      sortingColumn: ApplicationSorting.APPLICATION_SORT_BY_ID,
+      pagination: { limit: 500, asc: true },
+    });
+    rows.replaceChildren(...applications.map((app) => row(projectId, app)));
+    if (applications.length === 0) {
       rows.replaceChildren(h("tr", {}, h("td", { colSpan: 5, className: "hint" }, "No apps yet.")));
     }
   }
 
-  function row(projectId: string, app: App): HTMLTableRowElement {
+  function row(projectId: string, app: Application): HTMLTableRowElement {
     const method = authMethodOf(app);
-    const active = app.state === AppState.ACTIVE;
-    const ids = { projectId, appId: app.id };
+    const active = app.state === ApplicationState.ACTIVE;
+    const ids = { projectId, applicationId: app.applicationId };
     const actions: HTMLButtonElement[] = [];
     const action = (label: string, work: () => Promise<void>, style = "") => {
       const button = h("button", { type: "button", className: style, textContent: label });
@@ -58,26 +66,26 @@ export function createAppsPanel(client: ManagementClient): AppsPanel {
     if (method === APIAuthMethodType.API_AUTH_METHOD_TYPE_BASIC) {
       action("New secret", async () => {
         if (!confirmed(`Generate a new client secret for ${app.name}? The current secret stops working at once.`)) return;
-        const { clientSecret } = await client.regenerateAPIClientSecret(ids);
+        const { clientSecret } = await client.generateClientSecret(ids);
         revealSecret(reveal, { name: app.name, clientId: clientId(app), clientSecret });
       });
     } else {
       action("Add key", async () => {
-        const { id, keyDetails } = await client.addAppKey({ ...ids, type: KeyType.JSON });
-        revealKey(reveal, app, { id, json: keyDetails });
+        const { keyId, keyDetails } = await client.createApplicationKey(ids);
+        revealKey(reveal, app, { id: keyId, json: keyDetails });
       });
     }
     if (active) {
       action("Deactivate", async () => {
         if (!confirmed(`Deactivate ${app.name}? It can no longer authenticate until it is reactivated.`)) return;
-        await client.deactivateApp(ids);
+        await client.deactivateApplication(ids);
         showNotice(`${app.name} deactivated.`);
         await load();
       });
     } else {
       action("Reactivate", async () => {
         if (!confirmed(`Reactivate ${app.name}? Its credentials work again.`)) return;
-        await client.reactivateApp(ids);
+        await client.reactivateApplication(ids);
         showNotice(`${app.name} reactivated.`);
         await load();
       });
@@ -86,7 +94,7 @@ export function createAppsPanel(client: ManagementClient): AppsPanel {
       "Remove",
       async () => {
         if (!confirmed(`Remove ${app.name}? This cannot be undone; its secret and keys stop working.`)) return;
-        await client.removeApp(ids);
+        await client.deleteApplication(ids);
         reveal.replaceChildren();
         showNotice(`${app.name} removed.`);
         await load();
@@ -115,10 +123,11 @@ export function createAppsPanel(client: ManagementClient): AppsPanel {
         ? APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT
         : APIAuthMethodType.API_AUTH_METHOD_TYPE_BASIC;
     void attempt(form.querySelector("button") ?? undefined, async () => {
-      const added = await client.addAPIApp({ projectId, name, authMethodType });
+      const added = await client.createApplication({ projectId, name, applicationType: { case: "apiConfiguration", value: { authMethodType } } });
       nameInput.value = "";
-      if (added.clientSecret !== "") {
-        revealSecret(reveal, { name, clientId: added.clientId, clientSecret: added.clientSecret });
+      const api = added.applicationType.case === "apiConfiguration" ? added.applicationType.value : undefined;
+      if (api !== undefined && api.clientSecret !== "") {
+        revealSecret(reveal, { name, clientId: api.clientId, clientSecret: api.clientSecret });
       } else {
         reveal.replaceChildren();
         showNotice(`${name} added. It signs in with a private key JWT: use "Add key" to create its key file.`);
@@ -147,6 +156,6 @@ export function createAppsPanel(client: ManagementClient): AppsPanel {
   };
 }
 
-function clientId(app: App): string {
-  return app.config.case === "apiConfig" ? app.config.value.clientId : "";
+function clientId(app: Application): string {
+  return app.configuration.case === "apiConfiguration" ? app.configuration.value.clientId : "";
 }

@@ -1,29 +1,43 @@
 import { createClient } from "@connectrpc/connect";
-import type { Client } from "@connectrpc/connect";
+import type { Client, Transport } from "@connectrpc/connect";
 import { createGrpcWebTransport } from "@connectrpc/connect-web";
+import { ApplicationService } from "../../src/gen/zitadel/application/v2/application_service_pb.js";
 import { ManagementService } from "../../src/gen/zitadel/management_pb.js";
 import type { Session } from "./session.js";
 
 export type ManagementClient = Client<typeof ManagementService>;
+export type ApplicationClient = Client<typeof ApplicationService>;
+
+/** The services the console calls, over one transport. */
+export interface ConsoleClients {
+  management: ManagementClient;
+  /** Apps go through ZITADEL's v2 ApplicationService, which needs no org header. */
+  applications: ApplicationClient;
+}
 
 /**
- * A typed ManagementService client over gRPC-Web, the protocol browsers can
- * speak to any gRPC server behind a gRPC-Web proxy, not only to keygate.
- * Credentials are read on every call, so signing in or switching the
- * organization needs no new client.
+ * Typed clients over gRPC-Web, the protocol browsers can speak to any gRPC
+ * server behind a gRPC-Web proxy, not only to keygate. Credentials are read on
+ * every call, so signing in or switching the organization needs no new client.
  */
-export function createManagementClient(credentials: () => Session | undefined): ManagementClient {
+export function createConsoleClients(credentials: () => Session | undefined): ConsoleClients {
+  const transport = consoleTransport(credentials);
+  return { management: createClient(ManagementService, transport), applications: createClient(ApplicationService, transport) };
+}
+
+function consoleTransport(credentials: () => Session | undefined): Transport {
   // The console lives at <keygate>/console/, so the API is one level up; this
   // keeps working when a proxy mounts keygate under a path of its own.
   const baseUrl = new URL("../", document.baseURI).href;
-  const transport = createGrpcWebTransport({
+  return createGrpcWebTransport({
     baseUrl,
     interceptors: [
       (next) => (request) => {
         const session = credentials();
         if (session !== undefined) {
           request.header.set("authorization", `Bearer ${session.token}`);
-          if (session.orgId !== "") {
+          // ManagementService acts in this org; the v2 services take the org of the object named.
+          if (session.orgId !== "" && request.service.typeName === ManagementService.typeName) {
             request.header.set("x-zitadel-orgid", session.orgId);
           }
         }
@@ -31,5 +45,4 @@ export function createManagementClient(credentials: () => Session | undefined): 
       },
     ],
   });
-  return createClient(ManagementService, transport);
 }

@@ -1,5 +1,5 @@
 import { createAppsPanel } from "./apps.js";
-import { createManagementClient } from "./client.js";
+import { createConsoleClients } from "./client.js";
 import { byId } from "./dom.js";
 import { attempt, clearMessages } from "./messages.js";
 import { createProjectsPanel } from "./projects.js";
@@ -9,14 +9,16 @@ import type { Session } from "./session.js";
 /*
  * The console: sign in with a token, pick the organization, then work on the
  * projects and API apps of that organization. Every call is a gRPC-Web call
- * of the same ManagementService that SDKs use.
+ * of the services SDKs use: ManagementService for the organization and its
+ * projects, ZITADEL's v2 ApplicationService for the apps.
  */
 
 // The credentials calls use; saved to sessionStorage only once keygate accepted them.
 let credentials: Session | undefined;
 
-const client = createManagementClient(() => credentials);
-const apps = createAppsPanel(client);
+const clients = createConsoleClients(() => credentials);
+const client = clients.management;
+const apps = createAppsPanel(clients.applications);
 const projects = createProjectsPanel(client, (project) => void apps.show(project));
 
 const signInSection = byId("sign-in");

@@ -130,6 +130,8 @@ describe("the console in chromium", () => {
   });
   test("signs in with the admin token, creates a project and a BASIC app, shows its secret once", async () => {
     await openConsole(async (page) => {
+      const called: string[] = [];
+      page.on("request", (request) => called.push(new URL(request.url()).pathname));
       await signIn(page, keygate.adminToken);
       const { org } = await admin.getMyOrg({});
       await page.locator("#org-name", { hasText: org!.name }).waitFor();
@@ -159,6 +161,12 @@ describe("the console in chromium", () => {
       await page.getByRole("button", { name: "New secret browser-app" }).click();
       await page.waitForFunction(`document.querySelector("#client-secret")?.value !== ${JSON.stringify(secret)}`);
       expect(await page.getByLabel("Client secret").inputValue()).toHaveLength(64);
+
+      // Apps go through ZITADEL's v2 ApplicationService; v1 serves only the org and its projects.
+      const services = new Set(called.filter((path) => path.startsWith("/zitadel.")).map((path) => path.split("/")[1]));
+      expect(called).toEqual(expect.arrayContaining(["/zitadel.application.v2.ApplicationService/CreateApplication", "/zitadel.application.v2.ApplicationService/GenerateClientSecret"]));
+      expect(called.filter((path) => /ManagementService\/(AddAPIApp|ListApps|RegenerateAPIClientSecret)$/.test(path))).toEqual([]);
+      expect(services.has("zitadel.application.v2.ApplicationService")).toBe(true);
     });
   });
 
