@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import type { DatabaseTarget } from "../../src/store/database.js";
 import { describeEachBackend, type Backend } from "../support/backends.js";
+import { keygateArgs } from "../support/keygate-process.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -16,10 +17,10 @@ interface Run {
   stderr: string;
 }
 
-/** `keygate <args>` from the sources in a child process, with `stdin` as its standard input. */
+/** `keygate <args>` in a child process (see keygateArgs), with `stdin` as its standard input. */
 function keygate(args: string[], env: Record<string, string>, stdin = ""): Promise<Run> {
   const { NODE_OPTIONS: _jest, DATABASE_URL: _db, KEYGATE_DATA_DIR: _dir, ...inherited } = process.env;
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
+  const child = spawn(process.execPath, keygateArgs(args), {
     cwd: repo,
     env: { ...inherited, KEYGATE_LOG_LEVEL: "info", ...env },
     stdio: ["pipe", "pipe", "pipe"],
@@ -99,7 +100,7 @@ describeEachBackend("keygate's command line", (backend) => {
     source = await databaseEnv(backend);
     // A first start writes the bootstrap's events (instance, org, admin, token): something to export.
     const token = randomBytes(32).toString("base64url");
-    const served = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    const served = spawn(process.execPath, keygateArgs([]), {
       cwd: repo,
       env: { ...process.env, NODE_OPTIONS: "", ...source, PORT: "0", HOST: "127.0.0.1", KEYGATE_ADMIN_TOKEN: token, KEYGATE_LOG_LEVEL: "info" },
       stdio: ["ignore", "pipe", "inherit"],

@@ -3,8 +3,13 @@
  * a migrated template (see database-templates.ts). The server is TEST_DATABASE_URL when set, else a
  * throwaway cluster started here (throwaway-postgres.ts) and stopped by global-teardown.ts. Nothing
  * is skipped for want of a database: if neither can be had, the run fails here.
+ * It also bundles the server once for the tests that run keygate as a process (keygate-process.ts).
  */
+import { rm } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { bundleForNode } from "../../scripts/node-bundle.js";
 import { EMBEDDED_TEMPLATE_ENV, POSTGRES_TEMPLATE_ENV, makeEmbeddedTemplate, makePostgresTemplate } from "./database-templates.js";
+import { TEST_BUNDLE_ENV } from "./keygate-process.js";
 import { startThrowawayPostgres } from "./throwaway-postgres.js";
 
 /** What global-teardown.ts undoes, in this order. */
@@ -21,6 +26,7 @@ export default async function globalSetup(): Promise<void> {
   globalThis.keygateTestCleanup = cleanup;
   try {
     const embeddedTemplate = makeEmbeddedTemplate();
+    const bundle = buildTestBundle();
     let serverUrl = process.env.TEST_DATABASE_URL;
     if (!serverUrl) {
       const cluster = await startThrowawayPostgres();
@@ -28,16 +34,29 @@ export default async function globalSetup(): Promise<void> {
       serverUrl = cluster.url;
       process.env.TEST_DATABASE_URL = serverUrl;
     }
-    const [embedded, postgres] = await Promise.allSettled([embeddedTemplate, makePostgresTemplate(serverUrl)]);
+    const [embedded, postgres, built] = await Promise.allSettled([embeddedTemplate, makePostgresTemplate(serverUrl), bundle]);
     // Templates go before the cluster's stop: dropping one needs the server.
-    for (const made of [embedded, postgres]) if (made.status === "fulfilled") cleanup.steps.unshift(made.value.remove);
+    for (const made of [embedded, postgres, built]) if (made.status === "fulfilled") cleanup.steps.unshift(made.value.remove);
     if (embedded.status === "rejected") throw embedded.reason;
     if (postgres.status === "rejected") throw postgres.reason;
+    if (built.status === "rejected") throw built.reason;
     process.env[EMBEDDED_TEMPLATE_ENV] = embedded.value.dir;
     process.env[POSTGRES_TEMPLATE_ENV] = postgres.value.name;
+    process.env[TEST_BUNDLE_ENV] = built.value.file;
   } catch (error) {
     // Jest does not run the teardown after a failed setup.
     for (const step of cleanup.steps) await step().catch(() => {});
     throw error;
   }
+}
+
+/**
+ * The server bundled as `npm run build:server` does, into dist/ beside where it builds main.js (so
+ * that the bundle finds package.json above it, the console beside it and node_modules), under a name
+ * of this run's own.
+ */
+async function buildTestBundle(): Promise<{ file: string; remove(): Promise<void> }> {
+  const file = fileURLToPath(new URL(`../../dist/keygate-test-${process.pid}.js`, import.meta.url));
+  await bundleForNode(fileURLToPath(new URL("../../src/main.ts", import.meta.url)), file);
+  return { file, remove: () => Promise.all([rm(file, { force: true }), rm(`${file}.map`, { force: true })]).then(() => {}) };
 }

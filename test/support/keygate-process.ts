@@ -4,6 +4,19 @@ import { fileURLToPath } from "node:url";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 
+/** Where the global setup built the server bundle for this run (see global-setup.ts). */
+export const TEST_BUNDLE_ENV = "KEYGATE_TEST_BUNDLE";
+
+/**
+ * The arguments that run keygate's command line `args` under this Node: the bundle built once for the
+ * run (as `npm start` and the image run dist/main.js) when there is one, else src/main.ts through tsx,
+ * which compiles its modules again in every process (seconds of CPU on these machines).
+ */
+export function keygateArgs(args: string[]): string[] {
+  const bundle = process.env[TEST_BUNDLE_ENV];
+  return bundle ? [bundle, ...args] : ["--import", "tsx", "src/main.ts", ...args];
+}
+
 export type LogLine = Record<string, unknown> & { msg?: string };
 
 /** keygate's command line in a child process, with its JSON log lines as they arrive. */
@@ -66,13 +79,13 @@ export class KeygateProcess {
 }
 
 /**
- * `keygate serve` (src/main.ts through tsx) as a child process with `env` on top of this one's,
+ * `keygate serve` (see keygateArgs) as a child process with `env` on top of this one's,
  * minus jest's NODE_OPTIONS and any DATABASE_URL of the caller's environment.
  */
 export function spawnKeygate(env: Record<string, string>, args: string[] = []): KeygateProcess {
   const { NODE_OPTIONS: _jestOptions, DATABASE_URL: _database, ...inherited } = process.env;
   return new KeygateProcess(
-    spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
+    spawn(process.execPath, keygateArgs(args), {
       cwd: repo,
       env: { ...inherited, PORT: "0", HOST: "127.0.0.1", ...env },
       stdio: ["ignore", "pipe", "pipe"],
