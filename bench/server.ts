@@ -14,7 +14,7 @@ const adminToken = process.env.BENCH_ADMIN_TOKEN!;
 const poolSize = Number(process.env.BENCH_POOL_SIZE ?? 10);
 
 try {
-  const config = { ...loadConfig({}), port: 0, host: "127.0.0.1", dataDir: process.env.BENCH_DATA_DIR!, adminToken, logLevel: "warn" as const, shutdownTimeoutMs: 2000, poolSize };
+  const config = { ...loadConfig({}), port: 0, host: "127.0.0.1", dataDir: process.env.BENCH_DATA_DIR!, adminToken, masterKey: "bench-master-key-0123456789abcde", logLevel: "warn" as const, shutdownTimeoutMs: 2000, poolSize };
   const keygate = await startKeygate(config, createLogger(config.logLevel), { kind: "postgres", url: databaseUrl, poolSize });
   const profile = profileCommands();
   serveRequests(async (m) => {

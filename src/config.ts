@@ -23,6 +23,10 @@ export interface Config {
   jwtAudience: string | undefined;
   jwtJwksUrl: string | undefined;
   jwtJwksFile: string | undefined;
+  externalUrl: string | undefined;
+  masterKey: string | undefined;
+  accessTokenLifetimeSeconds: number;
+  signingKeyLifetimeSeconds: number;
 }
 
 interface Setting<K extends keyof Config> {
@@ -79,6 +83,29 @@ const httpUrl = (env: string) => (raw: string) => {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConfigError(`${env} must be an http(s) URL, got "${raw}"`);
   return raw;
+};
+
+/** An http(s) URL without a trailing slash: the issuer exactly as tokens carry it. */
+function externalUrl(raw: string): string {
+  const url = httpUrl("KEYGATE_EXTERNAL_URL")(raw.trim()).replace(/\/+$/, "");
+  if (/[?#]/.test(url)) throw new ConfigError(`KEYGATE_EXTERNAL_URL must not carry a query or fragment, got "${raw}"`);
+  return url;
+}
+
+/** As ZITADEL's masterkey: exactly 32 characters. */
+function masterKey(raw: string): string {
+  if ([...raw].length !== 32) throw new ConfigError("KEYGATE_MASTERKEY must be exactly 32 characters long");
+  return raw;
+}
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+
+/** A duration such as 90s, 30m or 12h, in seconds, from `min` to `max` seconds. */
+const duration = (env: string, min: number, max: number) => (raw: string) => {
+  const match = /^(\d+)(s|m|h)$/.exec(raw.trim());
+  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2]!]! : Number.NaN;
+  if (!(seconds >= min && seconds <= max)) throw new ConfigError(`${env} must be a duration like 90s, 30m or 12h, from ${min}s to ${max / 3600}h, got "${raw}"`);
+  return seconds;
 };
 
 function adminToken(raw: string): string {
@@ -151,6 +178,10 @@ export const SETTINGS = [
   setting({ key: "jwtAudience", env: "KEYGATE_JWT_AUDIENCE", default: undefined, description: "Audience those JWTs must carry (not checked when unset)", parse: nonEmpty("KEYGATE_JWT_AUDIENCE") }),
   setting({ key: "jwtJwksUrl", env: "KEYGATE_JWT_JWKS_URL", default: undefined, description: "URL of the issuer's JWKS (one of URL or file with KEYGATE_JWT_ISSUER)", parse: httpUrl("KEYGATE_JWT_JWKS_URL") }),
   setting({ key: "jwtJwksFile", env: "KEYGATE_JWT_JWKS_FILE", default: undefined, description: "Path of a file holding the issuer's JWKS", parse: nonEmpty("KEYGATE_JWT_JWKS_FILE") }),
+  setting({ key: "externalUrl", env: "KEYGATE_EXTERNAL_URL", default: undefined, description: "URL clients reach keygate at: the issuer of its tokens and the base of its OAuth endpoints (default http://localhost:$PORT; a trailing slash is dropped)", parse: externalUrl }),
+  setting({ key: "masterKey", env: "KEYGATE_MASTERKEY", default: undefined, description: "32 characters that encrypt the token-signing keys in the database; required on PostgreSQL, generated into <data dir>/masterkey when unset on the embedded database", parse: masterKey }),
+  setting({ key: "accessTokenLifetimeSeconds", env: "KEYGATE_ACCESS_TOKEN_LIFETIME", default: "12h", description: "Lifetime of the access tokens keygate issues (s, m or h)", parse: duration("KEYGATE_ACCESS_TOKEN_LIFETIME", 60, 7 * 24 * 3600) }),
+  setting({ key: "signingKeyLifetimeSeconds", env: "KEYGATE_SIGNING_KEY_LIFETIME", default: "6h", description: "How long one token-signing key signs before a new one is made (s, m or h)", parse: duration("KEYGATE_SIGNING_KEY_LIFETIME", 60, 365 * 24 * 3600) }),
 ] as const;
 
 /** Settings that only make sense together. */

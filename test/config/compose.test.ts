@@ -100,8 +100,9 @@ describe("docker-compose.yml", () => {
   test("keygate is wired by DATABASE_URL and KEYGATE_ADMIN_TOKEN, and the token is not in the file", () => {
     expect(keygateEnv.has("DATABASE_URL")).toBe(true);
     expect(keygateEnv.has("KEYGATE_ADMIN_TOKEN")).toBe(true);
-    // ${KEYGATE_ADMIN_TOKEN:?...}: compose refuses to start without one, so no well-known token exists.
-    expect(requiredFromUser).toEqual(["KEYGATE_ADMIN_TOKEN"]);
+    // ${KEYGATE_ADMIN_TOKEN:?...}: compose refuses to start without one, so no well-known token exists;
+    // likewise the master key, which a Postgres-backed keygate needs.
+    expect(requiredFromUser).toEqual(["KEYGATE_ADMIN_TOKEN", "KEYGATE_MASTERKEY"]);
   });
 
   test("the values, with compose's defaults, pass keygate's own validation", () => {

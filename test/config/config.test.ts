@@ -42,6 +42,10 @@ describe("loadConfig", () => {
       jwtAudience: undefined,
       jwtJwksUrl: undefined,
       jwtJwksFile: undefined,
+      externalUrl: undefined,
+      masterKey: undefined,
+      accessTokenLifetimeSeconds: 43200,
+      signingKeyLifetimeSeconds: 21600,
     });
     // Optional settings are absent, not present with a made-up value.
     for (const key of ["databaseUrl", "nodeId", "adminToken", "corsOrigins", "jwtIssuer", "jwtAudience", "jwtJwksUrl", "jwtJwksFile"] as const) {
@@ -82,6 +86,10 @@ describe("loadConfig", () => {
       KEYGATE_JWT_ISSUER: "https://issuer.example.com",
       KEYGATE_JWT_AUDIENCE: "keygate",
       KEYGATE_JWT_JWKS_URL: "https://issuer.example.com/oauth/v2/keys",
+      KEYGATE_EXTERNAL_URL: "https://keygate.example.com",
+      KEYGATE_MASTERKEY: "0123456789abcdef0123456789abcdef",
+      KEYGATE_ACCESS_TOKEN_LIFETIME: "1h",
+      KEYGATE_SIGNING_KEY_LIFETIME: "30m",
     });
     expect(config).toEqual({
       port: 0,
@@ -104,6 +112,10 @@ describe("loadConfig", () => {
       jwtIssuer: "https://issuer.example.com",
       jwtAudience: "keygate",
       jwtJwksUrl: "https://issuer.example.com/oauth/v2/keys",
+      externalUrl: "https://keygate.example.com",
+      masterKey: "0123456789abcdef0123456789abcdef",
+      accessTokenLifetimeSeconds: 3600,
+      signingKeyLifetimeSeconds: 1800,
     });
     expect(loadConfig({ KEYGATE_CORS_ORIGINS: "*" }).corsOrigins).toEqual(["*"]);
     expect(loadConfig({ KEYGATE_JWT_ISSUER: "https://issuer.example.com", KEYGATE_JWT_JWKS_FILE: "/etc/keygate/jwks.json" })).toMatchObject({
@@ -173,7 +185,30 @@ describe("loadConfig", () => {
       ["file:///etc/jwks.json", 'KEYGATE_JWT_JWKS_URL must be an http(s) URL, got "file:///etc/jwks.json"'],
     ],
     KEYGATE_JWT_JWKS_FILE: [[" ", "KEYGATE_JWT_JWKS_FILE must not be empty"]],
+    KEYGATE_EXTERNAL_URL: [
+      ["auth.example.com", 'KEYGATE_EXTERNAL_URL is not a URL, got "auth.example.com"'],
+      ["ftp://auth.example.com", 'KEYGATE_EXTERNAL_URL must be an http(s) URL, got "ftp://auth.example.com"'],
+      ["https://auth.example.com/?tenant=1", 'KEYGATE_EXTERNAL_URL must not carry a query or fragment, got "https://auth.example.com/?tenant=1"'],
+    ],
+    // The message never repeats the value: it is a secret.
+    KEYGATE_MASTERKEY: [
+      ["a".repeat(31), "KEYGATE_MASTERKEY must be exactly 32 characters long"],
+      ["a".repeat(33), "KEYGATE_MASTERKEY must be exactly 32 characters long"],
+    ],
+    KEYGATE_ACCESS_TOKEN_LIFETIME: [
+      ["12", 'KEYGATE_ACCESS_TOKEN_LIFETIME must be a duration like 90s, 30m or 12h, from 60s to 168h, got "12"'],
+      ["59s", 'KEYGATE_ACCESS_TOKEN_LIFETIME must be a duration like 90s, 30m or 12h, from 60s to 168h, got "59s"'],
+      ["1d", 'KEYGATE_ACCESS_TOKEN_LIFETIME must be a duration like 90s, 30m or 12h, from 60s to 168h, got "1d"'],
+    ],
+    KEYGATE_SIGNING_KEY_LIFETIME: [["0h", 'KEYGATE_SIGNING_KEY_LIFETIME must be a duration like 90s, 30m or 12h, from 60s to 8760h, got "0h"']],
   };
+
+  test("OAuth settings: the external URL loses its trailing slash, durations become seconds", () => {
+    expect(
+      loadConfig({ KEYGATE_EXTERNAL_URL: "https://auth.example.com/keygate/", KEYGATE_MASTERKEY: "0123456789abcdef0123456789abcdef", KEYGATE_ACCESS_TOKEN_LIFETIME: "90m", KEYGATE_SIGNING_KEY_LIFETIME: "2m" }),
+    ).toMatchObject({ externalUrl: "https://auth.example.com/keygate", masterKey: "0123456789abcdef0123456789abcdef", accessTokenLifetimeSeconds: 5400, signingKeyLifetimeSeconds: 120 });
+    expect(loadConfig({})).toMatchObject({ accessTokenLifetimeSeconds: 12 * 3600, signingKeyLifetimeSeconds: 6 * 3600 });
+  });
 
   test("every setting has its bad values tested here", () => {
     expect(Object.keys(badValues).sort()).toEqual(SETTINGS.map((s) => s.env).sort());

@@ -25,6 +25,7 @@ export async function startTestKeygate(backend: Backend, overrides: Partial<Conf
     host: "127.0.0.1",
     dataDir,
     adminToken,
+    masterKey: randomBytes(24).toString("base64url"),
     logLevel: "silent",
     shutdownTimeoutMs: 2000,
     ...overrides,
