@@ -2,7 +2,7 @@
  * Event types and payloads, named and shaped as ZITADEL's so that the events table reads the same.
  * Apps and app keys are entities inside the `project` aggregate, as in ZITADEL.
  */
-export type AggregateType = "instance" | "org" | "project" | "user";
+export type AggregateType = "instance" | "org" | "project" | "user" | "key_pair" | "oidc_session";
 
 export interface EventPayloads {
   "instance.added": { name: string };
@@ -59,6 +59,15 @@ export interface EventPayloads {
   "user.machine.secret.removed": null;
   "user.machine.key.added": { keyId: string; type: number; expirationDate: string; publicKey: string };
   "user.machine.key.removed": { keyId: string };
+
+  /** An instance's token-signing key; the private key encrypted under the master key. */
+  "key_pair.added": { usage: number; algorithm: string; privateKey: { key: string; expiry: string }; publicKey: { key: string; expiry: string } };
+
+  /** A token issued to a service user (one session per token, as ZITADEL's client credentials and JWT profile grants). */
+  "oidc_session.added": { userID: string; clientID: string; audience: string[]; scope: string[]; authMethods: string[]; authTime: string };
+  /** `tokenDigest` for opaque tokens only; `keyID` when the user authenticated with one of its keys. */
+  "oidc_session.access_token.added": { id: string; scope: string[]; lifetime: number; expiration: string; tokenDigest?: string; tokenType: "bearer" | "jwt"; keyID?: string };
+  "oidc_session.access_token.revoked": { id: string };
 }
 
 export type EventType = keyof EventPayloads;

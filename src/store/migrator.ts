@@ -5,6 +5,7 @@ import * as projections from "./migrations/0002-projections.js";
 import * as projectAppTotals from "./migrations/0003-project-app-totals.js";
 import * as machineCredentials from "./migrations/0004-machine-credentials.js";
 import * as projectRoles from "./migrations/0005-project-roles.js";
+import * as oauth from "./migrations/0006-oauth.js";
 
 /** Migrations are listed in code, not read from a folder, so they work from sources and from a build alike. */
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   "0003-project-app-totals": projectAppTotals,
   "0004-machine-credentials": machineCredentials,
   "0005-project-roles": projectRoles,
+  "0006-oauth": oauth,
 };
 
 /** This build's migrations, in the order they run. */

@@ -16,6 +16,9 @@ export interface Database {
   personal_access_tokens: PersonalAccessTokensTable;
   machine_keys: MachineKeysTable;
   members: MembersTable;
+  signing_keys: SigningKeysTable;
+  access_tokens: AccessTokensTable;
+  used_client_assertions: UsedClientAssertionsTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -163,6 +166,40 @@ export interface MembersTable extends ProjectedRow {
   user_id: string;
   owner: string;
   roles: string[];
+}
+
+/** The instance's token-signing keys; the private key only as a JWE under the master key. */
+export interface SigningKeysTable extends ProjectedRow {
+  id: string;
+  algorithm: string;
+  public_key: string;
+  private_key_encrypted: string;
+  signs_until: Timestamp;
+  published_until: Timestamp;
+}
+
+/** Tokens keygate issued to service users, one row per session; opaque tokens only as digests. */
+export interface AccessTokensTable extends ProjectedRow {
+  id: string;
+  user_id: string;
+  owner: string;
+  client_id: string;
+  audience: string[];
+  scopes: string[];
+  /** "secret" or "key": the credential the user authenticated with; a key's id in key_id. */
+  auth_method: string;
+  token_type: string | null;
+  token_digest: string | null;
+  key_id: string | null;
+  expiration: Timestamp | null;
+}
+
+/** Client assertions with a `jti` already used, until they expire (replay protection, not derived from events). */
+export interface UsedClientAssertionsTable {
+  instance_id: string;
+  issuer: string;
+  jti: string;
+  expires_at: Timestamp;
 }
 
 export type EventRow = Selectable<EventsTable>;

@@ -6,9 +6,11 @@ import { addAppKey, removeAppKey } from "../../src/store/commands/app-key-comman
 import type { CommandDeps } from "../../src/store/commands/command-deps.js";
 import { addOrg } from "../../src/store/commands/org-commands.js";
 import * as credentials from "../../src/store/commands/machine-credential-commands.js";
+import { ensureSigningKey, recordIssuedToken, revokeIssuedToken } from "../../src/store/commands/oauth-commands.js";
 import * as projects from "../../src/store/commands/project-commands.js";
 import * as users from "../../src/store/commands/user-commands.js";
 import { AccessTokenType } from "../../src/domain/user.js";
+import { generateSigningKey } from "../../src/domain/signing-key.js";
 import type { Actor } from "../../src/store/event-store.js";
 import { openStore, type Store } from "../../src/store/open-store.js";
 import { describeEachBackend } from "../support/backends.js";
@@ -80,5 +82,33 @@ describeEachBackend("rebuild-projections", (backend) => {
 
     const { result } = await expectRebuildReproduces(store);
     expect(result.events).toBeGreaterThan(20);
+  });
+
+  test("signing keys and issued tokens (revoked ones gone) rebuild from their events too", async () => {
+    const lifetimes = { signingSeconds: 3600, accessTokenSeconds: 600 };
+    const now = new Date();
+    await ensureSigningKey(store.events, "i", await generateSigningKey(store.ids.next(), "0123456789abcdef0123456789abcdef", lifetimes, now), lifetimes, now);
+    const token = (id: string, digest?: string) => ({
+      id,
+      userId: "user-1",
+      clientId: "svc",
+      audience: ["p1"],
+      scopes: ["openid", "urn:zitadel:iam:org:project:id:p1:aud"],
+      type: digest === undefined ? ("jwt" as const) : ("bearer" as const),
+      ...(digest === undefined ? {} : { digest }),
+      credential: digest === undefined ? { kind: "key" as const, keyId: "k1" } : { kind: "secret" as const },
+      issuedAt: now,
+      expiresAt: new Date(now.getTime() + 600_000),
+    });
+    const [opaque, jwt, revoked] = [store.ids.next(), store.ids.next(), store.ids.next()];
+    await recordIssuedToken(store.events, "i", "org-1", token(opaque, "digest-1"));
+    await recordIssuedToken(store.events, "i", "org-1", token(jwt));
+    await recordIssuedToken(store.events, "i", "org-1", token(revoked, "digest-3"));
+    await revokeIssuedToken(store.events, { instanceId: "i", orgId: "org-1", userId: "user-1" }, revoked);
+
+    const live = await snapshot(store);
+    expect(live.signing_keys).toHaveLength(1);
+    expect(live.access_tokens).toHaveLength(2);
+    await expectRebuildReproduces(store);
   });
 });

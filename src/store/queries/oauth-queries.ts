@@ -1,0 +1,159 @@
+import { sql, type Kysely } from "kysely";
+import { digestsEqual } from "../../domain/secrets.js";
+import type { SigningKeyState } from "../../domain/signing-key.js";
+import { precompile, rowsOf } from "../precompiled.js";
+import { ACTIVE } from "../projections/row-metadata.js";
+import type { Database } from "../schema.js";
+
+/** An API app as a client of the introspection endpoint. */
+export interface ApiClient {
+  appId: string;
+  projectId: string;
+  clientId: string;
+  /** Null for apps that authenticate with keys. */
+  secretHash: string | null;
+  authMethod: number;
+  active: boolean;
+}
+
+/** A token keygate issued, with what introspection and authentication tell about it. */
+export interface IssuedToken {
+  id: string;
+  userId: string;
+  userName: string;
+  userActive: boolean;
+  orgId: string;
+  orgName: string;
+  orgPrimaryDomain: string;
+  clientId: string;
+  audience: string[];
+  scopes: string[];
+  tokenType: "bearer" | "jwt";
+  issuedAt: Date;
+  expiresAt: Date;
+}
+
+/** Every signing key whose public key is still published; encrypted private keys included. */
+export async function findSigningKeys(db: Kysely<Database>, instanceId: string, now: Date): Promise<SigningKeyState[]> {
+  const rows = await db.selectFrom("signing_keys").selectAll().where("instance_id", "=", instanceId).where("published_until", ">", now).execute();
+  return rows.map((row) => ({
+    id: row.id,
+    algorithm: row.algorithm,
+    publicKeyPem: row.public_key,
+    encryptedPrivateKey: row.private_key_encrypted,
+    signsUntil: row.signs_until,
+    publishedUntil: row.published_until,
+  }));
+}
+
+const apiClientRow = precompile((db, instanceId: string, clientId: string) =>
+  db
+    .selectFrom("app_api_configs as c")
+    .innerJoin("apps as a", (join) => join.onRef("a.instance_id", "=", "c.instance_id").onRef("a.id", "=", "c.app_id"))
+    .select(["a.id", "a.project_id", "a.state", "c.client_id", "c.client_secret_hash", "c.auth_method"])
+    .where("c.instance_id", "=", instanceId)
+    .where("c.client_id", "=", clientId),
+);
+
+export async function findApiClient(db: Kysely<Database>, instanceId: string, clientId: string): Promise<ApiClient | undefined> {
+  const [row] = await rowsOf(db, apiClientRow(db, instanceId, clientId));
+  return (
+    row && {
+      appId: row.id,
+      projectId: row.project_id,
+      clientId: row.client_id,
+      secretHash: row.client_secret_hash,
+      authMethod: row.auth_method,
+      active: row.state === ACTIVE,
+    }
+  );
+}
+
+/** The public key (PEM) of an enabled, unexpired key of the API app with this client id. */
+export async function findApiClientKey(db: Kysely<Database>, instanceId: string, clientId: string, keyId: string, now: Date): Promise<string | undefined> {
+  const row = await db
+    .selectFrom("app_keys")
+    .select("public_key")
+    .where("instance_id", "=", instanceId)
+    .where("client_id", "=", clientId)
+    .where("id", "=", keyId)
+    .where("enabled", "=", true)
+    .where("expiration", ">", now)
+    .executeTakeFirst();
+  return row && Buffer.from(row.public_key, "base64").toString("utf8");
+}
+
+const issuedTokenBy = (column: "t.token_digest" | "t.id") =>
+  precompile((db, instanceId: string, key: string, now: Date) =>
+    db
+      .selectFrom("access_tokens as t")
+      .innerJoin("users as u", (join) => join.onRef("u.instance_id", "=", "t.instance_id").onRef("u.id", "=", "t.user_id"))
+      .innerJoin("orgs as o", (join) => join.onRef("o.instance_id", "=", "t.instance_id").onRef("o.id", "=", "t.owner"))
+      .select([
+        "t.id",
+        "t.user_id",
+        "u.user_name",
+        "u.state",
+        "t.owner",
+        "o.name as org_name",
+        "o.primary_domain",
+        "t.client_id",
+        "t.audience",
+        "t.scopes",
+        "t.token_type",
+        "t.token_digest",
+        "t.creation_date",
+        "t.expiration",
+      ])
+      .where("t.instance_id", "=", instanceId)
+      .where(column, "=", key)
+      .where("t.expiration", ">", now),
+  );
+const byDigest = issuedTokenBy("t.token_digest");
+const byId = issuedTokenBy("t.id");
+
+/** An unexpired, unrevoked opaque token by its digest, or a JWT's by its id (`jti`). */
+export async function findIssuedToken(db: Kysely<Database>, instanceId: string, by: { digest: string } | { id: string }, now: Date): Promise<IssuedToken | undefined> {
+  const query = "digest" in by ? byDigest(db, instanceId, by.digest, now) : byId(db, instanceId, by.id, now);
+  const [row] = await rowsOf(db, query);
+  if (!row || row.expiration === null) return undefined;
+  // Found by index; compared again in constant time, as personal access tokens are.
+  if ("digest" in by && !digestsEqual(row.token_digest ?? "", by.digest)) return undefined;
+  return {
+    id: row.id,
+    userId: row.user_id,
+    userName: row.user_name,
+    userActive: row.state === ACTIVE,
+    orgId: row.owner,
+    orgName: row.org_name,
+    orgPrimaryDomain: row.primary_domain,
+    clientId: row.client_id,
+    audience: row.audience,
+    scopes: row.scopes,
+    tokenType: row.token_type === "jwt" ? "jwt" : "bearer",
+    issuedAt: row.creation_date,
+    expiresAt: row.expiration,
+  };
+}
+
+/** Which of these project ids name projects of the instance. */
+export async function existingProjects(db: Kysely<Database>, instanceId: string, projectIds: readonly string[]): Promise<Set<string>> {
+  if (projectIds.length === 0) return new Set();
+  const rows = await db.selectFrom("projects").select("id").where("instance_id", "=", instanceId).where("id", "in", projectIds).execute();
+  return new Set(rows.map((row) => row.id));
+}
+
+/**
+ * Records a client assertion's `jti` as used until the assertion expires; false when it was
+ * used already. Records of expired assertions of the same issuer are dropped on the way.
+ */
+export async function useAssertionId(db: Kysely<Database>, instanceId: string, issuer: string, jti: string, expiresAt: Date, now: Date): Promise<boolean> {
+  await db.deleteFrom("used_client_assertions").where("instance_id", "=", instanceId).where("issuer", "=", issuer).where("expires_at", "<=", now).execute();
+  const inserted = await db
+    .insertInto("used_client_assertions")
+    .values({ instance_id: instanceId, issuer, jti, expires_at: expiresAt })
+    .onConflict((oc) => oc.columns(["instance_id", "issuer", "jti"]).doNothing())
+    .returning(sql<number>`1`.as("inserted"))
+    .execute();
+  return inserted.length === 1;
+}
