@@ -5,10 +5,12 @@ import { removeAdminTokenFile, writeAdminTokenFile } from "./admin-token-file.js
 import { createAuthenticator, type JwtTrust } from "./api/authentication.js";
 import { authInterceptor, errorInterceptor, validationInterceptor } from "./api/interceptors.js";
 import { registerManagementService } from "./api/management-service.js";
+import { createOAuthService } from "./api/oauth/oauth-service.js";
 import { V2_SERVICES } from "./api/v2/v2-permissions.js";
 import { registerV2Services } from "./api/v2/v2-services.js";
 import { restPrefixes } from "./api/rest-prefixes.js";
 import type { Config } from "./config.js";
+import { resolveMasterKey } from "./master-key.js";
 import { hashSecret, hashSecretBcrypt } from "./domain/secrets.js";
 import { Health } from "./gen/grpc/health/v1/health_pb.js";
 import { ManagementService } from "./gen/zitadel/management_pb.js";
@@ -19,6 +21,7 @@ import { createHealthState, registerHealthService } from "./server/health.js";
 import { healthRoutes } from "./server/health-routes.js";
 import { createMetrics } from "./server/metrics.js";
 import { createMuxServer } from "./server/mux.js";
+import { oauthRoutes } from "./server/oauth/oauth-routes.js";
 import { openApiRoutes } from "./server/openapi-route.js";
 import { reflectionServices, registerReflectionServices } from "./server/reflection.js";
 import { requestLog } from "./server/request-log.js";
@@ -27,6 +30,7 @@ import { bootstrap } from "./store/commands/bootstrap.js";
 import { Commands } from "./store/commands/commands.js";
 import type { CommandDeps } from "./store/commands/command-deps.js";
 import { databaseTarget, type DatabaseTarget } from "./store/database.js";
+import { createOAuthStore } from "./store/oauth-store.js";
 import { openStore, type Store } from "./store/open-store.js";
 import { Queries } from "./store/queries/queries.js";
 import { databaseReadiness } from "./store/readiness.js";
@@ -40,6 +44,8 @@ export interface Keygate {
   metrics: Registry;
   instanceId: string;
   adminUserId: string;
+  /** The `iss` of keygate's tokens and the base of its OAuth endpoints (KEYGATE_EXTERNAL_URL). */
+  issuer: string;
   /** Reports not ready, stops accepting, lets calls in flight finish (bounded), closes the database. */
   close(): Promise<void>;
 }
@@ -55,6 +61,8 @@ function jwtTrust(config: Config): JwtTrust | undefined {
  * `target` overrides the database the config names (tests use in-memory and throwaway databases).
  */
 export async function startKeygate(config: Config, logger: Logger, target: DatabaseTarget = databaseTarget(config)): Promise<Keygate> {
+  // Checked first: on Postgres keygate does not start without it.
+  const masterKey = await resolveMasterKey(config.masterKey, config.dataDir, target);
   const metrics = createMetrics();
   const store = await openStore(target, config.nodeId, {
     migrate: config.autoMigrate,
@@ -85,11 +93,20 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
     }
 
     const queries = new Queries(store.db);
-    const authenticate = await createAuthenticator(queries, jwtTrust(config));
+    let issuer = config.externalUrl;
+    const oauth = createOAuthService(createOAuthStore(store, boot.instanceId), store.ids, {
+      issuer: () => issuer!,
+      masterKey,
+      accessTokenLifetimeSeconds: config.accessTokenLifetimeSeconds,
+      signingKeyLifetimeSeconds: config.signingKeyLifetimeSeconds,
+      onClientAuthFailure: (endpoint) => metrics.oauthClientAuthFailed(endpoint),
+    });
+    const authenticate = await createAuthenticator(queries, jwtTrust(config), oauth.apiTokens);
+    const logInternal = (error: unknown) => logger.error({ err: error }, "internal error");
     const served = [ManagementService, ...V2_SERVICES, Health, ...reflectionServices];
     const health = createHealthState(served.map((s) => s.typeName));
     const observer = createRequestObserver([requestLog(logger), metrics]);
-    const httpRoutes = [...healthRoutes(health, databaseReadiness(store.db)), metrics.route, ...openApiRoutes(), ...consoleRoutes()];
+    const httpRoutes = [...healthRoutes(health, databaseReadiness(store.db)), metrics.route, ...openApiRoutes(), ...consoleRoutes(), ...oauthRoutes(oauth, logInternal)];
     const connect = createConnectHandler({
       routes: (router) => {
         const deps = { queries, commands: new Commands(commands), instanceDomain: config.instanceDomain };
@@ -101,7 +118,7 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
       interceptors: [
         observer.interceptor,
         errorInterceptor({
-          onInternal: (error) => logger.error({ err: error }, "internal error"),
+          onInternal: logInternal,
           onUnavailable: (error) => logger.warn({ err: error }, "database unavailable; the call was answered Unavailable"),
         }),
         authInterceptor(queries, authenticate),
@@ -117,6 +134,7 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
     const server = createMuxServer(handler, { onError: (error) => logger.error({ err: error }, "server error") });
     const address = await server.listen(config.port, config.host);
     const host = address.host === "0.0.0.0" || address.host === "::" ? "127.0.0.1" : address.host;
+    issuer ??= `http://localhost:${address.port}`;
     logger.info({ port: address.port }, "keygate is listening");
     return {
       url: `http://${host}:${address.port}`,
@@ -125,6 +143,7 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
       metrics: metrics.registry,
       instanceId: boot.instanceId,
       adminUserId: boot.adminUserId,
+      issuer,
       async close() {
         health.shutdown();
         if (config.shutdownDelayMs > 0) {

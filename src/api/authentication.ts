@@ -15,16 +15,25 @@ export type Authenticate = (token: string) => Promise<TokenOwner | undefined>;
 
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
+/** Tokens keygate issued itself (oauth/oauth-service.ts): its own JWTs told apart from other issuers'. */
+export interface IssuedTokens {
+  isOwnJwt(token: string): Promise<boolean>;
+  owner(token: string): Promise<TokenOwner | undefined>;
+}
+
 /**
- * Personal access tokens always; with a trusted issuer also its JWT access tokens (RS256 or ES256,
- * signature, issuer, audience and expiry checked), whose `sub` names an active keygate user.
+ * Personal access tokens and the tokens keygate issued to service users (those that may call its
+ * API) always; with a trusted issuer also its JWT access tokens (RS256 or ES256, signature, issuer,
+ * audience and expiry checked), whose `sub` names an active keygate user.
  */
-export async function createAuthenticator(queries: Queries, jwt: JwtTrust | undefined): Promise<Authenticate> {
+export async function createAuthenticator(queries: Queries, jwt: JwtTrust | undefined, issued?: IssuedTokens): Promise<Authenticate> {
   const byPat: Authenticate = (token) => queries.findTokenOwner(accessTokenDigest(token), new Date());
-  if (!jwt) return byPat;
-  const keys = await jwksOf(jwt);
+  const opaque: Authenticate = issued ? async (token) => (await byPat(token)) ?? issued.owner(token) : byPat;
+  const keys = jwt && (await jwksOf(jwt));
   return async (token) => {
-    if (!JWT_SHAPE.test(token)) return byPat(token);
+    if (!JWT_SHAPE.test(token)) return opaque(token);
+    if (issued && (await issued.isOwnJwt(token))) return issued.owner(token);
+    if (!jwt || !keys) return byPat(token);
     try {
       const { payload } = await jwtVerify(token, keys, {
         issuer: jwt.issuer,

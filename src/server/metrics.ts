@@ -18,6 +18,8 @@ export interface Metrics extends RequestListener {
   eventsAppended(events: readonly { type: string }[]): void;
   /** Database pool gauges; only Postgres has a pool. */
   observePool(pool: PoolStats): void;
+  /** A client failed to authenticate at an OAuth endpoint (token, introspect, revoke). */
+  oauthClientAuthFailed(endpoint: string): void;
 }
 
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -30,6 +32,12 @@ export function createMetrics(): Metrics {
   const latency = new Histogram({ name: "keygate_request_duration_seconds", help: "Request latency from arrival to the end of the response", labelNames: ["protocol", "method"] as const, buckets: latencyBuckets, registers });
   const inFlight = new Gauge({ name: "keygate_requests_in_flight", help: "Requests being served", labelNames: ["protocol"] as const, registers });
   const events = new Counter({ name: "keygate_events_appended_total", help: "Events committed to the event store, by event type", labelNames: ["event_type"] as const, registers });
+  const clientAuthFailures = new Counter({
+    name: "keygate_oauth_client_auth_failures_total",
+    help: "Failed client authentications at the OAuth endpoints, by endpoint",
+    labelNames: ["endpoint"] as const,
+    registers,
+  });
   return {
     registry,
     route: { method: "GET", path: "/metrics", handler: (_req, res) => void scrape(registry).then((body) => writeResponse(res, 200, { "content-type": registry.contentType }, body)) },
@@ -41,6 +49,7 @@ export function createMetrics(): Metrics {
     },
     eventsAppended: (appended) => appended.forEach((e) => events.inc({ event_type: e.type })),
     observePool: (pool) => poolGauges(registry, pool),
+    oauthClientAuthFailed: (endpoint) => clientAuthFailures.inc({ endpoint }),
   };
 }
 

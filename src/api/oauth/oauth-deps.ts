@@ -1,0 +1,18 @@
+import type { IdGenerator } from "../../domain/ids.js";
+import type { OAuthStore } from "../../store/oauth-store.js";
+import type { ClientAuthMemory } from "./client-auth-memory.js";
+import type { OAuthEndpointName } from "./oauth-request.js";
+import type { SigningKeys } from "./signing-keys.js";
+
+/** What the OAuth endpoints share. */
+export interface OAuthDeps {
+  store: OAuthStore;
+  ids: IdGenerator;
+  /** KEYGATE_EXTERNAL_URL: the `iss` of every token and the audience client assertions must name. */
+  issuer: string;
+  keys: SigningKeys;
+  memory: ClientAuthMemory;
+  accessTokenLifetimeSeconds: number;
+  /** Counts a client that failed to authenticate (keygate_oauth_client_auth_failures_total). */
+  onClientAuthFailure(endpoint: OAuthEndpointName): void;
+}

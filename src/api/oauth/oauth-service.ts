@@ -1,0 +1,63 @@
+import type { IdGenerator } from "../../domain/ids.js";
+import { SCOPE_API_AUDIENCE } from "../../domain/oauth-scopes.js";
+import type { OAuthStore } from "../../store/oauth-store.js";
+import type { IssuedTokens } from "../authentication.js";
+import { findIssuedToken, isOwnJwt } from "./access-tokens.js";
+import { createClientAuthMemory } from "./client-auth-memory.js";
+import { discoveryDocument } from "./discovery.js";
+import { introspectionEndpoint } from "./introspection.js";
+import type { OAuthDeps } from "./oauth-deps.js";
+import type { OAuthEndpointName, OAuthRequest, OAuthResponse } from "./oauth-request.js";
+import { revocationEndpoint } from "./revocation.js";
+import { createSigningKeys } from "./signing-keys.js";
+import { tokenEndpoint } from "./token-endpoint.js";
+
+export interface OAuthSettings {
+  /** Known once keygate listens (its default names the port). */
+  issuer: () => string;
+  masterKey: string;
+  accessTokenLifetimeSeconds: number;
+  signingKeyLifetimeSeconds: number;
+  onClientAuthFailure(endpoint: OAuthEndpointName): void;
+}
+
+/** keygate as a credential authority: the OAuth endpoints' logic, and its tokens as API credentials. */
+export interface OAuthService {
+  endpoints: Record<OAuthEndpointName, (request: OAuthRequest) => Promise<OAuthResponse>>;
+  discovery(): Record<string, unknown>;
+  jwks(): Promise<Record<string, unknown>>;
+  /** Issued tokens with the `…:zitadel:aud` scope call keygate's API like personal access tokens. */
+  apiTokens: IssuedTokens;
+}
+
+export function createOAuthService(store: OAuthStore, ids: IdGenerator, settings: OAuthSettings): OAuthService {
+  const lifetimes = { signingSeconds: settings.signingKeyLifetimeSeconds, accessTokenSeconds: settings.accessTokenLifetimeSeconds };
+  const deps: OAuthDeps = {
+    store,
+    ids,
+    get issuer() {
+      return settings.issuer();
+    },
+    keys: createSigningKeys(store, ids, settings.masterKey, lifetimes),
+    memory: createClientAuthMemory(),
+    accessTokenLifetimeSeconds: settings.accessTokenLifetimeSeconds,
+    onClientAuthFailure: settings.onClientAuthFailure,
+  };
+  return {
+    endpoints: {
+      token: (request) => tokenEndpoint(deps, request),
+      introspect: (request) => introspectionEndpoint(deps, request),
+      revoke: (request) => revocationEndpoint(deps, request),
+    },
+    discovery: () => discoveryDocument(settings.issuer()),
+    jwks: () => deps.keys.jwks(),
+    apiTokens: {
+      isOwnJwt: (token) => isOwnJwt(deps, token),
+      async owner(token) {
+        const found = await findIssuedToken(deps, token);
+        if (!found?.userActive || !found.scopes.includes(SCOPE_API_AUDIENCE)) return undefined;
+        return { instanceId: store.instanceId, userId: found.userId, orgId: found.orgId, expiresAt: found.expiresAt };
+      },
+    },
+  };
+}
