@@ -9,13 +9,15 @@ import type { Database } from "./schema.js";
 
 /**
  * The write side of the store, which an export carries and an import restores: the events, the
- * aggregate heads and the unique constraints. Everything else is a projection, rebuilt from them.
+ * aggregate heads, the unique constraints and the client assertion ids already used (replay
+ * protection of the token endpoint). Everything else is a projection, rebuilt from them.
  * Each table is paged through by its primary key.
  */
 export const DUMPED_TABLES = {
   events2: ["instance_id", "aggregate_type", "aggregate_id", "sequence"],
   aggregates: ["instance_id", "aggregate_type", "aggregate_id"],
   unique_constraints: ["instance_id", "unique_type", "unique_field"],
+  used_client_assertions: ["instance_id", "issuer", "jti"],
 } as const satisfies Partial<Record<keyof Database, readonly string[]>>;
 
 type DumpedTable = keyof typeof DUMPED_TABLES;

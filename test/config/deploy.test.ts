@@ -83,7 +83,7 @@ describe("deploy/ (Kubernetes manifests)", () => {
       expect(fromSecret("DATABASE_URL")).toMatchObject({ name: expect.any(String), key: expect.any(String) });
     }
     const env = keygate.env ?? [];
-    for (const secret of ["DATABASE_URL", "KEYGATE_ADMIN_TOKEN"]) {
+    for (const secret of ["DATABASE_URL", "KEYGATE_ADMIN_TOKEN", "KEYGATE_MASTERKEY"]) {
       expect(env.find((e) => e.name === secret)).toEqual({ name: secret, valueFrom: { secretKeyRef: expect.objectContaining({ name: "keygate" }) } });
     }
   });

@@ -49,7 +49,8 @@ async function databaseEnv(backend: Backend): Promise<Record<string, string>> {
   // Empty: the command line's own migrate is under test. The embedded database lives in the data dir.
   const target: DatabaseTarget = backend.name === "postgres" ? await backend.create({ empty: true }) : { kind: "embedded", dataDir: undefined };
   const dataDir = await tempDir();
-  return target.kind === "postgres" ? { DATABASE_URL: target.url, KEYGATE_DATA_DIR: dataDir } : { KEYGATE_DATA_DIR: dataDir };
+  // On Postgres keygate needs a master key for its signing keys (the embedded one makes its own).
+  return target.kind === "postgres" ? { DATABASE_URL: target.url, KEYGATE_DATA_DIR: dataDir, KEYGATE_MASTERKEY: "cli-test-master-key-0123456789ab" } : { KEYGATE_DATA_DIR: dataDir };
 }
 
 const logLines = (text: string) =>

@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 async function start(target: DatabaseTarget, adminToken: string): Promise<Keygate> {
-  const config: Config = { ...loadConfig({}), port: 0, host: "127.0.0.1", dataDir: await mkdtemp(join(tmpdir(), "keygate-dump-")), adminToken, logLevel: "silent" };
+  const config: Config = { ...loadConfig({}), port: 0, host: "127.0.0.1", dataDir: await mkdtemp(join(tmpdir(), "keygate-dump-")), adminToken, masterKey: "dump-test-master-key-0123456789a", logLevel: "silent" };
   dirs.push(config.dataDir);
   return startKeygate(config, createLogger("silent"), target);
 }
