@@ -102,7 +102,7 @@ export async function importEventStore(db: Kysely<Database>, projector: Projecto
   return db.transaction().execute(async (tx) => {
     const existing = await sql<{ n: number }>`SELECT 1 AS n FROM events2 LIMIT 1`.execute(tx);
     if (existing.rows.length > 0) throw new DumpImportError("the database already holds events; import needs an empty one (a fresh database, migrated)");
-    const rows: Record<DumpedTable, number> = { events2: 0, aggregates: 0, unique_constraints: 0 };
+    const rows: Record<DumpedTable, number> = { events2: 0, aggregates: 0, unique_constraints: 0, used_client_assertions: 0 };
     let batch: { table: DumpedTable; lines: string[] } | undefined;
     const flush = async () => {
       if (batch === undefined || batch.lines.length === 0) return;
