@@ -280,5 +280,13 @@ describeEachBackend("v2 and v2beta projects: tenant isolation and permissions of
     const { id } = await creator.create(orgA, { name: "by-creator" });
     expect((await admin.getProjectByID({ id })).project?.name).toBe("by-creator");
     expect(await outcome(creator.get(id))).toMatchObject({ code: "PermissionDenied" });
+    // A member of the project's org without project.role.read is refused, not answered an empty list.
+    expect(await outcome(creator.listRoles(ownProject))).toMatchObject({ code: "PermissionDenied" });
+    expect((await creator.list([])).items).toEqual([]);
+    // Projects granted to an org: keygate has no grants, so the filter matches nothing.
+    for (const [name, orgOwner] of apis(tokens.orgOwnerA!)) {
+      expect({ name, ids: (await orgOwner.list([{ org: orgA }])).items.map((p) => p.id) }).toEqual({ name, ids: expect.arrayContaining([ownProject, otherOwnProject, id]) });
+      expect({ name, items: (await orgOwner.list([{ grantedTo: orgA }])).items }).toEqual({ name, items: [] });
+    }
   });
 });

@@ -8,6 +8,7 @@ import { timestampDate, type Timestamp } from "@bufbuild/protobuf/wkt";
 import { createClient, type Transport } from "@connectrpc/connect";
 import { ProjectService as ZitadelProjectServiceV2beta } from "@zitadel/proto/zitadel/project/v2beta/project_service_pb.js";
 import { ProjectService } from "../../src/gen/zitadel/project/v2/project_service_pb.js";
+import { ProjectOrganizationIDFilter_Type } from "../../src/gen/zitadel/project/v2/query_pb.js";
 
 export interface ProjectFields {
   name: string;
@@ -39,7 +40,8 @@ export interface ReadRole {
 /** A TextFilterMethod (0 equals … 7 ends with, ignoring case) and its value. */
 export type TextFilter = [value: string, method: number];
 
-export type ProjectFilter = { name: TextFilter } | { ids: string[] } | { org: string };
+/** `grantedTo`: projects granted to an org (v2's GRANTED type, v2beta's grant resource owner filter). */
+export type ProjectFilter = { name: TextFilter } | { ids: string[] } | { org: string } | { grantedTo: string };
 
 export interface Paging {
   offset?: number;
@@ -143,7 +145,9 @@ export function v2Projects(transport: Transport): ProjectsApi {
             ? { filter: { case: "projectNameFilter" as const, value: { projectName: f.name[0], method: f.name[1] } } }
             : "ids" in f
               ? { filter: { case: "inProjectIdsFilter" as const, value: { ids: f.ids } } }
-              : { filter: { case: "organizationIdFilter" as const, value: { organizationId: f.org } } },
+              : "org" in f
+                ? { filter: { case: "organizationIdFilter" as const, value: { organizationId: f.org } } }
+                : { filter: { case: "organizationIdFilter" as const, value: { organizationId: f.grantedTo, type: ProjectOrganizationIDFilter_Type.GRANTED } } },
         ),
       });
       return { items: res.projects.map((p) => readProject(p.projectId, p)), total: res.pagination!.totalResult, appliedLimit: res.pagination!.appliedLimit };
@@ -192,7 +196,9 @@ export function v2betaProjects(transport: Transport): ProjectsApi {
             ? { filter: { case: "projectNameFilter" as const, value: { projectName: f.name[0], method: f.name[1] } } }
             : "ids" in f
               ? { filter: { case: "inProjectIdsFilter" as const, value: { ids: f.ids } } }
-              : { filter: { case: "projectResourceOwnerFilter" as const, value: { id: f.org } } },
+              : "org" in f
+                ? { filter: { case: "projectResourceOwnerFilter" as const, value: { id: f.org } } }
+                : { filter: { case: "projectGrantResourceOwnerFilter" as const, value: { id: f.grantedTo } } },
         ),
       });
       return { items: res.projects.map((p) => readProject(p.id, p)), total: res.pagination!.totalResult, appliedLimit: res.pagination!.appliedLimit };
@@ -285,7 +291,9 @@ export function v2betaRestProjects(baseUrl: string, token: string): ProjectsApi 
             ? { projectNameFilter: { projectName: f.name[0], method: TEXT_METHODS[f.name[1]] } }
             : "ids" in f
               ? { inProjectIdsFilter: { ids: f.ids } }
-              : { projectResourceOwnerFilter: { id: f.org } },
+              : "org" in f
+                ? { projectResourceOwnerFilter: { id: f.org } }
+                : { projectGrantResourceOwnerFilter: { id: f.grantedTo } },
         ),
       };
       const res = await call("POST", "/v2beta/projects/search", body);
