@@ -8,6 +8,7 @@ export interface Config {
   poolSize: number;
   preparedStatements: boolean;
   dataDir: string;
+  embeddedFsync: boolean;
   nodeId: number | undefined;
   autoMigrate: boolean;
   adminToken: string | undefined;
@@ -157,6 +158,13 @@ export const SETTINGS = [
     default: "true",
     description: "Run pending database migrations at start; false when a separate job runs `keygate migrate` (start then fails if the schema is not current)",
     parse: flag("KEYGATE_AUTO_MIGRATE"),
+  }),
+  setting({
+    key: "embeddedFsync",
+    env: "KEYGATE_EMBEDDED_FSYNC",
+    default: "true",
+    description: "Embedded database: flush each commit to disk, so a power loss or OS crash loses no acknowledged write; false is faster, for tests and demos",
+    parse: flag("KEYGATE_EMBEDDED_FSYNC"),
   }),
   setting({ key: "nodeId", env: "KEYGATE_NODE_ID", default: undefined, description: `Id generator node (0-${MAX_NODE_ID}), unique per running process; by default taken from a database sequence`, parse: integer("KEYGATE_NODE_ID", 0, MAX_NODE_ID) }),
   setting({ key: "adminToken", env: "KEYGATE_ADMIN_TOKEN", default: undefined, description: "Token of the bootstrap admin (IAM_OWNER); generated into <data dir>/admin.pat when unset", parse: adminToken }),

@@ -6,6 +6,8 @@ import { Kysely, PostgresDialect } from "kysely";
 import type pg from "pg";
 import type { Config } from "../config.js";
 import { CoalescingSocket } from "./coalescing-socket.js";
+import { lockDataDir } from "./data-dir-lock.js";
+import { DurableNodeFS } from "./durable-nodefs.js";
 import { PGliteDialect } from "./pglite-dialect.js";
 import { poolForKysely } from "./pool-clients.js";
 import type { Database } from "./schema.js";
@@ -21,8 +23,10 @@ export type DatabaseTarget =
   | {
       kind: "embedded";
       dataDir: string | undefined;
+      /** Flush each commit to disk (default); off for tests and demos. Only for a data dir: in memory there is no disk. */
+      fsync?: boolean;
       /** The engine, when its start was begun ahead of opening (see startEmbeddedEarly); opened once. */
-      starting?: Promise<PGlite>;
+      starting?: Promise<EmbeddedEngine>;
     };
 
 export interface OpenDatabase {
@@ -37,10 +41,16 @@ const INT8_OID = 20;
 const parseInt8 = (value: string) => Number(value);
 
 /** The database the config names: Postgres at DATABASE_URL, else the embedded one in the data dir. */
-export function databaseTarget(config: Pick<Config, "databaseUrl" | "poolSize" | "preparedStatements" | "dataDir">): DatabaseTarget {
+export function databaseTarget(config: Pick<Config, "databaseUrl" | "poolSize" | "preparedStatements" | "dataDir" | "embeddedFsync">): DatabaseTarget {
   return config.databaseUrl
     ? { kind: "postgres", url: config.databaseUrl, poolSize: config.poolSize, preparedStatements: config.preparedStatements }
-    : { kind: "embedded", dataDir: `${config.dataDir}/db` };
+    : { kind: "embedded", dataDir: `${config.dataDir}/db`, fsync: config.embeddedFsync };
+}
+
+/** A started PGlite and the unlock of its data dir, to call once the engine is closed. */
+export interface EmbeddedEngine {
+  pglite: PGlite;
+  unlock(): Promise<void>;
 }
 
 /**
@@ -50,7 +60,7 @@ export function databaseTarget(config: Pick<Config, "databaseUrl" | "poolSize" |
  */
 export function startEmbeddedEarly(target: DatabaseTarget): DatabaseTarget {
   if (target.kind !== "embedded" || target.starting) return target;
-  const starting = startPGlite(target.dataDir);
+  const starting = startPGlite(target.dataDir, target.fsync !== false);
   // A failure is reported where the target is opened; until then it must not count as unhandled.
   starting.catch(() => {});
   return { ...target, starting };
@@ -59,7 +69,7 @@ export function startEmbeddedEarly(target: DatabaseTarget): DatabaseTarget {
 /**
  * PGlite zeroes all of shared_buffers at every start: initdb's 128MB cost 0.15 s and 100 MiB of RSS
  * per start. 32MB (4096 pages) still holds a small database; pages beyond it come from the OS page
- * cache through Node's fs. A cache size only: durability (WAL, commit) is unchanged.
+ * cache through Node's fs. A cache size only; durability is the fsync setting's (see createPGlite).
  */
 const EMBEDDED_SHARED_BUFFERS = "32MB";
 
@@ -69,19 +79,30 @@ const EMBEDDED_SHARED_BUFFERS = "32MB";
  * one (measured under tsx). So on a new data dir the engine that made it is closed, and the start
  * goes on in a fresh one: a restart's time (about a second) once, on the first start only.
  */
-async function startPGlite(dataDir: string | undefined): Promise<PGlite> {
-  if (dataDir) {
-    await mkdir(dataDir, { recursive: true });
-    if (!existsSync(join(dataDir, "PG_VERSION"))) await (await createPGlite(dataDir)).close();
+async function startPGlite(dataDir: string | undefined, fsync: boolean): Promise<EmbeddedEngine> {
+  if (!dataDir) return { pglite: await createPGlite(undefined, false), unlock: async () => {} };
+  await mkdir(dataDir, { recursive: true });
+  const unlock = await lockDataDir(dataDir);
+  try {
+    if (!existsSync(join(dataDir, "PG_VERSION"))) await (await createPGlite(dataDir, fsync)).close();
+    return { pglite: await createPGlite(dataDir, fsync), unlock };
+  } catch (error) {
+    await unlock();
+    throw error;
   }
-  return createPGlite(dataDir);
 }
 
-function createPGlite(dataDir: string | undefined): Promise<PGlite> {
+/**
+ * PGlite's default start parameters include `-F` (fsync off): a commit is acknowledged once written
+ * to the OS, and a power loss or OS crash can lose it. With `fsync`, `-F` goes and the data dir is
+ * mounted through DurableNodeFS, whose fsync reaches the disk (PGlite's own does nothing).
+ */
+function createPGlite(dataDir: string | undefined, fsync: boolean): Promise<PGlite> {
+  const startParams = PGlite.defaultStartParams.filter((param) => !(fsync && param === "-F"));
   return PGlite.create({
-    ...(dataDir ? { dataDir } : {}),
+    ...(dataDir === undefined ? {} : fsync ? { fs: new DurableNodeFS(dataDir) } : { dataDir }),
     parsers: { [INT8_OID]: parseInt8 },
-    startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`],
+    startParams: [...startParams, "-c", `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`],
   });
 }
 
@@ -108,6 +129,6 @@ export async function openDatabase(target: DatabaseTarget, onIdleConnectionError
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: poolForKysely(pool, { prepared: target.preparedStatements !== false }) }) });
     return { db, kind: "postgres", pool };
   }
-  const pglite = await (target.starting ?? startPGlite(target.dataDir));
-  return { db: new Kysely<Database>({ dialect: new PGliteDialect(pglite) }), kind: "embedded" };
+  const engine = await (target.starting ?? startPGlite(target.dataDir, target.fsync !== false));
+  return { db: new Kysely<Database>({ dialect: new PGliteDialect(engine.pglite, engine.unlock) }), kind: "embedded" };
 }

@@ -22,10 +22,14 @@ import {
  * keygate always runs its statements on the transaction it is in.)
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  /** `onClosed` runs after the engine closed (Kysely's destroy), e.g. to unlock its data dir. */
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly onClosed: () => Promise<void> = async () => {},
+  ) {}
 
   createDriver(): Driver {
-    return new PGliteDriver(this.pglite);
+    return new PGliteDriver(this.pglite, this.onClosed);
   }
   createQueryCompiler(): QueryCompiler {
     return new PostgresQueryCompiler();
@@ -45,7 +49,10 @@ class PGliteDriver implements Driver {
   private queue: Promise<void> = Promise.resolve();
   private releaseCurrent: (() => void) | undefined;
 
-  constructor(private readonly pglite: PGlite) {
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly onClosed: () => Promise<void>,
+  ) {
     this.connection = new PGliteConnection(pglite);
   }
 
@@ -84,6 +91,7 @@ class PGliteDriver implements Driver {
   async destroy(): Promise<void> {
     await this.queue;
     if (!this.pglite.closed) await this.pglite.close();
+    await this.onClosed();
   }
 }
 

@@ -46,7 +46,8 @@ export function embeddedBackend(): Backend {
     async create(options = {}) {
       const dataDir = options.empty ? undefined : await copyEmbeddedTemplate();
       if (dataDir) dirs.push(dataDir);
-      return { kind: "embedded", dataDir };
+      // Test databases are thrown away: no flush to disk per commit (KEYGATE_EMBEDDED_FSYNC=false).
+      return { kind: "embedded", dataDir, fsync: false };
     },
     async dispose(target) {
       const removed = target ? takeOut(dirs, target.kind === "embedded" ? target.dataDir : undefined) : dirs.splice(0);

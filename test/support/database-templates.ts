@@ -38,7 +38,7 @@ export async function onServer(serverUrl: string, sql: string): Promise<void> {
 /** A migrated embedded data directory; returns how to remove it. */
 export async function makeEmbeddedTemplate(): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), "keygate-test-template-"));
-  await migrate({ kind: "embedded", dataDir: dir });
+  await migrate({ kind: "embedded", dataDir: dir, fsync: false });
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
