@@ -149,9 +149,9 @@ describe("keygate's handler answers every unary gRPC request alike with and with
       await new Promise((resolve) => setTimeout(resolve, 30));
       stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
       await new Promise((resolve) => stream.once("close", resolve));
-      session.close();
+      // Closed once the server has seen everything sent on the connection, the reset included.
+      await new Promise<void>((resolve) => session.close(resolve));
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
     const res = await send(ports.fast, {}, envelope(message("ok")));
     expect(res.trailers["grpc-status"]).toBe("0");
   });
