@@ -3,15 +3,18 @@ import type { Client, Transport } from "@connectrpc/connect";
 import { createGrpcWebTransport } from "@connectrpc/connect-web";
 import { ApplicationService } from "../../src/gen/zitadel/application/v2/application_service_pb.js";
 import { ManagementService } from "../../src/gen/zitadel/management_pb.js";
+import { ProjectService } from "../../src/gen/zitadel/project/v2/project_service_pb.js";
 import type { Session } from "./session.js";
 
 export type ManagementClient = Client<typeof ManagementService>;
 export type ApplicationClient = Client<typeof ApplicationService>;
+export type ProjectClient = Client<typeof ProjectService>;
 
 /** The services the console calls, over one transport. */
 export interface ConsoleClients {
   management: ManagementClient;
-  /** Apps go through ZITADEL's v2 ApplicationService, which needs no org header. */
+  /** Projects, their roles and apps go through ZITADEL's v2 services, which need no org header. */
+  projects: ProjectClient;
   applications: ApplicationClient;
 }
 
@@ -22,7 +25,11 @@ export interface ConsoleClients {
  */
 export function createConsoleClients(credentials: () => Session | undefined): ConsoleClients {
   const transport = consoleTransport(credentials);
-  return { management: createClient(ManagementService, transport), applications: createClient(ApplicationService, transport) };
+  return {
+    management: createClient(ManagementService, transport),
+    projects: createClient(ProjectService, transport),
+    applications: createClient(ApplicationService, transport),
+  };
 }
 
 function consoleTransport(credentials: () => Session | undefined): Transport {

@@ -3,14 +3,16 @@ import { createConsoleClients } from "./client.js";
 import { byId } from "./dom.js";
 import { attempt, clearMessages } from "./messages.js";
 import { createProjectsPanel } from "./projects.js";
+import { createRolesPanel } from "./roles.js";
 import { clearSession, loadSession, saveSession } from "./session.js";
 import type { Session } from "./session.js";
 
 /*
  * The console: sign in with a token, pick the organization, then work on the
  * projects and API apps of that organization. Every call is a gRPC-Web call
- * of the services SDKs use: ManagementService for the organization and its
- * projects, ZITADEL's v2 ApplicationService for the apps.
+ * of the services SDKs use: ManagementService for the organization, ZITADEL's
+ * v2 ProjectService for its projects and their roles, ApplicationService for
+ * the apps.
  */
 
 // The credentials calls use; saved to sessionStorage only once keygate accepted them.
@@ -19,7 +21,11 @@ let credentials: Session | undefined;
 const clients = createConsoleClients(() => credentials);
 const client = clients.management;
 const apps = createAppsPanel(clients.applications);
-const projects = createProjectsPanel(client, (project) => void apps.show(project));
+const roles = createRolesPanel(clients.projects);
+const projects = createProjectsPanel(clients.projects, (project) => {
+  void apps.show(project);
+  void roles.show(project);
+});
 
 const signInSection = byId("sign-in");
 const workspace = byId("workspace");
@@ -31,6 +37,7 @@ function showSignIn(): void {
   whoami.hidden = true;
   signInSection.hidden = false;
   apps.clear();
+  roles.clear();
   byId<HTMLInputElement>("token").focus();
 }
 
@@ -47,7 +54,8 @@ async function enter(session: Session): Promise<void> {
     workspace.hidden = false;
     whoami.hidden = false;
     apps.clear();
-    await projects.load();
+    roles.clear();
+    await projects.load(org?.id ?? "");
   } catch (error) {
     credentials = loadSession();
     throw error;

@@ -162,11 +162,19 @@ describe("the console in chromium", () => {
       await page.waitForFunction(`document.querySelector("#client-secret")?.value !== ${JSON.stringify(secret)}`);
       expect(await page.getByLabel("Client secret").inputValue()).toHaveLength(64);
 
-      // Apps go through ZITADEL's v2 ApplicationService; v1 serves only the org and its projects.
-      const services = new Set(called.filter((path) => path.startsWith("/zitadel.")).map((path) => path.split("/")[1]));
-      expect(called).toEqual(expect.arrayContaining(["/zitadel.application.v2.ApplicationService/CreateApplication", "/zitadel.application.v2.ApplicationService/GenerateClientSecret"]));
-      expect(called.filter((path) => /ManagementService\/(AddAPIApp|ListApps|RegenerateAPIClientSecret)$/.test(path))).toEqual([]);
-      expect(services.has("zitadel.application.v2.ApplicationService")).toBe(true);
+      // Projects, roles and apps go through ZITADEL's v2 services; v1 serves only the org.
+      expect(called).toEqual(
+        expect.arrayContaining([
+          "/zitadel.project.v2.ProjectService/CreateProject",
+          "/zitadel.project.v2.ProjectService/ListProjects",
+          "/zitadel.project.v2.ProjectService/ListProjectRoles",
+          "/zitadel.application.v2.ApplicationService/CreateApplication",
+          "/zitadel.application.v2.ApplicationService/GenerateClientSecret",
+        ]),
+      );
+      expect(called.filter((path) => path.startsWith("/zitadel.management.v1.ManagementService/"))).toEqual(
+        called.filter((path) => path === "/zitadel.management.v1.ManagementService/GetMyOrg"),
+      );
     });
   });
 
@@ -205,6 +213,30 @@ describe("the console in chromium", () => {
       await appRow(page, "jwt-app").waitFor({ state: "detached" });
       const gone = await admin.getAppByID({ projectId, appId }).then(() => undefined, (e: unknown) => ConnectError.from(e).code);
       expect(gone).toBe(Code.NotFound);
+    });
+  });
+
+  test("shows a project's roles, made in the console or over v1, and adds one", async () => {
+    await openConsole(async (page) => {
+      await signIn(page, keygate.adminToken);
+      await createProject(page, "Roles project");
+      await page.getByText("No roles yet.").waitFor();
+      await page.getByLabel("New role key").fill("reader");
+      await page.getByLabel("New role display name").fill("Reader");
+      await page.getByLabel("New role group").fill("ops");
+      await page.getByRole("button", { name: "Add role" }).click();
+      await page.locator("#role-rows tr", { hasText: "reader" }).waitFor();
+
+      const { result: projects } = await admin.listProjects({});
+      const projectId = projects.find((p) => p.name === "Roles project")!.id;
+      expect((await admin.listProjectRoles({ projectId })).result.map((r) => [r.key, r.displayName, r.group])).toEqual([["reader", "Reader", "ops"]]);
+
+      // A role added over v1 shows once the project is chosen again.
+      await admin.addProjectRole({ projectId, roleKey: "writer", displayName: "Writer" });
+      await page.getByRole("button", { name: "Roles project" }).click();
+      await page.locator("#role-rows tr", { hasText: "writer" }).waitFor();
+      expect(await page.locator("#role-rows tr").allTextContents()).toEqual(["readerReaderops", "writerWriter"]);
+      await page.screenshot({ path: `${artifacts}console-roles.png`, fullPage: true });
     });
   });
 
