@@ -19,7 +19,11 @@ const served = [
   "grpc.health.v1.Health",
   "grpc.reflection.v1.ServerReflection",
   "grpc.reflection.v1alpha.ServerReflection",
+  "zitadel.app.v2beta.AppService",
+  "zitadel.application.v2.ApplicationService",
   "zitadel.management.v1.ManagementService",
+  "zitadel.project.v2.ProjectService",
+  "zitadel.project.v2beta.ProjectService",
 ];
 
 describeEachBackend("health", (backend) => {
