@@ -203,12 +203,15 @@ describeEachBackend("v2 and v2beta projects: the whole life of a project with ro
       expect(await codeOf(projects.create(orgId, { id: "", name: "empty id" }))).toBe("InvalidArgument");
       expect(await codeOf(projects.create(orgId, { name: "" }))).toBe("InvalidArgument");
       expect(await codeOf(projects.create("", { name: "no org" }))).toBe("InvalidArgument");
+      // Instance roles count in any org, but not in one that does not exist.
+      expect(await codeOf(projects.create("no-such-org", { name: "in no org" }))).toBe("NotFound");
       expect(await codeOf(projects.update("some-id", { name: "" }))).toBe("InvalidArgument");
       expect(await codeOf(projects.addRole("some-id", { key: "", displayName: "x" }))).toBe("InvalidArgument");
       expect(await codeOf(projects.list([{ ids: [""] }]))).toBe("InvalidArgument");
       expect(await codeOf(projects.list([], { limit: 1001 }))).toBe("InvalidArgument");
     }
     expect(await keygate.store.db.selectFrom("events2").select("aggregate_id").where("aggregate_id", "in", ["x".repeat(201), ""]).execute()).toEqual([]);
+    expect(await keygate.store.db.selectFrom("events2").select("aggregate_id").where("owner", "=", "no-such-org").execute()).toEqual([]);
     const { id } = await admin.addProject({ name: "grants" });
     const { createClient } = await import("@connectrpc/connect");
     const { ProjectService } = await import("../../src/gen/zitadel/project/v2/project_service_pb.js");

@@ -30,8 +30,10 @@ class HiddenProject extends DomainError {
 export function v2Projects(deps: ServiceDeps) {
   const access = new ResourceAccess(deps);
   return {
+    /** An org that does not exist is refused even to instance roles, whose memberships count in any org id. */
     async create(ctx: HandlerContext, orgId: string, input: ProjectInput, projectId: string | undefined) {
       const acting = await access.inOrg(ctx, orgId, orgNotFound);
+      if (!(await deps.queries.orgExists(access.instanceOf(ctx), orgId))) throw orgNotFound();
       return acting.commands.addProject(input, projectId);
     },
 
