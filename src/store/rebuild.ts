@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import { toStoredEvent } from "./event-store.js";
 import { sendPipelined } from "./pipeline.js";
 import type { Projector } from "./projector.js";
@@ -21,7 +21,13 @@ export interface RebuildResult {
  * microsecond; aggregate ids are unique across instances), so that pages never skip or repeat an event.
  */
 export async function rebuildProjections(db: Kysely<Database>, projector: Projector): Promise<RebuildResult> {
-  return db.transaction().execute((tx) => replayEvents(tx, projector));
+  return db.transaction().execute(async (tx) => {
+    // Safe while keygate runs: every command appends to events2 (a ROW EXCLUSIVE lock), so this waits
+    // for the commands in flight and holds new ones until the rebuild commits; readers (ACCESS SHARE)
+    // go on and see the old tables. Without it a command committing mid-rebuild clashed with the replay.
+    await sql`LOCK TABLE events2 IN EXCLUSIVE MODE`.execute(tx);
+    return replayEvents(tx, projector);
+  });
 }
 
 /** Clears every projection and replays all events into it, inside the caller's transaction. */

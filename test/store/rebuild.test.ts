@@ -14,6 +14,7 @@ import { generateSigningKey } from "../../src/domain/signing-key.js";
 import type { Actor } from "../../src/store/event-store.js";
 import { openStore, type Store } from "../../src/store/open-store.js";
 import { describeEachBackend } from "../support/backends.js";
+import { rebuildProjections } from "../../src/store/rebuild.js";
 import { expectRebuildReproduces, snapshot } from "../support/projection-snapshot.js";
 
 const settings = { projectRoleAssertion: true, projectRoleCheck: false, hasProjectCheck: true, privateLabelingSetting: 1 };
@@ -26,6 +27,29 @@ describeEachBackend("rebuild-projections", (backend) => {
   afterAll(async () => {
     await store.close();
     await backend.dispose();
+  });
+
+  test("a rebuild while commands write waits for those in flight and holds new ones off: it succeeds, and nothing is lost", async () => {
+    const deps: CommandDeps = { store: store.events, ids: store.ids, hashSecret: async (s) => hashSecret(s) };
+    const creator: Actor = { instanceId: "i", orgId: "seed", userId: "u" };
+    const { id: orgId } = await addOrg(deps, creator, "Busy Org", "localhost");
+    const actor: Actor = { ...creator, orgId };
+    let writing = true;
+    const writers = Array.from({ length: 4 }, async (_, w) => {
+      let n = 0;
+      for (; writing || n < 3; n++) {
+        const { id } = await projects.addProject(deps, actor, { name: `busy-${w}-${n}`, settings });
+        await apps.addApiApp(deps, actor, id, { name: "app", authMethod: ApiAuthMethod.Basic });
+      }
+      return n;
+    });
+    const rebuilt = [];
+    for (let round = 0; round < 3; round++) rebuilt.push(await rebuildProjections(store.db, store.projector));
+    writing = false;
+    const written = (await Promise.all(writers)).reduce((a, b) => a + b, 0);
+    expect(rebuilt.every((result) => result.events > 0)).toBe(true);
+    const { live } = await expectRebuildReproduces(store);
+    expect(live.projects!.filter((row) => String(row).includes("busy-")).length).toBe(written);
   });
 
   test("rebuilding from the events reproduces every projection table exactly", async () => {
