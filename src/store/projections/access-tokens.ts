@@ -4,8 +4,10 @@ import { deleteWhere, insertRow, updateWhere } from "./row-statements.js";
 
 /**
  * Tokens issued to service users (`oidc_session` aggregates). A revoked token's row goes, and so do
- * the rows of a removed user and those issued with a secret or key that was removed; a deactivated
- * user's tokens are refused by the users table's state.
+ * the rows of a removed user and those issued with a secret or key that was removed; a new secret
+ * removes the one before, so it ends that secret's tokens too (rotating a leaked secret must not
+ * leave what was taken with it working). A deactivated user's tokens are refused by the users
+ * table's state.
  */
 export const accessTokensProjection: Projection = {
   name: "access_tokens",
@@ -39,6 +41,7 @@ export const accessTokensProjection: Projection = {
     },
     "oidc_session.access_token.revoked": (db, event) => [deleteWhere(db, "access_tokens", { instance_id: event.instanceId, id: event.aggregateId })],
     "user.removed": (db, event) => [deleteWhere(db, "access_tokens", { instance_id: event.instanceId, user_id: event.aggregateId })],
+    "user.machine.secret.set": (db, event) => [deleteWhere(db, "access_tokens", { instance_id: event.instanceId, user_id: event.aggregateId, auth_method: "secret" })],
     "user.machine.secret.removed": (db, event) => [deleteWhere(db, "access_tokens", { instance_id: event.instanceId, user_id: event.aggregateId, auth_method: "secret" })],
     "user.machine.key.removed": (db, event) => [deleteWhere(db, "access_tokens", { instance_id: event.instanceId, user_id: event.aggregateId, key_id: event.payload.keyId })],
   },
