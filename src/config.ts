@@ -28,6 +28,8 @@ export interface Config {
   masterKey: string | undefined;
   accessTokenLifetimeSeconds: number;
   signingKeyLifetimeSeconds: number;
+  tlsCertFile: string | undefined;
+  tlsKeyFile: string | undefined;
 }
 
 interface Setting<K extends keyof Config> {
@@ -190,14 +192,18 @@ export const SETTINGS = [
   setting({ key: "masterKey", env: "KEYGATE_MASTERKEY", default: undefined, description: "32 characters that encrypt the token-signing keys in the database; required on PostgreSQL, generated into <data dir>/masterkey when unset on the embedded database", parse: masterKey }),
   setting({ key: "accessTokenLifetimeSeconds", env: "KEYGATE_ACCESS_TOKEN_LIFETIME", default: "12h", description: "Lifetime of the access tokens keygate issues (s, m or h)", parse: duration("KEYGATE_ACCESS_TOKEN_LIFETIME", 60, 7 * 24 * 3600) }),
   setting({ key: "signingKeyLifetimeSeconds", env: "KEYGATE_SIGNING_KEY_LIFETIME", default: "6h", description: "How long one token-signing key signs before a new one is made (s, m or h)", parse: duration("KEYGATE_SIGNING_KEY_LIFETIME", 60, 365 * 24 * 3600) }),
+  setting({ key: "tlsCertFile", env: "KEYGATE_TLS_CERT_FILE", default: undefined, description: "PEM certificate (its chain may follow) to serve every protocol over TLS on the one port, ALPN h2 and http/1.1; re-read on SIGHUP", parse: nonEmpty("KEYGATE_TLS_CERT_FILE") }),
+  setting({ key: "tlsKeyFile", env: "KEYGATE_TLS_KEY_FILE", default: undefined, description: "PEM private key of KEYGATE_TLS_CERT_FILE", parse: nonEmpty("KEYGATE_TLS_KEY_FILE") }),
 ] as const;
 
 /** Settings that only make sense together. */
 function crossCheck(config: Partial<Config>): string[] {
+  const problems: string[] = [];
+  if ((config.tlsCertFile === undefined) !== (config.tlsKeyFile === undefined)) problems.push("KEYGATE_TLS_CERT_FILE and KEYGATE_TLS_KEY_FILE go together: set both or neither");
   const sources = [config.jwtJwksUrl, config.jwtJwksFile].filter((s) => s !== undefined).length;
-  if (config.jwtIssuer !== undefined && sources !== 1) return ["KEYGATE_JWT_ISSUER needs exactly one of KEYGATE_JWT_JWKS_URL and KEYGATE_JWT_JWKS_FILE"];
-  if (config.jwtIssuer === undefined && (sources > 0 || config.jwtAudience !== undefined)) return ["KEYGATE_JWT_* settings need KEYGATE_JWT_ISSUER"];
-  return [];
+  if (config.jwtIssuer !== undefined && sources !== 1) problems.push("KEYGATE_JWT_ISSUER needs exactly one of KEYGATE_JWT_JWKS_URL and KEYGATE_JWT_JWKS_FILE");
+  if (config.jwtIssuer === undefined && (sources > 0 || config.jwtAudience !== undefined)) problems.push("KEYGATE_JWT_* settings need KEYGATE_JWT_ISSUER");
+  return problems;
 }
 
 /** Reads and validates every setting; reports all bad values at once. */

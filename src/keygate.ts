@@ -22,6 +22,7 @@ import { healthRoutes } from "./server/health-routes.js";
 import { createMetrics } from "./server/metrics.js";
 import { createMuxServer } from "./server/mux.js";
 import { oauthRoutes } from "./server/oauth/oauth-routes.js";
+import { readTlsFiles } from "./server/tls-files.js";
 import { openApiRoutes } from "./server/openapi-route.js";
 import { reflectionServices, registerReflectionServices } from "./server/reflection.js";
 import { requestLog } from "./server/request-log.js";
@@ -46,6 +47,8 @@ export interface Keygate {
   adminUserId: string;
   /** The `iss` of keygate's tokens and the base of its OAuth endpoints (KEYGATE_EXTERNAL_URL). */
   issuer: string;
+  /** With TLS: re-reads the certificate and key files for new connections (SIGHUP); false without TLS. */
+  reloadTls(): Promise<boolean>;
   /** Reports not ready, stops accepting, lets calls in flight finish (bounded), closes the database. */
   close(): Promise<void>;
 }
@@ -63,6 +66,9 @@ function jwtTrust(config: Config): JwtTrust | undefined {
 export async function startKeygate(config: Config, logger: Logger, target: DatabaseTarget = databaseTarget(config)): Promise<Keygate> {
   // Checked first: on Postgres keygate does not start without it.
   const masterKey = await resolveMasterKey(config.masterKey, config.dataDir, target);
+  const tlsFiles = config.tlsCertFile === undefined ? undefined : () => readTlsFiles(config.tlsCertFile!, config.tlsKeyFile!);
+  // Read before the database opens: a bad certificate must not leave anything behind.
+  const tls = await tlsFiles?.();
   const metrics = createMetrics();
   const store = await openStore(target, config.nodeId, {
     migrate: config.autoMigrate,
@@ -131,19 +137,24 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
       rest: { prefixes: restPrefixes },
     });
     const handler = withCors(observer.wrap(connect.handler, connect.classify), config.corsOrigins ?? []);
-    const server = createMuxServer(handler, { onError: (error) => logger.error({ err: error }, "server error") });
+    const server = createMuxServer(handler, { tls, onError: (error) => logger.error({ err: error }, "server error") });
     const address = await server.listen(config.port, config.host);
     const host = address.host === "0.0.0.0" || address.host === "::" ? "127.0.0.1" : address.host;
-    issuer ??= `http://localhost:${address.port}`;
-    logger.info({ port: address.port }, "keygate is listening");
+    issuer ??= `${tls ? "https" : "http"}://localhost:${address.port}`;
+    logger.info({ port: address.port, tls: tls !== undefined }, "keygate is listening");
     return {
-      url: `http://${host}:${address.port}`,
+      url: `${tls ? "https" : "http"}://${host}:${address.port}`,
       port: address.port,
       store,
       metrics: metrics.registry,
       instanceId: boot.instanceId,
       adminUserId: boot.adminUserId,
       issuer,
+      async reloadTls() {
+        if (tlsFiles === undefined) return false;
+        server.setTls(await tlsFiles());
+        return true;
+      },
       async close() {
         health.shutdown();
         if (config.shutdownDelayMs > 0) {

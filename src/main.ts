@@ -12,6 +12,13 @@ const COMMANDS: Record<string, Command> = {
   serve: async (config, logger) => {
     await ensurePortFree(config.port, config.host);
     const keygate = await serve(config, logger);
+    // SIGHUP re-reads the TLS files (a renewed certificate) without dropping open connections.
+    process.on("SIGHUP", () => {
+      keygate.reloadTls().then(
+        (reloaded) => logger.info(reloaded ? "SIGHUP: TLS certificate and key reloaded for new connections" : "SIGHUP: TLS is off, nothing to reload"),
+        (error: unknown) => logger.error({ err: error }, "SIGHUP: TLS files not reloaded, the previous ones stay in use"),
+      );
+    });
     const signal = await nextSignal();
     logger.info({ signal }, "shutting down");
     // A second signal means "now": skip the rest of the drain.

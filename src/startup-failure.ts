@@ -41,6 +41,9 @@ export function describeStartupFailure(error: unknown, config: Config): StartupF
     return { msg: `not allowed to listen on port ${config.port}`, host: listening, cause, hint: "ports below 1024 need privileges: set PORT to 1024 or higher" };
   }
   // By name: importing the migrator here would load Kysely before the embedded database starts.
+  if (error instanceof Error && error.name === "TlsFilesError") {
+    return { msg: "the TLS certificate or key cannot be used", host: listening, cause, hint: "check KEYGATE_TLS_CERT_FILE and KEYGATE_TLS_KEY_FILE: readable PEM files, the key belonging to the first certificate" };
+  }
   if (error instanceof Error && error.name === "SchemaNotCurrentError") {
     return { msg: "the database schema is not current", host: databaseHost(config), cause, hint: "run `keygate migrate` (the migration job), or set KEYGATE_AUTO_MIGRATE=true" };
   }

@@ -1,6 +1,7 @@
 import * as http from "node:http";
 import * as http2 from "node:http2";
 import * as net from "node:net";
+import * as tls from "node:tls";
 import { abandonResponse, type NodeHandler } from "./node-http.js";
 
 /**
@@ -25,6 +26,17 @@ export interface MuxServerOptions {
   closeTimeoutMs?: number;
   /** Errors of the listening socket after listen() resolved, and throws of the handler. Default: console.error. */
   onError?: (error: unknown) => void;
+  /**
+   * Serve TLS only, with this certificate (chain) and key: ALPN picks HTTP/2 or HTTP/1.1 (a client
+   * that offers neither gets HTTP/1.1), instead of sniffing cleartext bytes.
+   */
+  tls?: TlsFiles;
+}
+
+/** A PEM certificate, optionally followed by its chain, and its private key. */
+export interface TlsFiles {
+  cert: string | Buffer;
+  key: string | Buffer;
 }
 
 export interface MuxServer {
@@ -36,15 +48,17 @@ export interface MuxServer {
    * Resolves when every connection is gone. Calling it twice returns the same promise.
    */
   close(timeoutMs?: number): Promise<void>;
+  /** TLS only: the certificate and key for connections from now on; open ones keep theirs. */
+  setTls(files: TlsFiles): void;
 }
 
 type ConnectionState = "sniffing" | "http1" | "http2";
 
 /**
- * One cleartext port for HTTP/2 with prior knowledge (gRPC and everything
- * else over h2c) and HTTP/1.1 (gRPC-Web, Connect, REST): a net.Server peeks at
- * the first bytes of each connection and hands the socket to an http2 or an
- * http server, both running the same handler.
+ * One port for HTTP/2 (gRPC and everything else) and HTTP/1.1 (gRPC-Web, Connect, REST), handing
+ * each connection to an http2 or an http server, both running the same handler. In cleartext a
+ * net.Server peeks at the first bytes (HTTP/2 with prior knowledge, h2c); with TLS the protocol
+ * negotiated by ALPN decides.
  */
 export function createMuxServer(handler: NodeHandler, options: MuxServerOptions = {}): MuxServer {
   const sniffTimeoutMs = options.sniffTimeoutMs ?? 10_000;
@@ -103,21 +117,44 @@ export function createMuxServer(handler: NodeHandler, options: MuxServerOptions 
     }
   });
 
-  const server = net.createServer({ noDelay: true }, (socket) => {
-    connections.set(socket, "sniffing");
+  /** Tracks a new connection; false when it came too late (draining) and was dropped. */
+  function accept(socket: net.Socket, state: ConnectionState): boolean {
+    connections.set(socket, state);
     socket.once("close", () => {
       connections.delete(socket);
       http1InFlight.delete(socket);
     });
-    // A reset while we sniff must not crash the process; after the hand-off
-    // the protocol servers report socket errors themselves.
+    // A reset before the hand-off must not crash the process; after it the
+    // protocol servers report socket errors themselves.
     socket.on("error", ignore);
-    if (draining) {
-      socket.destroy();
-      return;
+    if (draining) socket.destroy();
+    return !draining;
+  }
+
+  const server = options.tls
+    ? tls.createServer({ ...options.tls, ALPNProtocols: ["h2", "http/1.1"], handshakeTimeout: sniffTimeoutMs }, (socket) => {
+        const protocol = socket.alpnProtocol === "h2" ? "http2" : "http1";
+        if (accept(socket, protocol)) handOff(socket, protocol);
+      })
+    : net.createServer({ noDelay: true }, (socket) => {
+        if (accept(socket, "sniffing")) sniff(socket);
+      });
+  // A failed handshake concerns that client only (its socket is destroyed by Node).
+  server.on("tlsClientError", ignore);
+
+  function handOff(socket: net.Socket, protocol: "http1" | "http2"): void {
+    connections.set(socket, protocol);
+    if (protocol === "http2") {
+      // Do NOT resume(): the Http2Session reads the unshifted bytes with
+      // socket.read() on the next tick (nodejs/node#35475). Resuming would
+      // flush the preface to nobody and clients would see RST_STREAM.
+      h2.emit("connection", socket);
+    } else {
+      h1.emit("connection", socket);
+      // The HTTP/1.1 parser listens for "data"; a paused socket would hang.
+      socket.resume();
     }
-    sniff(socket);
-  });
+  }
 
   function sniff(socket: net.Socket): void {
     let buffered: Buffer = Buffer.alloc(0);
@@ -141,17 +178,7 @@ export function createMuxServer(handler: NodeHandler, options: MuxServerOptions 
       stop();
       socket.pause();
       socket.unshift(buffered);
-      connections.set(socket, protocol);
-      if (protocol === "http2") {
-        // Do NOT resume(): the Http2Session reads the unshifted bytes with
-        // socket.read() on the next tick (nodejs/node#35475). Resuming would
-        // flush the preface to nobody and clients would see RST_STREAM.
-        h2.emit("connection", socket);
-      } else {
-        h1.emit("connection", socket);
-        // The HTTP/1.1 parser listens for "data"; a paused socket would hang.
-        socket.resume();
-      }
+      handOff(socket, protocol);
     };
     socket.on("data", onData);
     socket.once("end", onEnd);
@@ -209,6 +236,10 @@ export function createMuxServer(handler: NodeHandler, options: MuxServerOptions 
     close(timeoutMs = defaultCloseTimeoutMs) {
       closing ??= drain(timeoutMs);
       return closing;
+    },
+    setTls(files) {
+      if (!(server instanceof tls.Server)) throw new Error("this server was started without TLS");
+      server.setSecureContext(files);
     },
   };
 }

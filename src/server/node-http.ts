@@ -19,7 +19,9 @@ export type NodeHandler = (req: NodeRequest, res: NodeResponse) => void;
 
 /** The URL a call made by `req` shows its interceptors and implementation: its authority (HTTP/2) or Host, and `path`. */
 export function callUrl(req: NodeRequest, path: string): string {
-  return `http://${req.headers[":authority"] ?? req.headers.host ?? ""}${path}`;
+  // As connect-node: https when the connection is TLS.
+  const scheme = "encrypted" in req.socket && req.socket.encrypted === true ? "https" : "http";
+  return `${scheme}://${req.headers[":authority"] ?? req.headers.host ?? ""}${path}`;
 }
 
 /** Write a complete response unless one is already under way. */

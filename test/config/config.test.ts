@@ -47,9 +47,11 @@ describe("loadConfig", () => {
       masterKey: undefined,
       accessTokenLifetimeSeconds: 43200,
       signingKeyLifetimeSeconds: 21600,
+      tlsCertFile: undefined,
+      tlsKeyFile: undefined,
     });
     // Optional settings are absent, not present with a made-up value.
-    for (const key of ["databaseUrl", "nodeId", "adminToken", "corsOrigins", "jwtIssuer", "jwtAudience", "jwtJwksUrl", "jwtJwksFile"] as const) {
+    for (const key of ["databaseUrl", "nodeId", "adminToken", "corsOrigins", "jwtIssuer", "jwtAudience", "jwtJwksUrl", "jwtJwksFile", "tlsCertFile", "tlsKeyFile"] as const) {
       expect(config[key]).toBeUndefined();
     }
   });
@@ -205,6 +207,9 @@ describe("loadConfig", () => {
       ["1d", 'KEYGATE_ACCESS_TOKEN_LIFETIME must be a duration like 90s, 30m or 12h, from 60s to 168h, got "1d"'],
     ],
     KEYGATE_SIGNING_KEY_LIFETIME: [["0h", 'KEYGATE_SIGNING_KEY_LIFETIME must be a duration like 90s, 30m or 12h, from 60s to 8760h, got "0h"']],
+    // Alone, each TLS file would also trip the cross-check; a bad value is reported instead of it.
+    KEYGATE_TLS_CERT_FILE: [[" ", "KEYGATE_TLS_CERT_FILE must not be empty"]],
+    KEYGATE_TLS_KEY_FILE: [[" ", "KEYGATE_TLS_KEY_FILE must not be empty"]],
   };
 
   test("OAuth settings: the external URL loses its trailing slash, durations become seconds", () => {
@@ -237,6 +242,11 @@ describe("loadConfig", () => {
     [{ KEYGATE_JWT_JWKS_FILE: "/jwks.json" }, "KEYGATE_JWT_* settings need KEYGATE_JWT_ISSUER"],
   ])("JWT settings that only work together: %j", (env, message) => {
     expect(problemsOf(errorOf(env))).toEqual([message]);
+  });
+
+  test.each([[{ KEYGATE_TLS_CERT_FILE: "/tls.crt" }], [{ KEYGATE_TLS_KEY_FILE: "/tls.key" }]])("TLS files go together: %j", (env) => {
+    expect(problemsOf(errorOf(env))).toEqual(["KEYGATE_TLS_CERT_FILE and KEYGATE_TLS_KEY_FILE go together: set both or neither"]);
+    expect(loadConfig({ KEYGATE_TLS_CERT_FILE: "/tls.crt", KEYGATE_TLS_KEY_FILE: "/tls.key" })).toMatchObject({ tlsCertFile: "/tls.crt", tlsKeyFile: "/tls.key" });
   });
 
   test("a bad DATABASE_URL's message does not repeat the URL, which may hold a password", () => {

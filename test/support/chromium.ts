@@ -17,6 +17,6 @@ async function chromiumExecutable(): Promise<string> {
   return packaged.executablePath();
 }
 
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: await chromiumExecutable(), headless: true, args: chromiumArgs });
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: await chromiumExecutable(), headless: true, args: [...chromiumArgs, ...extraArgs] });
 }
