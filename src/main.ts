@@ -99,6 +99,7 @@ async function main(args: string[]): Promise<number> {
   try {
     return await command(config, logger);
   } catch (error) {
+    if (error instanceof ConfigError) throw error; // printed as at start: the message alone, exit 2
     // One line an operator can act on: what failed, where, why, and what to do.
     const failure = describeStartupFailure(error, config);
     if (failure === undefined) logger.fatal({ err: error }, `keygate ${name} failed`);

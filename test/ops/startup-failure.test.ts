@@ -61,7 +61,7 @@ test.each([
   ["a role the database refuses", async () => databaseUrl((u) => (u.username = "no_such_role_keygate")), "the database refused the role", (u: URL) => `${u.hostname}:${u.port || 5432}`, /no_such_role_keygate/],
   ["a database that does not exist", async () => databaseUrl((u) => (u.pathname = "/no_such_database_keygate")), "the database does not exist", (u: URL) => `${u.hostname}:${u.port || 5432}`, /CREATE DATABASE "no_such_database_keygate"/],
 ])("%s: exactly one JSON line with msg, host, cause and hint, and a non-zero exit", async (_name, url, msg, host, hint) => {
-  const result = await startKeygate({ DATABASE_URL: await url(), KEYGATE_DATA_DIR: await mkdtemp(join(tmpdir(), "keygate-fail-")) });
+  const result = await startKeygate({ DATABASE_URL: await url(), KEYGATE_MASTERKEY: "k".repeat(32), KEYGATE_DATA_DIR: await mkdtemp(join(tmpdir(), "keygate-fail-")) });
   expect(result.code).toBe(1);
   const line = onePlainLine(result.lines);
   expect(line).toMatchObject({ msg, host: host(serverUrl) });

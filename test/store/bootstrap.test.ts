@@ -16,6 +16,7 @@ import { managementClient } from "../support/management-client.js";
 describeEachBackend("bootstrap: the admin token across restarts", (backend) => {
   let target: DatabaseTarget;
   let dataDir: string;
+  const masterKey = randomBytes(24).toString("base64url");
   beforeAll(async () => {
     target = await backend.create();
     dataDir = await mkdtemp(join(tmpdir(), "keygate-bootstrap-"));
@@ -27,7 +28,7 @@ describeEachBackend("bootstrap: the admin token across restarts", (backend) => {
 
   /** Runs `work` against keygate started on the test's one database with `adminToken` configured. */
   async function withKeygate<T>(adminToken: string | undefined, work: (keygate: Keygate) => Promise<T>): Promise<T> {
-    const keygate = await startKeygate({ ...loadConfig({}), port: 0, host: "127.0.0.1", dataDir, adminToken, logLevel: "silent" }, createLogger("silent"), target);
+    const keygate = await startKeygate({ ...loadConfig({}), port: 0, host: "127.0.0.1", dataDir, adminToken, masterKey, logLevel: "silent" }, createLogger("silent"), target);
     try {
       return await work(keygate);
     } finally {
