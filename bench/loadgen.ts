@@ -6,12 +6,15 @@
 import { performance } from "node:perf_hooks";
 import { randomBytes } from "node:crypto";
 import { createClient, type CallInput, type Op, type Protocol } from "./lib/clients.js";
-import { rawAddApiApp, rawGetApp, rawKeygen, rawListApps, type RawScope, type RawWorkload } from "./lib/raw-db.js";
+import { formPoster } from "./lib/form-client.js";
+import { rawAddApiApp, rawGetApp, rawIssueJwt, rawKeygen, rawListApps, type RawScope, type RawWorkload } from "./lib/raw-db.js";
 import { serveRequests } from "./lib/procs.js";
 
 export interface LoadSpec {
   /** "rpc": keygate or a no-op server; the others are in-process baselines. */
-  kind: "rpc" | "raw-addApiApp" | "raw-getApp" | "raw-listApps" | "raw-keygen";
+  kind: "rpc" | "form" | "raw-addApiApp" | "raw-getApp" | "raw-listApps" | "raw-keygen" | "raw-issueJwt";
+  /** kind "form": POSTed to `url` over HTTP/1.1 keep-alive, with this Authorization header. */
+  form?: { body: string; authorization: string };
   protocol?: Protocol;
   op?: Op;
   url?: string;
@@ -61,6 +64,14 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     const client = createClient(spec.protocol!, { url: spec.url!, token: spec.token, concurrency: spec.concurrency });
     call = (i) => client.call(spec.op!, i);
     close = () => client.close();
+  } else if (spec.kind === "form") {
+    const poster = formPoster(spec.url!, spec.form!.body, spec.form!.authorization, spec.concurrency);
+    call = () => poster.post();
+    close = () => poster.close();
+  } else if (spec.kind === "raw-issueJwt") {
+    const workload = await rawIssueJwt({ ...spec.raw!, poolSize: Math.min(spec.raw!.poolSize, spec.concurrency) }, nodeIdBase + rawNode++);
+    call = (i) => workload.call(i);
+    close = () => workload.close();
   } else {
     const scope = () => ({ ...spec.raw!, poolSize: Math.min(spec.raw!.poolSize, spec.concurrency) });
     const workload: RawWorkload =

@@ -5,6 +5,7 @@
  *   npm run bench -- --quick          smoke run with short windows and smaller seeds (< ~2 min)
  *   npm run bench -- --only=transport,write   only some groups (raw runs with write)
  *   npm run bench -- --only=v2        CreateApplication over v2 against AddAPIApp over v1, interleaved
+ *   npm run bench -- --only=oauth     introspection against a no-op node:http server, token issuance against raw pg + RS256
  *   npm run bench -- --concurrency=8      only this concurrency for the write group
  *   npm run bench -- --keep-db        keep the database afterwards (for EXPLAIN and the like)
  *   npm run bench -- --profile=transport.keygate-healthz   also record a CPU profile of the server
@@ -486,6 +487,86 @@ async function v2Scenarios(keygate: Target, writeProjects: string[]): Promise<vo
   }
 }
 
+/**
+ * keygate as a credential authority (issue 13, item 9): introspection of an opaque and of a JWT
+ * access token by a BASIC app at c=8 over HTTP/1.1 keep-alive, against a no-op node:http server
+ * answering the same JSON to the same request; client_credentials issuance of JWT access tokens at
+ * c=8 against a raw script doing the same database write and RS256 signature. Interleaved in rounds.
+ */
+async function oauthScenarios(keygate: Target, raw: LoadSpec["raw"]): Promise<void> {
+  const c = 8;
+  const admin = management(keygate.url);
+  const projectId = (await admin.addProject({ name: `bench-oauth-${randomBytes(3).toString("hex")}` })).id;
+  const app = await admin.addAPIApp({ projectId, name: "introspector" });
+  const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
+  const serviceUser = async (name: string, accessTokenType: number) => {
+    const { userId } = await admin.addMachineUser({ userName: `${name}-${randomBytes(3).toString("hex")}`, name, accessTokenType });
+    const secret = await admin.generateMachineSecret({ userId });
+    return basic(secret.clientId, secret.clientSecret);
+  };
+  const [bearerUser, jwtUser] = [await serviceUser("bench-bearer", 0), await serviceUser("bench-jwt", 1)];
+  const tokenForm = `grant_type=client_credentials&scope=${encodeURIComponent(`openid urn:zitadel:iam:org:project:id:${projectId}:aud`)}`;
+  const issue = async (authorization: string) => {
+    const res = await fetch(`${keygate.url}/oauth/v2/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization }, body: tokenForm });
+    return ((await res.json()) as { access_token: string }).access_token;
+  };
+  const appAuth = basic(app.clientId, app.clientSecret);
+  const introspectForm = (token: string) => `token=${encodeURIComponent(token)}`;
+  const opaque = await issue(bearerUser);
+  const jwt = await issue(jwtUser);
+  const answer = await (await fetch(`${keygate.url}/oauth/v2/introspect`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", authorization: appAuth }, body: introspectForm(opaque) })).text();
+  if (!answer.includes('"active":true')) throw new Error(`introspection setup failed: ${answer}`);
+  const noop = await startTarget("noop-introspect.ts", [], { BENCH_RESPONSE: answer });
+  try {
+    const form = (url: string, body: string, authorization: string): LoadSpec => ({ kind: "form", url, form: { body, authorization }, concurrency: c, ...window() });
+    const introspect = `${keygate.url}/oauth/v2/introspect`;
+    const loads: Load[] = [
+      { id: `oauth.noop.c${c}`, gen: loadGen!, spec: form(`${noop.url}/oauth/v2/introspect`, introspectForm(opaque), appAuth), target: noop },
+      { id: `oauth.introspect-opaque.c${c}`, gen: loadGen!, spec: form(introspect, introspectForm(opaque), appAuth), target: keygate },
+      { id: `oauth.introspect-jwt.c${c}`, gen: loadGen!, spec: form(introspect, introspectForm(jwt), appAuth), target: keygate },
+    ];
+    for (const l of loads) await loadGen!.request({ cmd: "run", spec: { ...l.spec, warmupMs: 0, durationMs: P.warmupMs } }, 120_000);
+    const figures = await measureInterleaved(loads);
+    const base = figures.get(`oauth.noop.c${c}`)!;
+    add({ id: `oauth.noop.c${c}`, group: "oauth", name: "no-op node:http introspection", concurrency: c, figures: base });
+    for (const kind of ["opaque", "jwt"] as const) {
+      const f = figures.get(`oauth.introspect-${kind}.c${c}`)!;
+      const ratio = f.throughput / base.throughput;
+      add({
+        id: `oauth.introspect-${kind}.c${c}`,
+        group: "oauth",
+        name: `introspection, ${kind === "opaque" ? "opaque" : "JWT"} token, BASIC app`,
+        concurrency: c,
+        figures: f,
+        baseline: { id: `oauth.noop.c${c}`, name: "no-op node:http", figures: base },
+        ratio: { of: "throughput", value: ratio },
+        target: { text: ">= 0.50x no-op, p50 < 2 ms", pass: ratio >= 0.5 && f.p50 < 2 },
+      });
+    }
+  } finally {
+    await noop.child.kill();
+  }
+
+  const issuance = await measureInterleaved([
+    { id: `oauth.raw-issue.c${c}`, gen: baselineGen!, spec: { kind: "raw-issueJwt", raw, concurrency: c, ...window() }, target: { pid: baselineGen!.pid } },
+    { id: `oauth.issue.c${c}`, gen: loadGen!, spec: { kind: "form", url: `${keygate.url}/oauth/v2/token`, form: { body: tokenForm, authorization: jwtUser }, concurrency: c, ...window() }, target: keygate },
+  ]);
+  const rawIssue = issuance.get(`oauth.raw-issue.c${c}`)!;
+  add({ id: `oauth.raw-issue.c${c}`, group: "raw", name: "raw pg + RS256: a JWT token's write", concurrency: c, figures: rawIssue });
+  const issued = issuance.get(`oauth.issue.c${c}`)!;
+  const ratio = issued.throughput / rawIssue.throughput;
+  add({
+    id: `oauth.issue.c${c}`,
+    group: "oauth",
+    name: "client_credentials, JWT access token",
+    concurrency: c,
+    figures: issued,
+    baseline: { id: `oauth.raw-issue.c${c}`, name: "raw pg + RS256", figures: rawIssue },
+    ratio: { of: "throughput", value: ratio },
+    target: { text: ">= 0.60x raw", pass: ratio >= 0.6 },
+  });
+}
+
 /** How fast GetAppByID could be at concurrency `c` if keygate's own code took no CPU at all. */
 function readBudgetNote(keygate: Figures, c: number): string {
   const { server, rest, callsPerSecondWithoutServer } = cpuBudget(keygate);
@@ -784,6 +865,7 @@ async function main(): Promise<void> {
     console.log(header());
 
     if (want("transport")) await transportScenarios(keygate);
+    if (want("oauth")) await oauthScenarios(keygate, raw);
 
     if (want("write") || want("v2")) {
       const writeProjects = await inBatches(64, 16, async (i) => (await admin.addProject({ name: `bench-write-${i}` })).id);

@@ -150,3 +150,64 @@ export function rawKeygen(): RawWorkload {
     close: async () => {},
   };
 }
+
+const ISSUE_EVENTS = prepared("issue_events", EVENTS.text);
+const TOKEN_ROW = prepared("token_row",
+  `insert into "access_tokens" ("instance_id", "creation_date", "change_date", "sequence", "id", "user_id", "owner", "client_id", "audience", "scopes", "auth_method") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`);
+const TOKEN_ISSUED = prepared("token_issued",
+  `update "access_tokens" set "change_date" = $1, "sequence" = $2, "token_type" = $3, "expiration" = $4 where "instance_id" = $5 and "id" = $6`);
+
+/**
+ * A client credentials issuance of a JWT access token as keygate does it, without the HTTP and the
+ * client's authentication: an RS256 signature of the same claims, then the session's transaction in
+ * two round trips on a pipelined connection (begin, lock the new session's head, clock; both events,
+ * the head, the token row and its update, commit).
+ */
+export async function rawIssueJwt(scope: RawScope, nodeId: number): Promise<RawWorkload> {
+  const { SignJWT, generateKeyPair: joseKeyPair } = await import("jose");
+  const { privateKey } = await joseKeyPair("RS256");
+  const p = pool(scope);
+  const ids = createIdGenerator(nodeId);
+  const { instanceId: I, orgId: O, userId: U } = scope;
+  const audience = [I];
+  const scopes = ["openid", "urn:zitadel:iam:org:project:id:zitadel:aud"];
+  return {
+    async call() {
+      const id = ids.next();
+      const now = Math.floor(Date.now() / 1000);
+      const expiration = new Date((now + 43200) * 1000);
+      await new SignJWT({ client_id: U, scope: scopes.join(" ") })
+        .setProtectedHeader({ alg: "RS256", kid: "bench", typ: "JWT" })
+        .setIssuer("http://localhost")
+        .setSubject(U)
+        .setAudience(audience)
+        .setIssuedAt(now)
+        .setNotBefore(now)
+        .setExpirationTime(now + 43200)
+        .setJti(id)
+        .sign(privateKey);
+      const c = await p.connect();
+      try {
+        const [, , clock] = await Promise.all([c.query("begin"), c.query(LOCK, [I, "oidc_session", id]), c.query(CLOCK)]);
+        const at: Date = clock.rows[0].now;
+        const position = (at.getTime() / 1000).toFixed(6);
+        await Promise.all([
+          c.query(ISSUE_EVENTS, [
+            I, "oidc_session", id, "oidc_session.added", 1, 1, at, JSON.stringify({ userID: U, clientID: U, audience, scope: scopes, authMethods: ["password"], authTime: at.toISOString() }), U, O, position, 1,
+            I, "oidc_session", id, "oidc_session.access_token.added", 2, 1, at, JSON.stringify({ id, scope: scopes, lifetime: 43200, expiration: expiration.toISOString(), tokenType: "jwt" }), U, O, position, 2,
+          ]),
+          c.query(HEAD, [I, "oidc_session", id, O, 2, at, 2, at]),
+          c.query(TOKEN_ROW, [I, at, at, 1, id, U, O, U, audience, scopes, "secret"]),
+          c.query(TOKEN_ISSUED, [at, 2, "jwt", expiration, I, id]),
+          c.query("commit"),
+        ]);
+      } catch (error) {
+        await c.query("rollback").catch(() => {});
+        throw error;
+      } finally {
+        c.release();
+      }
+    },
+    close: () => p.end(),
+  };
+}
