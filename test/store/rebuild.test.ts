@@ -29,29 +29,6 @@ describeEachBackend("rebuild-projections", (backend) => {
     await backend.dispose();
   });
 
-  test("a rebuild while commands write waits for those in flight and holds new ones off: it succeeds, and nothing is lost", async () => {
-    const deps: CommandDeps = { store: store.events, ids: store.ids, hashSecret: async (s) => hashSecret(s) };
-    const creator: Actor = { instanceId: "i", orgId: "seed", userId: "u" };
-    const { id: orgId } = await addOrg(deps, creator, "Busy Org", "localhost");
-    const actor: Actor = { ...creator, orgId };
-    let writing = true;
-    const writers = Array.from({ length: 4 }, async (_, w) => {
-      let n = 0;
-      for (; writing || n < 3; n++) {
-        const { id } = await projects.addProject(deps, actor, { name: `busy-${w}-${n}`, settings });
-        await apps.addApiApp(deps, actor, id, { name: "app", authMethod: ApiAuthMethod.Basic });
-      }
-      return n;
-    });
-    const rebuilt = [];
-    for (let round = 0; round < 3; round++) rebuilt.push(await rebuildProjections(store.db, store.projector));
-    writing = false;
-    const written = (await Promise.all(writers)).reduce((a, b) => a + b, 0);
-    expect(rebuilt.every((result) => result.events > 0)).toBe(true);
-    const { live } = await expectRebuildReproduces(store);
-    expect(live.projects!.filter((row) => String(row).includes("busy-")).length).toBe(written);
-  });
-
   test("rebuilding from the events reproduces every projection table exactly", async () => {
     const deps: CommandDeps = { store: store.events, ids: store.ids, hashSecret: async (s) => hashSecret(s) };
     const creator: Actor = { instanceId: "i", orgId: "seed", userId: "u" };
@@ -134,5 +111,28 @@ describeEachBackend("rebuild-projections", (backend) => {
     expect(live.signing_keys).toHaveLength(1);
     expect(live.access_tokens).toHaveLength(2);
     await expectRebuildReproduces(store);
+  });
+
+  test("a rebuild while commands write waits for those in flight and holds new ones off: it succeeds, and nothing is lost", async () => {
+    const deps: CommandDeps = { store: store.events, ids: store.ids, hashSecret: async (s) => hashSecret(s) };
+    const creator: Actor = { instanceId: "i", orgId: "seed", userId: "u" };
+    const { id: orgId } = await addOrg(deps, creator, "Busy Org", "localhost");
+    const actor: Actor = { ...creator, orgId };
+    let writing = true;
+    const writers = Array.from({ length: 4 }, async (_, w) => {
+      let n = 0;
+      for (; writing || n < 3; n++) {
+        const { id } = await projects.addProject(deps, actor, { name: `busy-${w}-${n}`, settings });
+        await apps.addApiApp(deps, actor, id, { name: "app", authMethod: ApiAuthMethod.Basic });
+      }
+      return n;
+    });
+    const rebuilt = [];
+    for (let round = 0; round < 3; round++) rebuilt.push(await rebuildProjections(store.db, store.projector));
+    writing = false;
+    const written = (await Promise.all(writers)).reduce((a, b) => a + b, 0);
+    expect(rebuilt.every((result) => result.events > 0)).toBe(true);
+    const { live } = await expectRebuildReproduces(store);
+    expect(live.projects!.filter((row) => String(row).includes("busy-")).length).toBe(written);
   });
 });
