@@ -19,6 +19,7 @@ export interface Config {
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   shutdownDelayMs: number;
   shutdownTimeoutMs: number;
+  http2IdleTimeoutMs: number;
   corsOrigins: readonly string[] | undefined;
   jwtIssuer: string | undefined;
   jwtAudience: string | undefined;
@@ -183,6 +184,13 @@ export const SETTINGS = [
     parse: integer("KEYGATE_SHUTDOWN_DELAY_MS", 0, 600000),
   }),
   setting({ key: "shutdownTimeoutMs", env: "KEYGATE_SHUTDOWN_TIMEOUT_MS", default: "10000", description: "How long shutdown waits for calls in flight, in milliseconds", parse: integer("KEYGATE_SHUTDOWN_TIMEOUT_MS", 0, 600000) }),
+  setting({
+    key: "http2IdleTimeoutMs",
+    env: "KEYGATE_HTTP2_IDLE_TIMEOUT",
+    default: "120000",
+    description: "An HTTP/2 connection without frames for this many milliseconds is closed (GOAWAY); 0 never",
+    parse: integer("KEYGATE_HTTP2_IDLE_TIMEOUT", 0, 86400000),
+  }),
   setting({ key: "corsOrigins", env: "KEYGATE_CORS_ORIGINS", default: undefined, description: "Browser origins allowed to call keygate (CORS), comma-separated, or * for any; none when unset", parse: corsOrigins }),
   setting({ key: "jwtIssuer", env: "KEYGATE_JWT_ISSUER", default: undefined, description: "Issuer whose RS256/ES256 JWT access tokens are accepted besides personal access tokens; `sub` is the keygate user id", parse: nonEmpty("KEYGATE_JWT_ISSUER") }),
   setting({ key: "jwtAudience", env: "KEYGATE_JWT_AUDIENCE", default: undefined, description: "Audience those JWTs must carry (not checked when unset)", parse: nonEmpty("KEYGATE_JWT_AUDIENCE") }),

@@ -20,6 +20,7 @@ import { withCors } from "./server/cors.js";
 import { createHealthState, registerHealthService } from "./server/health.js";
 import { healthRoutes } from "./server/health-routes.js";
 import { createMetrics } from "./server/metrics.js";
+import { createPeerLimits, defaultPeerLimits } from "./server/http2-peer-limits.js";
 import { createMuxServer } from "./server/mux.js";
 import { oauthRoutes } from "./server/oauth/oauth-routes.js";
 import { readTlsFiles } from "./server/tls-files.js";
@@ -137,7 +138,12 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
       rest: { prefixes: restPrefixes },
     });
     const handler = withCors(observer.wrap(connect.handler, connect.classify), config.corsOrigins ?? []);
-    const server = createMuxServer(handler, { tls, onError: (error) => logger.error({ err: error }, "server error") });
+    const server = createMuxServer(handler, {
+      tls,
+      onError: (error) => logger.error({ err: error }, "server error"),
+      http2IdleTimeoutMs: config.http2IdleTimeoutMs,
+      peerLimits: createPeerLimits(defaultPeerLimits, (peer) => logger.warn({ peer, cooldownMs: defaultPeerLimits.cooldownMs }, "a peer over its HTTP/2 stream or reset budget was disconnected and is refused for a while")),
+    });
     const address = await server.listen(config.port, config.host);
     const host = address.host === "0.0.0.0" || address.host === "::" ? "127.0.0.1" : address.host;
     issuer ??= `${tls ? "https" : "http"}://localhost:${address.port}`;

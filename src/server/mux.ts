@@ -2,6 +2,7 @@ import * as http from "node:http";
 import * as http2 from "node:http2";
 import * as net from "node:net";
 import * as tls from "node:tls";
+import { createPeerLimits, type PeerLimits } from "./http2-peer-limits.js";
 import { abandonResponse, type NodeHandler } from "./node-http.js";
 
 /**
@@ -22,6 +23,12 @@ export interface MuxServerOptions {
   keepAliveTimeoutMs?: number;
   /** HTTP/2 settings advertised to clients. */
   http2Settings?: http2.Settings;
+  /** An HTTP/2 session with no frames in either direction for this long is closed (GOAWAY). Default 2 min; 0 never. */
+  http2IdleTimeoutMs?: number;
+  /** An HTTP/1.1 request whose headers have not all arrived within this time gets 408. Default 10 s. */
+  headersTimeoutMs?: number;
+  /** Budgets of streams and resets per peer across its HTTP/2 connections. Default defaultPeerLimits. */
+  peerLimits?: PeerLimits;
   /** Grace period of close() when the caller passes none. Default 10 s. */
   closeTimeoutMs?: number;
   /** Errors of the listening socket after listen() resolved, and throws of the handler. Default: console.error. */
@@ -83,7 +90,8 @@ export function createMuxServer(handler: NodeHandler, options: MuxServerOptions 
     }
   };
 
-  const h1 = http.createServer();
+  // Node checks the headers timeout every connectionsCheckingInterval (default 30 s): once a second instead.
+  const h1 = http.createServer({ headersTimeout: options.headersTimeoutMs ?? 10_000, connectionsCheckingInterval: 1_000 });
   h1.keepAliveTimeout = options.keepAliveTimeoutMs ?? h1.keepAliveTimeout;
   h1.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     const socket = req.socket;
@@ -109,15 +117,23 @@ export function createMuxServer(handler: NodeHandler, options: MuxServerOptions 
 
   const h2 = http2.createServer({ settings: options.http2Settings });
   h2.on("request", serve);
+  const http2IdleTimeoutMs = options.http2IdleTimeoutMs ?? 120_000;
+  const peerLimits = options.peerLimits ?? createPeerLimits();
   h2.on("session", (session: http2.ServerHttp2Session) => {
     sessions.add(session);
     session.once("close", () => sessions.delete(session));
+    peerLimits.watch(session);
+    // close(), not destroy(): a stream still running (a long Watch) finishes first.
+    if (http2IdleTimeoutMs > 0) session.setTimeout(http2IdleTimeoutMs, () => session.close());
     if (draining) {
       session.close();
     }
   });
 
-  /** Tracks a new connection; false when it came too late (draining) and was dropped. */
+  /**
+   * Tracks a new connection; false when it was dropped: it came too late (draining), or from a peer
+   * over its HTTP/2 budget, refused before a byte is read (see http2-peer-limits.ts).
+   */
   function accept(socket: net.Socket, state: ConnectionState): boolean {
     connections.set(socket, state);
     socket.once("close", () => {
@@ -127,8 +143,9 @@ export function createMuxServer(handler: NodeHandler, options: MuxServerOptions 
     // A reset before the hand-off must not crash the process; after it the
     // protocol servers report socket errors themselves.
     socket.on("error", ignore);
-    if (draining) socket.destroy();
-    return !draining;
+    const admitted = !draining && peerLimits.admit(socket);
+    if (!admitted) socket.destroy();
+    return admitted;
   }
 
   const server = options.tls
