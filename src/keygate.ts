@@ -109,11 +109,14 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
       onClientAuthFailure: (endpoint) => metrics.oauthClientAuthFailed(endpoint),
     });
     const authenticate = await createAuthenticator(queries, jwtTrust(config), oauth.apiTokens);
-    const logInternal = (error: unknown) => logger.error({ err: error }, "internal error");
+    const faults = {
+      onInternal: (error: unknown) => logger.error({ err: error }, "internal error"),
+      onUnavailable: (error: unknown) => logger.warn({ err: error }, "database unavailable; the call was answered Unavailable"),
+    };
     const served = [ManagementService, ...V2_SERVICES, Health, ...reflectionServices];
     const health = createHealthState(served.map((s) => s.typeName));
     const observer = createRequestObserver([requestLog(logger), metrics]);
-    const httpRoutes = [...healthRoutes(health, databaseReadiness(store.db)), metrics.route, ...openApiRoutes(), ...consoleRoutes(), ...oauthRoutes(oauth, logInternal)];
+    const httpRoutes = [...healthRoutes(health, databaseReadiness(store.db)), metrics.route, ...openApiRoutes(), ...consoleRoutes(), ...oauthRoutes(oauth, faults)];
     const connect = createConnectHandler({
       routes: (router) => {
         const deps = { queries, commands: new Commands(commands), instanceDomain: config.instanceDomain };
@@ -124,10 +127,7 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
       },
       interceptors: [
         observer.interceptor,
-        errorInterceptor({
-          onInternal: logInternal,
-          onUnavailable: (error) => logger.warn({ err: error }, "database unavailable; the call was answered Unavailable"),
-        }),
+        errorInterceptor(faults),
         authInterceptor(queries, authenticate),
         validationInterceptor,
       ],

@@ -1,4 +1,6 @@
 import type * as http from "node:http";
+import { Code } from "@connectrpc/connect";
+import { toCallError, type CallFaults } from "../../api/errors.js";
 import { OAuthError } from "../../api/oauth/oauth-error.js";
 import type { OAuthEndpointName, OAuthResponse } from "../../api/oauth/oauth-request.js";
 import { OAUTH_PATHS } from "../../api/oauth/discovery.js";
@@ -16,11 +18,11 @@ const JSON_TYPE = { "content-type": "application/json; charset=utf-8" };
  * (POST, form-encoded). Bodies, statuses and headers as RFC 6749, 7009 and 7662 want them; the
  * logic is the api layer's (api/oauth).
  */
-export function oauthRoutes(oauth: OAuthService, onInternal: (error: unknown) => void): HttpRoute[] {
+export function oauthRoutes(oauth: OAuthService, faults: CallFaults): HttpRoute[] {
   const post = (endpoint: OAuthEndpointName): HttpRoute => ({
     method: "POST",
     path: OAUTH_PATHS[endpoint],
-    handler: (req, res) => void serveForm(oauth, endpoint, req, res).catch((error: unknown) => internalError(res, error, onInternal)),
+    handler: (req, res) => void serveForm(oauth, endpoint, req, res).catch((error: unknown) => failure(res, error, faults)),
   });
   return [
     { method: "GET", path: OAUTH_PATHS.discovery, handler: (_req, res) => sendJson(res, 200, oauth.discovery(), { "cache-control": "max-age=300" }) },
@@ -31,7 +33,7 @@ export function oauthRoutes(oauth: OAuthService, onInternal: (error: unknown) =>
         void oauth.jwks().then(
           // Short: a new key appears in the set before it signs, and verifiers refetch on an unknown kid.
           (jwks) => sendJson(res, 200, jwks, { "cache-control": "max-age=60" }),
-          (error: unknown) => internalError(res, error, onInternal),
+          (error: unknown) => failure(res, error, faults),
         ),
     },
     post("token"),
@@ -70,7 +72,9 @@ function sendError(res: NodeResponse, status: number, error: string, description
   sendJson(res, status, { error, error_description: description }, { ...NO_STORE, ...headers });
 }
 
-function internalError(res: NodeResponse, error: unknown, onInternal: (error: unknown) => void): void {
-  onInternal(error);
-  sendError(res, 500, "server_error", "internal error");
+/** A fault that is not the client's: the database unreachable is 503 (RFC 6749's temporarily_unavailable), anything else 500. */
+function failure(res: NodeResponse, error: unknown, faults: CallFaults): void {
+  const classified = toCallError(error, faults);
+  if (classified.code === Code.Unavailable) sendError(res, 503, "temporarily_unavailable", classified.rawMessage, { "retry-after": "1" });
+  else sendError(res, 500, "server_error", "internal error");
 }
