@@ -25,7 +25,7 @@ describe("Postgres connections that drop, a restarted server, a database that re
     const url = new URL(postgres.url);
     url.pathname = `/${database}`;
     dataDir = await mkdtemp(join(tmpdir(), "keygate-faults-"));
-    keygate = spawnKeygate({ DATABASE_URL: url.toString(), KEYGATE_DATA_DIR: dataDir, KEYGATE_ADMIN_TOKEN: token, KEYGATE_LOG_LEVEL: "info" });
+    keygate = spawnKeygate({ DATABASE_URL: url.toString(), KEYGATE_DATA_DIR: dataDir, KEYGATE_ADMIN_TOKEN: token, KEYGATE_MASTERKEY: randomBytes(16).toString("hex"), KEYGATE_LOG_LEVEL: "info" });
     baseUrl = `http://127.0.0.1:${await keygate.listening()}`;
   });
   afterAll(async () => {

@@ -39,7 +39,8 @@ export class KeygateProcess {
       this.stderrText += chunk.toString();
       this.waiters.forEach((w) => w());
     });
-    this.exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+    // "close" comes after "exit" once stdout and stderr are read to their end.
+    this.exited = new Promise((resolve) => child.once("close", (code, signal) => resolve({ code, signal })));
   }
 
   /** What the process wrote to stderr so far (the start failures of main.ts go there). */
