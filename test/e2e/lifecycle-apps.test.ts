@@ -9,7 +9,7 @@ import { describeEachBackend } from "../support/backends.js";
 import { expectError } from "../support/expect-error.js";
 import { startAdminSession, type TestKeygate } from "../support/keygate-server.js";
 import type { ManagementClient } from "../support/management-client.js";
-import { expectRebuildReproduces } from "../support/projection-snapshot.js";
+import { expectRebuildReproduces, seedMoreThan } from "../support/projection-snapshot.js";
 
 const BASIC = APIAuthMethodType.API_AUTH_METHOD_TYPE_BASIC;
 const JWT = APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT;
@@ -368,8 +368,12 @@ describeEachBackend("lifecycle: apps (cases 39–61)", (backend) => {
     });
   });
 
-  describe("after everything above", () => {
+  describe("after the tests that ran before (whichever they were)", () => {
     test("rebuild-projections reproduces every projection table", async () => {
+      let n = 0;
+      const seedApp = () => admin.addAPIApp({ projectId, name: `rebuild-seed-${n++}`, authMethodType: JWT });
+      await seedMoreThan(keygate.store, "apps", 10, seedApp);
+      await seedMoreThan(keygate.store, "app_keys", 0, async () => admin.addAppKey({ projectId, appId: (await seedApp()).appId, type: KeyType.JSON }));
       await expectRebuildReproduces(keygate.store, { apps: 10, app_keys: 0 });
     });
   });

@@ -148,7 +148,7 @@ describeEachBackend("lifecycle: ListAppChanges (case 72)", (backend) => {
     expect((await admin.listAppChanges({ projectId: otherProject, appId })).result).toEqual([]);
   });
 
-  describe("after everything above", () => {
+  describe("after the tests that ran before (whichever they were; the fixture holds what the thresholds need)", () => {
     test("rebuild-projections reproduces every projection table", async () => {
       await expectRebuildReproduces(keygate.store, { apps: 1 });
     });

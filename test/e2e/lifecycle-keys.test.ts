@@ -9,7 +9,7 @@ import { describeEachBackend } from "../support/backends.js";
 import { expectError } from "../support/expect-error.js";
 import { startAdminSession, type TestKeygate } from "../support/keygate-server.js";
 import type { ManagementClient } from "../support/management-client.js";
-import { expectRebuildReproduces, snapshot } from "../support/projection-snapshot.js";
+import { expectRebuildReproduces, seedMoreThan, snapshot } from "../support/projection-snapshot.js";
 
 const BASIC = APIAuthMethodType.API_AUTH_METHOD_TYPE_BASIC;
 const JWT = APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT;
@@ -316,8 +316,10 @@ describeEachBackend("lifecycle: app keys (cases 38, 62–71)", (backend) => {
     });
   });
 
-  describe("after everything above", () => {
+  describe("after the tests that ran before (whichever they were)", () => {
     test("rebuild-projections reproduces every projection table", async () => {
+      const app = await jwtApp("rebuild-seed");
+      await seedMoreThan(keygate.store, "app_keys", 10, () => admin.addAppKey({ projectId, appId: app.appId, type: KeyType.JSON }));
       await expectRebuildReproduces(keygate.store, { app_keys: 10 });
     });
   });

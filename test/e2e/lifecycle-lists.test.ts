@@ -7,7 +7,7 @@ import { describeEachBackend } from "../support/backends.js";
 import { expectError } from "../support/expect-error.js";
 import { startAdminSession, type TestKeygate } from "../support/keygate-server.js";
 import type { ManagementClient } from "../support/management-client.js";
-import { expectRebuildReproduces } from "../support/projection-snapshot.js";
+import { expectRebuildReproduces, seedMoreThan } from "../support/projection-snapshot.js";
 
 const JWT = APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT;
 const nameQuery = (name: string, method: TextQueryMethod) => ({ query: { case: "nameQuery" as const, value: { name, method } } });
@@ -247,8 +247,11 @@ describeEachBackend("lifecycle: ListApps (cases 36, 37; paging, text queries, li
     expect(res.details?.processedSequence).toBe(removed.details!.sequence);
   });
 
-  describe("after everything above", () => {
+  describe("after the tests that ran before (whichever they were)", () => {
     test("rebuild-projections reproduces every projection table", async () => {
+      const { id: projectId } = await admin.addProject({ name: "rebuild-seed" });
+      let n = 0;
+      await seedMoreThan(keygate.store, "apps", 100, () => admin.addAPIApp({ projectId, name: `seed-${n++}` }));
       await expectRebuildReproduces(keygate.store, { apps: 100 });
     });
   });

@@ -10,7 +10,7 @@ import { describeEachBackend } from "../support/backends.js";
 import { expectError } from "../support/expect-error.js";
 import { startAdminSession, type TestKeygate } from "../support/keygate-server.js";
 import { managementClient, type ManagementClient } from "../support/management-client.js";
-import { expectRebuildReproduces } from "../support/projection-snapshot.js";
+import { expectRebuildReproduces, seedMoreThan } from "../support/projection-snapshot.js";
 
 const millis = (t: Timestamp | undefined) => (t ? timestampDate(t).getTime() : undefined);
 
@@ -272,8 +272,10 @@ describeEachBackend("lifecycle: projects (cases 8–12, RemoveProject, ListProje
     });
   });
 
-  describe("after everything above", () => {
+  describe("after the tests that ran before (whichever they were)", () => {
     test("rebuild-projections reproduces every projection table", async () => {
+      let n = 0;
+      await seedMoreThan(keygate.store, "projects", 10, () => admin.addProject({ name: `rebuild-seed-${n++}` }));
       const { result } = await expectRebuildReproduces(keygate.store, { projects: 10 });
       expect(result.events).toBeGreaterThan(0);
     });

@@ -139,7 +139,8 @@ describeEachBackend("ListApps totals kept on the project row", (backend) => {
     expect((await list(actor, mine)).totalResult).toBe(2);
   });
 
-  test("after everything above, the kept totals equal exact counts, and a rebuild and the migration's backfill reproduce them", async () => {
+  test("after whatever ran before (plus a project of its own with an app), the kept totals equal exact counts, and a rebuild and the migration's backfill reproduce them", async () => {
+    await addApp(actor, await newProject(actor, "rebuild-seed"), "seeded");
     const rows = await store.db.selectFrom("projects").select(["id", "app_count"]).execute();
     expect(rows.some((row) => row.app_count > 0)).toBe(true);
     for (const row of rows) expect(row.app_count).toBe(await counted(row.id));

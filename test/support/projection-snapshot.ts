@@ -28,3 +28,12 @@ export async function expectRebuildReproduces(
   expect(await snapshot(store)).toEqual(live);
   return { result, live };
 }
+
+/**
+ * Adds rows through `add` (one row per call) until `table` holds more than `count`: a rebuild test
+ * that must not depend on the tests before it seeds the rows its thresholds need (and no more).
+ */
+export async function seedMoreThan(store: Store, table: keyof Database, count: number, add: () => Promise<unknown>): Promise<void> {
+  const held = async () => Number((await store.db.selectFrom(table).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+  for (let missing = count + 1 - (await held()); missing > 0; missing--) await add();
+}
