@@ -1,10 +1,35 @@
 import { decide, type Decision } from "./decision.js";
+import { unauthenticated } from "./errors.js";
 import { event } from "./events.js";
 
 export type AccessTokenType = "bearer" | "jwt";
 
-/** How the service user proved who it is when it got the token. */
-export type ClientCredential = { kind: "secret" } | { kind: "key"; keyId: string };
+/** How the service user proved who it is when it got the token: the secret by the hash it matched, or a key. */
+export type ClientCredential = { kind: "secret"; secretHash: string } | { kind: "key"; keyId: string };
+
+/** What the store holds, when the token is recorded, of the user and the credential it proved itself with. */
+export interface CredentialState {
+  userActive: boolean;
+  /** The user's secret hash now (absent: removed). */
+  secretHash?: string;
+  /** The key's expiry, when the credential is a key that still exists. */
+  keyExpiration?: Date;
+}
+
+/**
+ * A token is recorded only while what it was issued on still holds: the user active, the secret the
+ * same one that was verified, the key there and unexpired. Checked under the user's lock, so a
+ * credential taken away between its check and the token's record cannot leave a token behind.
+ */
+export function requireCredentialHolds(credential: ClientCredential, state: CredentialState | undefined, now: Date): void {
+  const holds =
+    state?.userActive === true &&
+    (credential.kind === "secret" ? state.secretHash === credential.secretHash : state.keyExpiration !== undefined && state.keyExpiration.getTime() > now.getTime());
+  if (!holds) throw credentialGone();
+}
+
+/** The credential a token was about to be issued on was taken away meanwhile. */
+export const credentialGone = () => unauthenticated("OIDC-cr3dG", "the client's credential is no longer valid");
 
 /** A token keygate issues to a service user. Its id is the JWT's `jti` and the session's id. */
 export interface NewAccessToken {

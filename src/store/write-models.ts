@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import type { ClientCredential, CredentialState } from "../domain/access-token.js";
 import type { AppKeyState } from "../domain/app-key.js";
 import type { ApiAuthMethod, AppState } from "../domain/app.js";
 import type { MemberState, MemberTarget } from "../domain/member.js";
@@ -186,4 +187,19 @@ export async function loadMember({ tx, instanceId }: Scope, target: MemberTarget
     .where("user_id", "=", userId)
     .executeTakeFirst();
   return row && { userId: row.user_id, roles: row.roles };
+}
+
+/** The user and the credential a token is about to be issued on, as they are now (any org: the token endpoint acts for the user). */
+export async function loadCredentialState({ tx, instanceId }: Omit<Scope, "orgId">, userId: string, credential: ClientCredential): Promise<CredentialState | undefined> {
+  const user = await tx.selectFrom("users").select(["state", "secret_hash"]).where("instance_id", "=", instanceId).where("id", "=", userId).executeTakeFirst();
+  if (!user) return undefined;
+  const key =
+    credential.kind === "key"
+      ? await tx.selectFrom("machine_keys").select("expiration").where("instance_id", "=", instanceId).where("user_id", "=", userId).where("id", "=", credential.keyId).executeTakeFirst()
+      : undefined;
+  return {
+    userActive: user.state === ACTIVE,
+    ...(user.secret_hash === null ? {} : { secretHash: user.secret_hash }),
+    ...(key ? { keyExpiration: key.expiration } : {}),
+  };
 }

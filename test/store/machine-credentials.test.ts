@@ -4,6 +4,8 @@ import { hashSecret, verifySecret } from "../../src/domain/secrets.js";
 import { AccessTokenType } from "../../src/domain/user.js";
 import type { CommandDeps } from "../../src/store/commands/command-deps.js";
 import * as credentials from "../../src/store/commands/machine-credential-commands.js";
+import { recordIssuedToken } from "../../src/store/commands/oauth-commands.js";
+import type { ClientCredential } from "../../src/domain/access-token.js";
 import { addOrg } from "../../src/store/commands/org-commands.js";
 import * as users from "../../src/store/commands/user-commands.js";
 import type { Actor } from "../../src/store/event-store.js";
@@ -148,6 +150,49 @@ describeEachBackend("service user credentials in the store", (backend) => {
       await users.removeUser(deps, alpha, userId);
       expect(await findMachineKey(store.db, userId, kept.keyId)).toBeUndefined();
       expect(await store.db.selectFrom("machine_keys").select("id").where("user_id", "=", userId).execute()).toEqual([]);
+    });
+  });
+
+  describe("recording an issued token", () => {
+    const tokenFor = (userId: string, credential: ClientCredential) => {
+      const now = new Date();
+      return { id: store.ids.next(), userId, clientId: "c", audience: [], scopes: ["openid"], type: "jwt" as const, credential, issuedAt: now, expiresAt: new Date(now.getTime() + 60_000) };
+    };
+    const secretHashOf = async (userId: string) => (await findMachineUserById(store.db, userId))!.secretHash!;
+    const recorded = (id: string) => store.db.selectFrom("access_tokens").select("id").where("id", "=", id).executeTakeFirst();
+    const refused = (promise: Promise<unknown>) => expect(promise).rejects.toMatchObject({ kind: "Unauthenticated", id: "OIDC-cr3dG" });
+
+    test("is refused once the secret it was issued on was removed or replaced, and recorded with the current one", async () => {
+      const userId = await addUser(alpha, "record-secret");
+      await credentials.generateMachineSecret(deps, alpha, userId);
+      const first = await secretHashOf(userId);
+      await credentials.generateMachineSecret(deps, alpha, userId);
+      await refused(recordIssuedToken(store.events, "i", alpha.orgId, tokenFor(userId, { kind: "secret", secretHash: first })));
+      const current = tokenFor(userId, { kind: "secret", secretHash: await secretHashOf(userId) });
+      await recordIssuedToken(store.events, "i", alpha.orgId, current);
+      expect(await recorded(current.id)).toBeDefined();
+      const second = await secretHashOf(userId);
+      await credentials.removeMachineSecret(deps, alpha, userId);
+      await refused(recordIssuedToken(store.events, "i", alpha.orgId, tokenFor(userId, { kind: "secret", secretHash: second })));
+    });
+
+    test("is refused once the key it was issued on was removed or expired, or the user deactivated or removed", async () => {
+      const userId = await addUser(alpha, "record-key");
+      const { keyId } = await credentials.addMachineKey(deps, alpha, userId, { expiration: undefined });
+      // Generating a key pair can take a while on a busy machine: the expiry leaves room for it.
+      const expiresAt = new Date(Date.now() + 5000);
+      const { keyId: expiring } = await credentials.addMachineKey(deps, alpha, userId, { expiration: expiresAt });
+      const withKey = tokenFor(userId, { kind: "key", keyId });
+      await recordIssuedToken(store.events, "i", alpha.orgId, withKey);
+      expect(await recorded(withKey.id)).toBeDefined();
+      await new Promise((resolve) => setTimeout(resolve, expiresAt.getTime() + 50 - Date.now()));
+      await refused(recordIssuedToken(store.events, "i", alpha.orgId, tokenFor(userId, { kind: "key", keyId: expiring })));
+      await users.deactivateUser(deps, alpha, userId);
+      await refused(recordIssuedToken(store.events, "i", alpha.orgId, tokenFor(userId, { kind: "key", keyId })));
+      await users.reactivateUser(deps, alpha, userId);
+      await credentials.removeMachineKey(deps, alpha, userId, keyId);
+      await refused(recordIssuedToken(store.events, "i", alpha.orgId, tokenFor(userId, { kind: "key", keyId })));
+      await refused(recordIssuedToken(store.events, "i", alpha.orgId, tokenFor("4711", { kind: "key", keyId })));
     });
   });
 });

@@ -89,23 +89,31 @@ describeEachBackend("rebuild-projections", (backend) => {
     const lifetimes = { signingSeconds: 3600, accessTokenSeconds: 600 };
     const now = new Date();
     await ensureSigningKey(store.events, "i", await generateSigningKey(store.ids.next(), "0123456789abcdef0123456789abcdef", lifetimes, now), lifetimes, now);
+    // Tokens are recorded only for a user whose credential holds: a real user with a secret and a key.
+    const deps: CommandDeps = { store: store.events, ids: store.ids, hashSecret: async (s) => hashSecret(s) };
+    const creator: Actor = { instanceId: "i", orgId: "seed", userId: "u" };
+    const { id: orgId } = await addOrg(deps, creator, "Token Org", "localhost");
+    const { id: userId } = await users.addMachineUser(deps, { ...creator, orgId }, { userName: "token-holder", name: "Token Holder" });
+    await credentials.generateMachineSecret(deps, { ...creator, orgId }, userId);
+    const secretHash = (await store.db.selectFrom("users").select("secret_hash").where("id", "=", userId).executeTakeFirstOrThrow()).secret_hash!;
+    const { keyId } = await credentials.addMachineKey(deps, { ...creator, orgId }, userId, { expiration: undefined });
     const token = (id: string, digest?: string) => ({
       id,
-      userId: "user-1",
+      userId,
       clientId: "svc",
       audience: ["p1"],
       scopes: ["openid", "urn:zitadel:iam:org:project:id:p1:aud"],
       type: digest === undefined ? ("jwt" as const) : ("bearer" as const),
       ...(digest === undefined ? {} : { digest }),
-      credential: digest === undefined ? { kind: "key" as const, keyId: "k1" } : { kind: "secret" as const },
+      credential: digest === undefined ? { kind: "key" as const, keyId } : { kind: "secret" as const, secretHash },
       issuedAt: now,
       expiresAt: new Date(now.getTime() + 600_000),
     });
     const [opaque, jwt, revoked] = [store.ids.next(), store.ids.next(), store.ids.next()];
-    await recordIssuedToken(store.events, "i", "org-1", token(opaque, "digest-1"));
-    await recordIssuedToken(store.events, "i", "org-1", token(jwt));
-    await recordIssuedToken(store.events, "i", "org-1", token(revoked, "digest-3"));
-    await revokeIssuedToken(store.events, { instanceId: "i", orgId: "org-1", userId: "user-1" }, revoked);
+    await recordIssuedToken(store.events, "i", orgId, token(opaque, "digest-1"));
+    await recordIssuedToken(store.events, "i", orgId, token(jwt));
+    await recordIssuedToken(store.events, "i", orgId, token(revoked, "digest-3"));
+    await revokeIssuedToken(store.events, { instanceId: "i", orgId, userId }, revoked);
 
     const live = await snapshot(store);
     expect(live.signing_keys).toHaveLength(1);

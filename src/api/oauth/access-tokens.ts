@@ -1,11 +1,12 @@
 import { decodeProtectedHeader, jwtVerify, SignJWT } from "jose";
-import type { AccessTokenType, ClientCredential } from "../../domain/access-token.js";
+import { credentialGone, type AccessTokenType, type ClientCredential } from "../../domain/access-token.js";
+import { DomainError } from "../../domain/errors.js";
 import { audienceOf, grantScopes } from "../../domain/oauth-scopes.js";
 import { accessTokenDigest, generateAccessToken } from "../../domain/secrets.js";
 import { SIGNING_ALGORITHM } from "../../domain/signing-key.js";
 import type { IssuedToken, MachineClient } from "../../store/oauth-store.js";
 import type { OAuthDeps } from "./oauth-deps.js";
-import { invalidScope } from "./oauth-error.js";
+import { invalidClient, invalidScope } from "./oauth-error.js";
 
 /** RFC 6749 §5.1's successful token response. */
 export interface TokenResponse {
@@ -35,12 +36,17 @@ export async function issueAccessToken(deps: OAuthDeps, user: MachineClient, cre
   const type: AccessTokenType = user.accessTokenType;
   const claims = { id, userId: user.userId, clientId, audience, scopes: granted.scopes, issuedAt, expiresAt };
   const accessToken = type === "jwt" ? await signAccessToken(deps, claims) : generateAccessToken();
-  await deps.store.recordIssuedToken(user.orgId, {
-    ...claims,
-    type,
-    credential,
-    ...(type === "bearer" ? { digest: accessTokenDigest(accessToken) } : {}),
-  });
+  await deps.store
+    .recordIssuedToken(user.orgId, {
+      ...claims,
+      type,
+      credential,
+      ...(type === "bearer" ? { digest: accessTokenDigest(accessToken) } : {}),
+    })
+    .catch((error: unknown) => {
+      // Its secret or key was taken away (or the user deactivated) since it was checked: the client is not authenticated.
+      throw error instanceof DomainError && error.id === credentialGone().id ? invalidClient("client authentication failed") : error;
+    });
   return { access_token: accessToken, token_type: "Bearer", expires_in: deps.accessTokenLifetimeSeconds, scope: granted.scopes.join(" ") };
 }
 

@@ -51,7 +51,7 @@ export async function authenticateMachineClient(
       const user = await deps.store.machineClient(presented.clientId);
       if (!user?.active || user.secretHash === undefined) throw invalidClient(CLIENT_AUTH_FAILED);
       await checkSecret(deps, presented.secret, user.secretHash, user.userId);
-      return { user, credential: { kind: "secret" } };
+      return { user, credential: { kind: "secret", secretHash: user.secretHash } };
     }
     const signer = signerOf(presented.assertion);
     const user = await deps.store.machineUser(signer.subject);

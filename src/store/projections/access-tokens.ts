@@ -18,6 +18,8 @@ export const accessTokensProjection: Projection = {
       return [
         insertRow(db, "access_tokens", {
           ...createdBy(event),
+          // The token's own issue time (its `iat`), not the commit's, which may fall in the next second.
+          creation_date: p.authTime,
           id: event.aggregateId,
           user_id: p.userID,
           owner: event.owner,
