@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, expect, test } from "@jest/globals";
+import { keygateArgs } from "../support/keygate-process.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const serverUrl = new URL(process.env.TEST_DATABASE_URL!);
@@ -13,10 +14,10 @@ afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-/** Starts keygate from the sources and collects what it printed until it exits. */
+/** Starts keygate (the run's bundle, see keygateArgs) and collects what it printed until it exits. */
 function startKeygate(env: Record<string, string>): Promise<{ code: number | null; lines: Array<Record<string, unknown>>; stderr: string }> {
   const { NODE_OPTIONS: _jest, DATABASE_URL: _db, ...inherited } = process.env;
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, keygateArgs([]), {
     cwd: repo,
     env: { ...inherited, HOST: "127.0.0.1", PORT: "0", KEYGATE_LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -91,7 +92,7 @@ test("a port nothing holds is free to take (the check does not keep it)", async 
   const port = await closedPort();
   const dataDir = await mkdtemp(join(tmpdir(), "keygate-fail-"));
   dirs.push(dataDir);
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, keygateArgs([]), {
     cwd: repo,
     env: { ...process.env, NODE_OPTIONS: "", DATABASE_URL: "", HOST: "127.0.0.1", PORT: String(port), KEYGATE_DATA_DIR: dataDir, KEYGATE_LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "inherit"],

@@ -16,7 +16,7 @@ import * as x509 from "@peculiar/x509";
 import { readTlsFiles, TlsFilesError } from "../../src/server/tls-files.js";
 import { embeddedBackend } from "../support/backends.js";
 import { launchChromium } from "../support/chromium.js";
-import { KeygateProcess } from "../support/keygate-process.js";
+import { KeygateProcess, keygateArgs } from "../support/keygate-process.js";
 import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
 import { grpcJsUnary } from "./grpc-js-client.js";
 
@@ -230,7 +230,7 @@ describe("TLS files", () => {
     const files = await writeCertFiles(dir, first);
     const { NODE_OPTIONS: _jest, DATABASE_URL: _db, ...env } = process.env;
     const keygate = new KeygateProcess(
-      spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      spawn(process.execPath, keygateArgs([]), {
         cwd: repo,
         env: { ...env, KEYGATE_DATA_DIR: dir, PORT: "0", HOST: "127.0.0.1", KEYGATE_LOG_LEVEL: "info", KEYGATE_TLS_CERT_FILE: files.certFile, KEYGATE_TLS_KEY_FILE: files.keyFile },
         stdio: ["ignore", "pipe", "pipe"],
