@@ -115,9 +115,10 @@ export function createPeerLimits(options: PeerLimitOptions = defaultPeerLimits, 
           refuse(address, peer);
           return;
         }
-        // "aborted": the client reset the stream before the answer ended.
-        stream.once("aborted", () => {
-          if (!peer.resets.take(now())) refuse(address, peer);
+        // A stream that ends in RST_STREAM: the client cancelled it (keygate itself resets only
+        // streams it could not answer). Counted on close: "aborted" misses streams answered already.
+        stream.once("close", () => {
+          if (stream.rstCode !== http2.constants.NGHTTP2_NO_ERROR && !peer.resets.take(now())) refuse(address, peer);
         });
       });
     },
