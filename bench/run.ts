@@ -6,6 +6,7 @@
  *   npm run bench -- --only=transport,write   only some groups (raw runs with write)
  *   npm run bench -- --only=v2        CreateApplication over v2 against AddAPIApp over v1, interleaved
  *   npm run bench -- --only=oauth     introspection against a no-op node:http server, token issuance against raw pg + RS256
+ *   npm run bench -- --only=fsync     embedded AddAPIApp with fsync on (the default) against off, interleaved
  *   npm run bench -- --concurrency=8      only this concurrency for the write group
  *   npm run bench -- --keep-db        keep the database afterwards (for EXPLAIN and the like)
  *   npm run bench -- --profile=transport.keygate-healthz   also record a CPU profile of the server
@@ -696,7 +697,7 @@ interface Started {
  */
 type Entry = { built: string } | "tsx";
 
-function startEmbedded(dataDir: string, entry: Entry): Promise<Started> {
+function startEmbedded(dataDir: string, entry: Entry, env: Record<string, string> = {}): Promise<Started> {
   const t0 = performance.now();
   const cmd = pins.server ? "taskset" : process.execPath;
   const main = entry === "tsx" ? ["--import", "tsx", join(ROOT_DIR, "src/main.ts")] : [join(entry.built, "main.js")];
@@ -704,7 +705,7 @@ function startEmbedded(dataDir: string, entry: Entry): Promise<Started> {
   const proc = spawn(cmd, args, {
     cwd: ROOT_DIR,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, DATABASE_URL: "", KEYGATE_DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", KEYGATE_ADMIN_TOKEN: adminToken, KEYGATE_LOG_LEVEL: "info" },
+    env: { ...process.env, DATABASE_URL: "", KEYGATE_DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", KEYGATE_ADMIN_TOKEN: adminToken, KEYGATE_LOG_LEVEL: "info", ...env },
   });
   const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
   let stderr = "";
@@ -834,6 +835,44 @@ async function embeddedScenarios(): Promise<void> {
   }
 }
 
+/**
+ * The price of the embedded database's durability: AddAPIApp with each commit flushed to disk
+ * (KEYGATE_EMBEDDED_FSYNC=true, the default) against the same without (false), interleaved, each
+ * keygate under tsx on a data dir of its own.
+ */
+async function fsyncScenarios(): Promise<void> {
+  const dirs = await Promise.all([0, 1].map(() => mkdtemp(join(tmpdir(), "keygate-bench-fsync-"))));
+  const started: Started[] = [];
+  try {
+    const [durable, fast] = await Promise.all([
+      startEmbedded(dirs[0]!, "tsx", { KEYGATE_EMBEDDED_FSYNC: "true" }),
+      startEmbedded(dirs[1]!, "tsx", { KEYGATE_EMBEDDED_FSYNC: "false" }),
+    ]);
+    started.push(durable, fast);
+    const loadOf = async (id: string, s: Started): Promise<Load> => {
+      const admin = management(s.url);
+      const projects = await inBatches(8, 8, async (i) => (await admin.addProject({ name: `fsync-${i}` })).id);
+      return { id, gen: loadGen!, spec: { kind: "rpc", protocol: "grpc", op: "addApiApp", url: s.url, token: adminToken, projects, concurrency: 8, ...window() }, target: { pid: s.proc.pid! } };
+    };
+    const figures = await measureInterleaved([await loadOf("embedded.fsync-on", durable), await loadOf("embedded.fsync-off", fast)]);
+    const on = figures.get("embedded.fsync-on")!;
+    const off = figures.get("embedded.fsync-off")!;
+    add({
+      id: "embedded.fsync-on",
+      group: "embedded",
+      name: "embedded: AddAPIApp gRPC c=8, fsync on (default)",
+      concurrency: 8,
+      figures: on,
+      baseline: { id: "embedded.fsync-off", name: "KEYGATE_EMBEDDED_FSYNC=false", figures: off },
+      ratio: { of: "throughput", value: on.throughput / off.throughput },
+      note: "each commit flushed to disk before it is acknowledged (see README, Reliability); tsx, interleaved",
+    });
+  } finally {
+    await Promise.all(started.map(stopEmbedded));
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Main
 
@@ -948,6 +987,7 @@ async function main(): Promise<void> {
     keygate = undefined;
 
     if (want("embedded")) await embeddedScenarios();
+    if (want("fsync")) await fsyncScenarios();
   } finally {
     await Promise.all([loadGen?.kill(), loadGen2?.kill(), baselineGen?.kill(), keygate?.child.kill()]);
     if (KEEP_DB) console.log(`kept database ${dbUrl}`);
