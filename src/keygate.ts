@@ -24,6 +24,7 @@ import { createPeerLimits, defaultPeerLimits } from "./server/http2-peer-limits.
 import { createMuxServer } from "./server/mux.js";
 import { oauthRoutes } from "./server/oauth/oauth-routes.js";
 import { readTlsFiles } from "./server/tls-files.js";
+import { startTracing } from "./server/tracing.js";
 import { openApiRoutes } from "./server/openapi-route.js";
 import { reflectionServices, registerReflectionServices } from "./server/reflection.js";
 import { requestLog } from "./server/request-log.js";
@@ -71,10 +72,16 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
   // Read before the database opens: a bad certificate must not leave anything behind.
   const tls = await tlsFiles?.();
   const metrics = createMetrics();
+  // The standard OTEL_* variables configure it; undefined (off) without an OTLP endpoint.
+  const tracing = await startTracing(process.env, logger);
   const store = await openStore(target, config.nodeId, {
     migrate: config.autoMigrate,
     onEventsAppended: (events) => metrics.eventsAppended(events),
     onIdleConnectionError: (error) => logger.warn({ err: error }, "an idle database connection was closed; the pool opens a new one when needed"),
+    roundTrips: tracing?.roundTrips,
+  }).catch(async (error: unknown) => {
+    await tracing?.shutdown();
+    throw error;
   });
   if (store.pool) metrics.observePool(store.pool);
   try {
@@ -115,7 +122,7 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
     };
     const served = [ManagementService, ...V2_SERVICES, Health, ...reflectionServices];
     const health = createHealthState(served.map((s) => s.typeName));
-    const observer = createRequestObserver([requestLog(logger), metrics]);
+    const observer = createRequestObserver([requestLog(logger), metrics], tracing);
     const httpRoutes = [...healthRoutes(health, databaseReadiness(store.db)), metrics.route, ...openApiRoutes(), ...consoleRoutes(), ...oauthRoutes(oauth, faults)];
     const connect = createConnectHandler({
       routes: (router) => {
@@ -173,10 +180,12 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
         logger.info({ timeoutMs: config.shutdownTimeoutMs }, "draining: not ready, no new connections, waiting for calls in flight");
         await drained;
         await store.close();
+        await tracing?.shutdown();
       },
     };
   } catch (error) {
     await store.close();
+    await tracing?.shutdown();
     throw error;
   }
 }

@@ -1,11 +1,14 @@
+import { randomUUID } from "node:crypto";
 import * as http2 from "node:http2";
 import { performance } from "node:perf_hooks";
 import { Code, ConnectError, createContextKey, createContextValues } from "@connectrpc/connect";
 import type { ContextValues, Interceptor } from "@connectrpc/connect";
+import type { Span } from "@opentelemetry/api";
 import { callerKey, identityKey } from "../api/call-context.js";
 import type { ClassifiedHandler, ClassifiedRequest, Protocol, RequestClassifier } from "./classified-request.js";
 import type { NodeHandler, NodeRequest, NodeResponse } from "./node-http.js";
 import { restCallKey } from "./rest/rest-call.js";
+import { parseTraceparent, type Tracing } from "./tracing.js";
 
 /** One finished request, as logs and metrics see it. */
 export interface RequestRecord {
@@ -22,6 +25,16 @@ export interface RequestRecord {
   http?: string;
   /** The error's message and, when it has one, its cause's. */
   error?: string;
+  /** Made for each request, traced or not. */
+  requestId: string;
+  /**
+   * The trace the request belongs to, and its span: keygate's own when tracing is on, else the
+   * caller's from its `traceparent`; absent when neither is there.
+   */
+  traceId?: string;
+  spanId?: string;
+  remoteAddress?: string;
+  userAgent?: string;
 }
 
 export interface RequestListener {
@@ -33,6 +46,11 @@ export interface RequestListener {
 interface Tracking {
   protocol: Protocol;
   startedAt: number;
+  requestId: string;
+  /** Read on arrival: once the response is gone, an HTTP/2 session's socket may be too. */
+  remoteAddress: string | undefined;
+  /** The request's span, when tracing is on. */
+  span: Span | undefined;
   method?: string;
   code?: string;
   http?: string;
@@ -55,7 +73,8 @@ export interface RequestObserver {
 
 const trackingKey = createContextKey<Tracking | undefined>(undefined, { description: "request tracking" });
 
-export function createRequestObserver(listeners: readonly RequestListener[]): RequestObserver {
+/** `tracing`, when on, gives each request a span (see tracing.ts). */
+export function createRequestObserver(listeners: readonly RequestListener[], tracing?: Tracing): RequestObserver {
   const inFlight = new WeakMap<NodeRequest, Tracking>();
   return {
     interceptor: (next) => async (req) => {
@@ -66,7 +85,8 @@ export function createRequestObserver(listeners: readonly RequestListener[]): Re
       if (rest) tracking.http = `${rest.httpMethod} ${rest.path}`;
       const settle = (error?: unknown) => settleCall(tracking, req.contextValues, error);
       try {
-        const res = await next(req);
+        // Again here: a body read through stream events (HTTP/2, the fast path) left the door's context behind.
+        const res = await (tracking.span === undefined ? next(req) : tracing!.within(tracking.span, () => next(req)));
         if (!res.stream) settle();
         return res.stream ? { ...res, message: settleAtEnd(res.message, settle) } : res;
       } catch (error) {
@@ -77,14 +97,22 @@ export function createRequestObserver(listeners: readonly RequestListener[]): Re
     contextValues: (req) => createContextValues().set(trackingKey, inFlight.get(req)),
     wrap: (handler, classify) => (req, res) => {
       const request = classify(req);
-      const tracking: Tracking = { protocol: request.protocol, startedAt: performance.now() };
+      const span = tracing?.startCall(req);
+      const tracking: Tracking = { protocol: request.protocol, startedAt: performance.now(), requestId: randomUUID(), remoteAddress: req.socket.remoteAddress, span };
       inFlight.set(req, tracking);
       listeners.forEach((l) => l.started?.(tracking.protocol));
       res.once("close", () => {
         const record = recordOf(tracking, req, res, request);
+        const trace = span?.spanContext() ?? parseTraceparent(req.headers.traceparent);
+        if (trace !== undefined) {
+          record.traceId = trace.traceId;
+          record.spanId = trace.spanId;
+        }
+        if (span !== undefined) tracing!.endCall(span, record, req);
         listeners.forEach((l) => l.finished(record));
       });
-      handler(req, res, request);
+      if (span === undefined) handler(req, res, request);
+      else tracing!.within(span, () => handler(req, res, request));
     },
   };
 }
@@ -128,11 +156,14 @@ function recordOf(tracking: Tracking, req: NodeRequest, res: NodeResponse, { pat
     code: tracking.code ?? codeWithoutInterceptor(tracking.protocol, res),
     httpStatus: res.statusCode,
     durationMs: Math.round((performance.now() - tracking.startedAt) * 10) / 10,
+    requestId: tracking.requestId,
   };
   if (tracking.orgId !== undefined) record.orgId = tracking.orgId;
   if (tracking.callerId !== undefined) record.callerId = tracking.callerId;
   if (tracking.protocol === "rest") record.http = tracking.http ?? `${req.method ?? ""} ${path}`;
   if (tracking.error !== undefined) record.error = tracking.error;
+  if (tracking.remoteAddress !== undefined) record.remoteAddress = tracking.remoteAddress;
+  if (req.headers["user-agent"] !== undefined) record.userAgent = req.headers["user-agent"];
   return record;
 }
 

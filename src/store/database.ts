@@ -10,6 +10,7 @@ import { lockDataDir } from "./data-dir-lock.js";
 import { DurableNodeFS } from "./durable-nodefs.js";
 import { PGliteDialect } from "./pglite-dialect.js";
 import { poolForKysely } from "./pool-clients.js";
+import type { RoundTripListener } from "./round-trips.js";
 import type { Database } from "./schema.js";
 
 export type DatabaseTarget =
@@ -109,9 +110,14 @@ function createPGlite(dataDir: string | undefined, fsync: boolean): Promise<PGli
 /**
  * Postgres through a pg pool, or the embedded PGlite (in memory when no data dir is given).
  * `onIdleConnectionError` hears of pooled connections that died while idle (server restart,
- * terminated backend); the pool drops them and opens new ones when needed.
+ * terminated backend); the pool drops them and opens new ones when needed. `roundTrips` hears of
+ * the statements each round trip sends (tracing).
  */
-export async function openDatabase(target: DatabaseTarget, onIdleConnectionError: (error: Error) => void = () => {}): Promise<OpenDatabase> {
+export async function openDatabase(
+  target: DatabaseTarget,
+  onIdleConnectionError: (error: Error) => void = () => {},
+  roundTrips?: RoundTripListener,
+): Promise<OpenDatabase> {
   if (target.kind === "postgres") {
     // Loaded only here: on the embedded database pg's module setup would only delay the start.
     const { default: pg } = await import("pg");
@@ -126,9 +132,9 @@ export async function openDatabase(target: DatabaseTarget, onIdleConnectionError
     });
     // Without a listener, the pool's error event would take the process down (checked-out clients: see pool-clients.ts).
     pool.on("error", onIdleConnectionError);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: poolForKysely(pool, { prepared: target.preparedStatements !== false }) }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: poolForKysely(pool, { prepared: target.preparedStatements !== false, roundTrips }) }) });
     return { db, kind: "postgres", pool };
   }
   const engine = await (target.starting ?? startPGlite(target.dataDir, target.fsync !== false));
-  return { db: new Kysely<Database>({ dialect: new PGliteDialect(engine.pglite, engine.unlock) }), kind: "embedded" };
+  return { db: new Kysely<Database>({ dialect: new PGliteDialect(engine.pglite, engine.unlock, roundTrips) }), kind: "embedded" };
 }

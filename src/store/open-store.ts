@@ -5,6 +5,7 @@ import { openDatabase, type DatabaseTarget, type OpenDatabase } from "./database
 import { EventStore } from "./event-store.js";
 import { migrateToLatest, requireLatest } from "./migrator.js";
 import { createProjector } from "./projections/index.js";
+import type { RoundTripListener } from "./round-trips.js";
 import type { Projector } from "./projector.js";
 import type { Database } from "./schema.js";
 
@@ -26,11 +27,13 @@ export interface StoreOptions {
   onEventsAppended?: (events: readonly StoredEvent[]) => void;
   /** A pooled Postgres connection died while idle (see openDatabase). */
   onIdleConnectionError?: (error: Error) => void;
+  /** Hears of each round trip's statements (tracing); without it the store does no such work. */
+  roundTrips?: RoundTripListener;
 }
 
 /** Opens the database, brings its schema up to date (or checks that it is) and sets up the event store and id generator. */
 export async function openStore(target: DatabaseTarget, nodeId?: number, hooks: StoreOptions = {}): Promise<Store> {
-  const opened = await openDatabase(target, hooks.onIdleConnectionError);
+  const opened = await openDatabase(target, hooks.onIdleConnectionError, hooks.roundTrips);
   try {
     const db = opened.db as unknown as Kysely<unknown>;
     if (hooks.migrate === false) await requireLatest(db);

@@ -14,6 +14,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from "kysely";
+import { RoundTripGrouper, type RoundTripListener } from "./round-trips.js";
 
 /**
  * Kysely on an embedded PGlite. PGlite is one connection, so the driver hands it to one user at a
@@ -22,14 +23,18 @@ import {
  * keygate always runs its statements on the transaction it is in.)
  */
 export class PGliteDialect implements Dialect {
-  /** `onClosed` runs after the engine closed (Kysely's destroy), e.g. to unlock its data dir. */
+  /**
+   * `onClosed` runs after the engine closed (Kysely's destroy), e.g. to unlock its data dir;
+   * `roundTrips` hears of the statements sent to the engine (tracing).
+   */
   constructor(
     private readonly pglite: PGlite,
     private readonly onClosed: () => Promise<void> = async () => {},
+    private readonly roundTrips?: RoundTripListener,
   ) {}
 
   createDriver(): Driver {
-    return new PGliteDriver(this.pglite, this.onClosed);
+    return new PGliteDriver(this.pglite, this.onClosed, this.roundTrips);
   }
   createQueryCompiler(): QueryCompiler {
     return new PostgresQueryCompiler();
@@ -52,8 +57,9 @@ class PGliteDriver implements Driver {
   constructor(
     private readonly pglite: PGlite,
     private readonly onClosed: () => Promise<void>,
+    roundTrips: RoundTripListener | undefined,
   ) {
-    this.connection = new PGliteConnection(pglite);
+    this.connection = new PGliteConnection(pglite, roundTrips && new RoundTripGrouper(roundTrips));
   }
 
   async init(): Promise<void> {
@@ -96,10 +102,14 @@ class PGliteDriver implements Driver {
 }
 
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly roundTrips: RoundTripGrouper | undefined,
+  ) {}
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pglite.query<R>(compiledQuery.sql, [...compiledQuery.parameters], { rowMode: "object" });
+    const answer = this.pglite.query<R>(compiledQuery.sql, [...compiledQuery.parameters], { rowMode: "object" });
+    const result = await (this.roundTrips === undefined ? answer : this.roundTrips.sent(compiledQuery.sql, answer));
     return {
       rows: result.rows,
       ...(result.affectedRows === undefined ? {} : { numAffectedRows: BigInt(result.affectedRows) }),

@@ -2,6 +2,7 @@ import type { PostgresPool, PostgresPoolClient } from "kysely";
 import type pg from "pg";
 import { DatabaseUnavailableError, isConnectionFailure } from "./postgres-errors.js";
 import { preparedName } from "./prepared-statements.js";
+import { RoundTripGrouper, type RoundTripListener } from "./round-trips.js";
 
 /**
  * The pg pool as Kysely sees it (its documented PostgresPool interface), with two additions:
@@ -12,14 +13,15 @@ import { preparedName } from "./prepared-statements.js";
  *   fail with DatabaseUnavailableError, and the client is destroyed when released, never reused;
  *   the statements it had prepared die with it (pg keeps them per client).
  * - With `prepared`, statements registered by prepareByName are sent by name (prepared-statements.ts).
+ * - With `roundTrips`, it hears of each connection's round trips (tracing).
  */
-export function poolForKysely(pool: pg.Pool, options: { prepared: boolean }): PostgresPool {
+export function poolForKysely(pool: pg.Pool, options: { prepared: boolean; roundTrips?: RoundTripListener }): PostgresPool {
   // One wrapper per pg client for its whole life: Kysely keeps its own connection object per client it is given.
   const clients = new WeakMap<pg.PoolClient, PooledClient>();
   // Made as the pool hands out a new client, in the same tick as pg's answer that it is ready: an error
   // in the same network read (a backend terminated right after its start) finds the wrapper listening.
   // pg's promise of the client resolves later, and the pool listens only on idle clients.
-  pool.on("connect", (client) => clients.set(client, new PooledClient(client, options.prepared)));
+  pool.on("connect", (client) => clients.set(client, new PooledClient(client, options.prepared, options.roundTrips && new RoundTripGrouper(options.roundTrips))));
   const wrap = (client: pg.PoolClient) => clients.get(client) as unknown as PostgresPoolClient;
   return {
     options: pool.options,
@@ -43,6 +45,7 @@ class PooledClient {
   constructor(
     private readonly client: pg.PoolClient,
     private readonly prepared: boolean,
+    private readonly roundTrips: RoundTripGrouper | undefined,
   ) {
     // pg emits the error before it fails the statements that were on the connection (a tick later), so they see `lost` set.
     client.on("error", (error) => (this.lost ??= error));
@@ -56,7 +59,8 @@ class PooledClient {
   query(sql: string, values: unknown[]): Promise<pg.QueryResult> {
     const name = this.prepared ? preparedName(sql) : undefined;
     // pg copies a query given as an object (a few µs); the text-and-values form it takes as is.
-    const result = name === undefined ? this.client.query(sql, values) : this.client.query({ name, text: sql, values });
+    const sent = name === undefined ? this.client.query(sql, values) : this.client.query({ name, text: sql, values });
+    const result = this.roundTrips === undefined ? sent : this.roundTrips.sent(sql, sent);
     return result.catch((error: unknown) => {
       if (this.lost === undefined && isConnectionFailure(error)) this.lost = error;
       throw this.lost === undefined ? error : new DatabaseUnavailableError("the database connection was lost", error);
