@@ -5,7 +5,7 @@ import { Http2SessionManager, createGrpcTransport } from "@connectrpc/connect-no
 import { APIAuthMethodType } from "../../src/gen/zitadel/app_pb.js";
 import { ManagementService } from "../../src/gen/zitadel/management_pb.js";
 import { createLogger } from "../../src/logger.js";
-import { parseTraceparent, tracingWanted } from "../../src/server/tracing.js";
+import { parseTraceparent, startTracing, tracingWanted } from "../../src/server/tracing.js";
 import { describeEachBackend, type Backend } from "../support/backends.js";
 import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "../support/otlp-receiver.js";
@@ -214,6 +214,11 @@ describe("tracing off", () => {
     expect(tracingWanted({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318", OTEL_SDK_DISABLED: "true" })).toBe(false);
     expect(tracingWanted({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318", OTEL_TRACES_EXPORTER: "otlp" })).toBe(true);
     expect(tracingWanted({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318", OTEL_TRACES_EXPORTER: "none" })).toBe(false);
+  });
+
+  test("an OTLP protocol other than http/protobuf is refused at start, by name", async () => {
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4317", OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" };
+    await expect(startTracing(env, createLogger("silent"))).rejects.toThrow("OTEL_EXPORTER_OTLP_PROTOCOL=grpc is not supported");
   });
 });
 
