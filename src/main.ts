@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
 import { ConfigError, helpText, loadConfig, type Config } from "./config.js";
+import type { Kysely } from "kysely";
 import type { Keygate } from "./keygate.js";
 import { createLogger, type Logger } from "./logger.js";
 import { describeStartupFailure, ensurePortFree } from "./startup-failure.js";
 import { databaseTarget, startEmbeddedEarly } from "./store/database.js";
+import type { Store } from "./store/open-store.js";
 
 /** A command of keygate's command line: its exit code. */
 type Command = (config: Config, logger: Logger) => Promise<number>;
@@ -31,50 +33,31 @@ const COMMANDS: Record<string, Command> = {
     return 0;
   },
   migrate: async (config, logger) => {
-    // Imported per command: at the top, serving would load them before the database starts.
     const [{ openDatabase }, { migrateToLatest }] = await Promise.all([import("./store/database.js"), import("./store/migrator.js")]);
     const { db } = await openDatabase(databaseTarget(config));
     try {
-      const { results = [] } = await migrateToLatest(db as never);
+      const { results = [] } = await migrateToLatest(db as unknown as Kysely<unknown>);
       logger.info({ applied: results.map((r) => r.migrationName) }, results.length === 0 ? "the schema is current" : "migrations applied");
     } finally {
       await db.destroy();
     }
     return 0;
   },
-  "rebuild-projections": async (config, logger) => {
-    const [{ openStore }, { rebuildProjections }] = await Promise.all([import("./store/open-store.js"), import("./store/rebuild.js")]);
-    const store = await openStore(databaseTarget(config), config.nodeId, { migrate: config.autoMigrate });
-    try {
-      const result = await rebuildProjections(store.db, store.projector);
-      logger.info(result, "projections rebuilt from the events");
-    } finally {
-      await store.close();
-    }
-    return 0;
-  },
-  export: async (config, logger) => {
-    const [{ openStore }, { exportEventStore }] = await Promise.all([import("./store/open-store.js"), import("./store/event-store-dump.js")]);
-    const store = await openStore(databaseTarget(config), config.nodeId, { migrate: config.autoMigrate });
-    try {
-      const rows = await exportEventStore(store.db, process.stdout);
-      logger.info({ rows }, "event store exported");
-    } finally {
-      await store.close();
-    }
-    return 0;
-  },
-  import: async (config, logger) => {
-    const [{ openStore }, { importEventStore }] = await Promise.all([import("./store/open-store.js"), import("./store/event-store-dump.js")]);
-    const store = await openStore(databaseTarget(config), config.nodeId, { migrate: config.autoMigrate });
-    try {
-      const result = await importEventStore(store.db, store.projector, process.stdin);
-      logger.info(result, "event store imported and projections rebuilt");
-    } finally {
-      await store.close();
-    }
-    return 0;
-  },
+  "rebuild-projections": (config, logger) =>
+    withStore(config, async (store) => {
+      const { rebuildProjections } = await import("./store/rebuild.js");
+      logger.info(await rebuildProjections(store.db, store.projector), "projections rebuilt from the events");
+    }),
+  export: (config, logger) =>
+    withStore(config, async (store) => {
+      const { exportEventStore } = await import("./store/event-store-dump.js");
+      logger.info({ rows: await exportEventStore(store.db, process.stdout) }, "event store exported");
+    }),
+  import: (config, logger) =>
+    withStore(config, async (store) => {
+      const { importEventStore } = await import("./store/event-store-dump.js");
+      logger.info(await importEventStore(store.db, store.projector, process.stdin), "event store imported and projections rebuilt");
+    }),
 };
 
 /** keygate's command line: serve (default), migrate, rebuild-projections, export, import, --version, --help. */
@@ -106,6 +89,19 @@ async function main(args: string[]): Promise<number> {
     else logger.fatal({ host: failure.host, cause: failure.cause, hint: failure.hint }, failure.msg);
     return 1;
   }
+}
+
+/** Runs a command's work on the configured store (the schema checked, or migrated, as serving does), then closes it. */
+async function withStore(config: Config, work: (store: Store) => Promise<void>): Promise<number> {
+  // Imported per command: at the top, serving would load them before the database starts.
+  const { openStore } = await import("./store/open-store.js");
+  const store = await openStore(databaseTarget(config), config.nodeId, { migrate: config.autoMigrate });
+  try {
+    await work(store);
+  } finally {
+    await store.close();
+  }
+  return 0;
 }
 
 /** package.json lies one folder up from both src/main.ts and the bundle dist/main.js. */
