@@ -71,13 +71,9 @@ async function* pagesOf(tx: Transaction<Database>, table: DumpedTable): AsyncGen
       FROM ${sql.table(table)} t ${from} ORDER BY ${key} LIMIT ${PAGE_ROWS}`.execute(tx);
     if (rows.length > 0) yield rows.map((r) => r.row);
     if (rows.length < PAGE_ROWS) return;
-    after = keyValues(rows[rows.length - 1]!.key);
+    // json comes back parsed, from pg and PGlite alike.
+    after = rows[rows.length - 1]!.key;
   }
-}
-
-/** json_build_array comes back parsed (pg) or as text (some drivers). */
-function keyValues(key: unknown[] | string): unknown[] {
-  return typeof key === "string" ? (JSON.parse(key) as unknown[]) : key;
 }
 
 async function write(out: Writable, text: string): Promise<void> {
