@@ -21,24 +21,27 @@ import { openStore, type Store } from "../../src/store/open-store.js";
 import type { Database } from "../../src/store/schema.js";
 import { describeEachBackend } from "../support/backends.js";
 import { managementClient, type ManagementClient } from "../support/management-client.js";
+import { addMachineWithKey, addMachineWithSecret, API_ACCESS, basicAuth, postForm } from "../support/oauth-fixtures.js";
 import { snapshot } from "../support/projection-snapshot.js";
 
 const APPS = 1000;
 const CONCURRENCY = 8;
 const dirs: string[] = [];
+// One issuer for the original and the copy, so that tokens issued before the export are the copy's too.
+const ISSUER = "http://keygate.dump.test";
 
 afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
 async function start(target: DatabaseTarget, adminToken: string): Promise<Keygate> {
-  const config: Config = { ...loadConfig({}), port: 0, host: "127.0.0.1", dataDir: await mkdtemp(join(tmpdir(), "keygate-dump-")), adminToken, masterKey: "dump-test-master-key-0123456789a", logLevel: "silent" };
+  const config: Config = { ...loadConfig({}), port: 0, host: "127.0.0.1", dataDir: await mkdtemp(join(tmpdir(), "keygate-dump-")), adminToken, masterKey: "dump-test-master-key-0123456789a", externalUrl: ISSUER, logLevel: "silent" };
   dirs.push(config.dataDir);
   return startKeygate(config, createLogger("silent"), target);
 }
 
 /** Every kind of event keygate writes (over the API), then enough apps for a few thousand events. */
-async function populate(keygate: Keygate, adminToken: string): Promise<{ projectId: string; appIds: string[] }> {
+async function populate(keygate: Keygate, adminToken: string): Promise<{ projectId: string; appIds: string[]; tokens: string[] }> {
   const admin = managementClient(keygate.url, adminToken);
   const { id: projectId } = await admin.addProject({ name: "dumped" });
   const { id: goneProject } = await admin.addProject({ name: "gone" });
@@ -74,6 +77,24 @@ async function populate(keygate: Keygate, adminToken: string): Promise<{ project
   await admin.addProjectMember({ projectId, userId: goneUser, roles: ["PROJECT_OWNER"] });
   await admin.removeUser({ id: goneUser });
   await admin.addOrg({ name: "second org" });
+  await admin.addProjectRole({ projectId, roleKey: "reader", displayName: "Reader" });
+  await admin.updateProjectRole({ projectId, roleKey: "reader", displayName: "Readers" });
+  await admin.bulkAddProjectRoles({ projectId, roles: [{ key: "writer", displayName: "Writer" }, { key: "gone", displayName: "Gone" }] });
+  await admin.removeProjectRole({ projectId, roleKey: "gone" });
+
+  // Service user credentials, and tokens issued with them: opaque, and JWT (which makes the
+  // instance's signing key, encrypted under the master key).
+  const bearer = await addMachineWithSecret(admin);
+  const jwtUser = await addMachineWithSecret(admin, { jwt: true });
+  const withKey = await addMachineWithKey(admin);
+  const removedKey = await admin.addMachineKey({ userId: withKey.userId, type: KeyType.JSON });
+  await admin.removeMachineKey({ userId: withKey.userId, keyId: removedKey.keyId });
+  const tokens: string[] = [];
+  for (const user of [bearer, jwtUser]) {
+    const answer = await postForm(keygate.url, "/oauth/v2/token", { grant_type: "client_credentials", scope: `openid ${API_ACCESS}` }, basicAuth(user.clientId, user.clientSecret));
+    expect(answer.status).toBe(200);
+    tokens.push(answer.body!.access_token as string);
+  }
 
   // The bulk goes through the store's commands in-process, as the admin (the events are the ones the
   // API writes; the round trip, not the transport, is under test here): a fraction of the CPU of calls.
@@ -89,7 +110,7 @@ async function populate(keygate: Keygate, adminToken: string): Promise<{ project
       }
     }),
   );
-  return { projectId, appIds };
+  return { projectId, appIds, tokens };
 }
 
 /** Who the admin token acts as, in `orgId`. */
@@ -123,6 +144,8 @@ async function reads(admin: ManagementClient, projectId: string, appIds: string[
     pats: await Promise.all(users.result.map((u) => admin.listPersonalAccessTokens({ userId: u.id }))),
     orgMembers: await admin.listOrgMembers({}),
     projectMembers: await admin.listProjectMembers({ projectId }),
+    roles: await admin.listProjectRoles({ projectId }),
+    machineKeys: await Promise.all(users.result.map((u) => admin.listMachineKeys({ userId: u.id }))),
   };
 }
 
@@ -158,7 +181,7 @@ describeEachBackend("export and import of the event store", (backend) => {
   const adminToken = randomBytes(32).toString("base64url");
   let source: Keygate;
   let dump: string;
-  let seeded: { projectId: string; appIds: string[] };
+  let seeded: { projectId: string; appIds: string[]; tokens: string[] };
 
   beforeAll(async () => {
     source = await start(await backend.create(), adminToken);
@@ -189,6 +212,8 @@ describeEachBackend("export and import of the event store", (backend) => {
       const after = await reads(managementClient(imported.url, adminToken), seeded.projectId, seeded.appIds);
       expect(after.apps.flatMap((page) => page.result)).toHaveLength(APPS + 2);
       expect(withoutViewTimestamps(after)).toEqual(withoutViewTimestamps(before));
+      // Tokens issued before the export, opaque and JWT, call the copy's API as they called the original's.
+      for (const token of seeded.tokens) expect((await managementClient(imported.url, token).getMyOrg({})).org?.id).toBe(before.org.org?.id);
     } finally {
       await imported.close();
     }
