@@ -11,6 +11,7 @@ import { registerV2Services } from "./api/v2/v2-services.js";
 import { restPrefixes } from "./api/rest-prefixes.js";
 import type { Config } from "./config.js";
 import { resolveMasterKey } from "./master-key.js";
+import type { StoredEvent } from "./domain/events.js";
 import { hashSecret, hashSecretBcrypt } from "./domain/secrets.js";
 import { Health } from "./gen/grpc/health/v1/health_pb.js";
 import { ManagementService } from "./gen/zitadel/management_pb.js";
@@ -74,9 +75,14 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
   const metrics = createMetrics();
   // The standard OTEL_* variables configure it; undefined (off) without an OTLP endpoint.
   const tracing = await startTracing(process.env, logger);
+  // Known once the OAuth service exists (after bootstrap, whose events only the metrics need).
+  let oauthHears: ((events: readonly StoredEvent[]) => void) | undefined;
   const store = await openStore(target, config.nodeId, {
     migrate: config.autoMigrate,
-    onEventsAppended: (events) => metrics.eventsAppended(events),
+    onEventsAppended: (events) => {
+      metrics.eventsAppended(events);
+      oauthHears?.(events);
+    },
     onIdleConnectionError: (error) => logger.warn({ err: error }, "an idle database connection was closed; the pool opens a new one when needed"),
     roundTrips: tracing?.roundTrips,
   }).catch(async (error: unknown) => {
@@ -115,6 +121,7 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
       signingKeyLifetimeSeconds: config.signingKeyLifetimeSeconds,
       onClientAuthFailure: (endpoint) => metrics.oauthClientAuthFailed(endpoint),
     });
+    oauthHears = (events) => oauth.eventsAppended(events);
     const authenticate = await createAuthenticator(queries, jwtTrust(config), oauth.apiTokens);
     const faults = {
       onInternal: (error: unknown) => logger.error({ err: error }, "internal error"),

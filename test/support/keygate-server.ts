@@ -11,7 +11,12 @@ import { managementClient, type ManagementClient } from "./management-client.js"
 
 export interface TestKeygate extends Keygate {
   adminToken: string;
-  /** Closes keygate, then disposes of its database and data dir. */
+  /**
+   * Another keygate on the same database, as a second process would be (its own memories), with
+   * the same settings; Postgres only (an embedded data dir has one owner). Closed by `dispose`.
+   */
+  startPeer(): Promise<Keygate>;
+  /** Closes keygate (and its peers), then disposes of its database and data dir. */
   dispose(): Promise<void>;
 }
 
@@ -32,10 +37,18 @@ export async function startTestKeygate(backend: Backend, overrides: Partial<Conf
   };
   const target = await backend.create();
   const keygate = await startKeygate(config, logger, target);
+  const peers: Keygate[] = [];
   return {
     ...keygate,
     adminToken,
+    async startPeer() {
+      if (target.kind !== "postgres") throw new Error("a peer keygate needs a Postgres database");
+      const peer = await startKeygate(config, logger, target);
+      peers.push(peer);
+      return peer;
+    },
     async dispose() {
+      await Promise.all(peers.map((peer) => peer.close()));
       await keygate.close();
       await backend.dispose(target);
       await rm(dataDir, { recursive: true, force: true });

@@ -5,6 +5,7 @@ import { authenticateApiClient } from "./client-authentication.js";
 import type { OAuthDeps } from "./oauth-deps.js";
 import { invalidRequest } from "./oauth-error.js";
 import type { OAuthRequest } from "./oauth-request.js";
+import { tokenKey } from "./recent-lookups.js";
 
 const INACTIVE = { active: false } as const;
 
@@ -17,7 +18,8 @@ export async function introspectionEndpoint(deps: OAuthDeps, request: OAuthReque
   const app = await authenticateApiClient(deps, request, "introspect");
   const token = request.params.get("token");
   if (!token) throw invalidRequest("token missing");
-  const found = await findIssuedToken(deps, token);
+  // An app introspects the tokens its callers bring, the same ones again and again.
+  const found = await deps.lookups.remembered(tokenKey(token), () => findIssuedToken(deps, token), (facts) => facts.expiresAt.getTime());
   if (!found?.userActive || !found.audience.includes(app.projectId)) return INACTIVE;
   return introspectionOf(found, deps.issuer);
 }

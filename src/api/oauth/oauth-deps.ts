@@ -2,6 +2,7 @@ import type { IdGenerator } from "../../domain/ids.js";
 import type { OAuthStore } from "../../store/oauth-store.js";
 import type { ClientAuthMemory } from "./client-auth-memory.js";
 import type { OAuthEndpointName } from "./oauth-request.js";
+import type { RecentLookups } from "./recent-lookups.js";
 import type { SigningKeys } from "./signing-keys.js";
 
 /** What the OAuth endpoints share. */
@@ -12,6 +13,8 @@ export interface OAuthDeps {
   issuer: string;
   keys: SigningKeys;
   memory: ClientAuthMemory;
+  /** What was looked up a moment ago (API apps by client id, tokens); forgotten on every change. */
+  lookups: RecentLookups;
   accessTokenLifetimeSeconds: number;
   /** Counts a client that failed to authenticate (keygate_oauth_client_auth_failures_total). */
   onClientAuthFailure(endpoint: OAuthEndpointName): void;

@@ -1,3 +1,4 @@
+import type { StoredEvent } from "../../domain/events.js";
 import type { IdGenerator } from "../../domain/ids.js";
 import { SCOPE_API_AUDIENCE } from "../../domain/oauth-scopes.js";
 import type { OAuthStore } from "../../store/oauth-store.js";
@@ -8,6 +9,7 @@ import { discoveryDocument } from "./discovery.js";
 import { introspectionEndpoint } from "./introspection.js";
 import type { OAuthDeps } from "./oauth-deps.js";
 import type { OAuthEndpointName, OAuthRequest, OAuthResponse } from "./oauth-request.js";
+import { createRecentLookups, type RecentLookups } from "./recent-lookups.js";
 import { revocationEndpoint } from "./revocation.js";
 import { createSigningKeys } from "./signing-keys.js";
 import { tokenEndpoint } from "./token-endpoint.js";
@@ -28,18 +30,22 @@ export interface OAuthService {
   jwks(): Promise<Record<string, unknown>>;
   /** Issued tokens with the `…:zitadel:aud` scope call keygate's API like personal access tokens. */
   apiTokens: IssuedTokens;
+  /** Told of the events of each command this process committed: a change forgets what was looked up. */
+  eventsAppended(events: readonly StoredEvent[]): void;
 }
 
 export function createOAuthService(store: OAuthStore, ids: IdGenerator, settings: OAuthSettings): OAuthService {
   const lifetimes = { signingSeconds: settings.signingKeyLifetimeSeconds, accessTokenSeconds: settings.accessTokenLifetimeSeconds };
+  const lookups = createRecentLookups();
   const deps: OAuthDeps = {
-    store,
+    store: rememberingApiClients(store, lookups),
     ids,
     get issuer() {
       return settings.issuer();
     },
     keys: createSigningKeys(store, ids, settings.masterKey, lifetimes),
     memory: createClientAuthMemory(),
+    lookups,
     accessTokenLifetimeSeconds: settings.accessTokenLifetimeSeconds,
     onClientAuthFailure: settings.onClientAuthFailure,
   };
@@ -59,5 +65,11 @@ export function createOAuthService(store: OAuthStore, ids: IdGenerator, settings
         return { instanceId: store.instanceId, userId: found.userId, orgId: found.orgId, expiresAt: found.expiresAt };
       },
     },
+    eventsAppended: (events) => lookups.eventsAppended(events),
   };
+}
+
+/** The API app a client id names, as client authentication reads it on every call: from the recent lookups. */
+function rememberingApiClients(store: OAuthStore, lookups: RecentLookups): OAuthStore {
+  return { ...store, apiClient: (clientId) => lookups.remembered(`client:${clientId}`, () => store.apiClient(clientId)) };
 }

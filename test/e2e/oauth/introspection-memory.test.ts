@@ -1,0 +1,179 @@
+/**
+ * Introspection remembers what it looked up (the app by its client id, the token's facts) for up to
+ * a second (src/api/oauth/recent-lookups.ts). Every test first introspects, so that the memory holds
+ * what the change must make it forget: a change made through this process is seen by the very next
+ * introspection; one made through another process on the same database within the memory's second.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { APIAuthMethodType } from "../../../src/gen/zitadel/app_pb.js";
+import type { Keygate } from "../../../src/keygate.js";
+import { DEFAULT_AUTH_CACHE_TTL_MS } from "../../../src/api/auth-cache.js";
+import { describeEachBackend, postgresBackend } from "../../support/backends.js";
+import { sleep, uniqueName } from "../../support/auth-fixtures.js";
+import { startTestKeygate, type TestKeygate } from "../../support/keygate-server.js";
+import { managementClient, type ManagementClient } from "../../support/management-client.js";
+import { addBasicApp, addMachineWithSecret, basicAuth, postForm, projectAudience, type BasicApp, type MachineWithSecret, type OAuthAnswer } from "../../support/oauth-fixtures.js";
+
+/** One keygate's view: introspection by `app`, and tokens for `user`. */
+function oauthOf(keygate: Pick<Keygate, "url">) {
+  return {
+    introspect: (app: BasicApp, token: string): Promise<OAuthAnswer> => postForm(keygate.url, "/oauth/v2/introspect", { token }, basicAuth(app.clientId, app.clientSecret)),
+    async token(user: MachineWithSecret, projectId: string): Promise<string> {
+      const res = await postForm(keygate.url, "/oauth/v2/token", { grant_type: "client_credentials", scope: `openid ${projectAudience(projectId)}` }, basicAuth(user.clientId, user.clientSecret));
+      expect(res.status).toBe(200);
+      return res.body!.access_token as string;
+    },
+    revoke: (user: MachineWithSecret, token: string) => postForm(keygate.url, "/oauth/v2/revoke", { token }, basicAuth(user.clientId, user.clientSecret)),
+  };
+}
+
+async function orgAdmin(keygate: TestKeygate): Promise<ManagementClient> {
+  const orgId = (await managementClient(keygate.url, keygate.adminToken).addOrg({ name: uniqueName("memory-org") })).id;
+  return managementClient(keygate.url, keygate.adminToken, orgId);
+}
+
+const ACTIVE = { status: 200, body: expect.objectContaining({ active: true }) };
+const INACTIVE = { status: 200, body: { active: false } };
+const REFUSED = { status: 401, body: expect.objectContaining({ error: "invalid_client" }) };
+
+describeEachBackend("introspection's memory: a change through this process is seen at once", (backend) => {
+  let keygate: TestKeygate;
+  let admin: ManagementClient;
+  let projectId: string;
+  let oauth: ReturnType<typeof oauthOf>;
+
+  beforeAll(async () => {
+    keygate = await startTestKeygate(backend);
+    admin = await orgAdmin(keygate);
+    projectId = (await admin.addProject({ name: uniqueName("memory-project") })).id;
+    oauth = oauthOf(keygate);
+  });
+  afterAll(() => keygate?.dispose());
+
+  /** A new app and a new user's token, introspected once (so both are remembered). */
+  async function remembered(options: { jwt?: boolean } = {}) {
+    const app = await addBasicApp(admin, projectId);
+    const user = await addMachineWithSecret(admin, options);
+    const token = await oauth.token(user, projectId);
+    expect(await oauth.introspect(app, token)).toMatchObject(ACTIVE);
+    return { app, user, token };
+  }
+
+  describe.each([
+    ["opaque", false],
+    ["JWT", true],
+  ])("%s tokens", (_kind, jwt) => {
+    test("a revoked token is inactive at the next introspection", async () => {
+      const { app, user, token } = await remembered({ jwt });
+      expect((await oauth.revoke(user, token)).status).toBe(200);
+      expect(await oauth.introspect(app, token)).toMatchObject(INACTIVE);
+    });
+
+    test("a deactivated user's token is inactive at once, active again once it is reactivated; a removed user's inactive", async () => {
+      const { app, user, token } = await remembered({ jwt });
+      await admin.deactivateUser({ id: user.userId });
+      expect(await oauth.introspect(app, token)).toMatchObject(INACTIVE);
+      await admin.reactivateUser({ id: user.userId });
+      expect(await oauth.introspect(app, token)).toMatchObject(ACTIVE);
+      await admin.removeUser({ id: user.userId });
+      expect(await oauth.introspect(app, token)).toMatchObject(INACTIVE);
+    });
+  });
+
+  test("a deactivated app is refused at once, and accepted again once reactivated; a removed app is refused", async () => {
+    const { app, token } = await remembered();
+    await admin.deactivateApp({ projectId, appId: app.appId });
+    expect(await oauth.introspect(app, token)).toMatchObject(REFUSED);
+    await admin.reactivateApp({ projectId, appId: app.appId });
+    expect(await oauth.introspect(app, token)).toMatchObject(ACTIVE);
+    await admin.removeApp({ projectId, appId: app.appId });
+    expect(await oauth.introspect(app, token)).toMatchObject(REFUSED);
+  });
+
+  test("a regenerated secret: the old one is refused at once, the new one accepted", async () => {
+    const { app, token } = await remembered();
+    const { clientSecret } = await admin.regenerateAPIClientSecret({ projectId, appId: app.appId });
+    expect(await oauth.introspect(app, token)).toMatchObject(REFUSED);
+    expect(await oauth.introspect({ ...app, clientSecret }, token)).toMatchObject(ACTIVE);
+  });
+
+  test("an app switched to keys no longer authenticates with its secret", async () => {
+    const { app, token } = await remembered();
+    await admin.updateAPIAppConfig({ projectId, appId: app.appId, authMethodType: APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT });
+    expect(await oauth.introspect(app, token)).toMatchObject(REFUSED);
+  });
+
+  test("new tokens are found at once (only what was found is remembered)", async () => {
+    const { app, user } = await remembered();
+    expect(await oauth.introspect(app, "not-issued-yet")).toMatchObject(INACTIVE);
+    expect(await oauth.introspect(app, await oauth.token(user, projectId))).toMatchObject(ACTIVE);
+  });
+});
+
+describe("introspection's memory: a change through another process on the same database is seen within its second [postgres]", () => {
+  let keygate: TestKeygate;
+  let peer: Keygate;
+  let admin: ManagementClient;
+  let peerAdmin: ManagementClient;
+  let projectId: string;
+
+  beforeAll(async () => {
+    // One issuer for both, so that either verifies the other's JWTs.
+    keygate = await startTestKeygate(postgresBackend(), { externalUrl: "http://keygate.test" });
+    peer = await keygate.startPeer();
+    admin = await orgAdmin(keygate);
+    peerAdmin = managementClient(peer.url, keygate.adminToken, (await admin.getMyOrg({})).org!.id);
+    projectId = (await admin.addProject({ name: uniqueName("memory-project") })).id;
+  });
+  afterAll(() => keygate?.dispose());
+
+  /**
+   * Introspects through `keygate` until an answer matches `expected`. Every introspection that
+   * started a second (the auth memory's, which introspection's keeps too) after the change was
+   * acknowledged must match; the first answer that does ends the wait.
+   */
+  async function seenWithinTheMemory(introspect: () => Promise<OAuthAnswer>, changedAt: number, expected: object): Promise<void> {
+    for (;;) {
+      const started = Date.now();
+      const answer = await introspect();
+      if (started >= changedAt + DEFAULT_AUTH_CACHE_TTL_MS) {
+        expect(answer).toMatchObject(expected);
+        return;
+      }
+      if (expect.objectContaining(expected).asymmetricMatch(answer)) return;
+      await sleep(50);
+    }
+  }
+
+  test.each([
+    ["opaque", false],
+    ["JWT", true],
+  ])("%s token revoked or its user deactivated through the peer", async (_kind, jwt) => {
+    const oauth = oauthOf(keygate);
+    const app = await addBasicApp(admin, projectId);
+    const [revoked, deactivated] = [await addMachineWithSecret(admin, { jwt }), await addMachineWithSecret(admin, { jwt })];
+    const revokedToken = await oauth.token(revoked, projectId);
+    const deactivatedToken = await oauth.token(deactivated, projectId);
+    expect(await oauth.introspect(app, revokedToken)).toMatchObject(ACTIVE);
+    expect(await oauth.introspect(app, deactivatedToken)).toMatchObject(ACTIVE);
+
+    expect((await oauthOf(peer).revoke(revoked, revokedToken)).status).toBe(200);
+    await seenWithinTheMemory(() => oauth.introspect(app, revokedToken), Date.now(), INACTIVE);
+    await peerAdmin.deactivateUser({ id: deactivated.userId });
+    await seenWithinTheMemory(() => oauth.introspect(app, deactivatedToken), Date.now(), INACTIVE);
+  });
+
+  test("an app deactivated, or given a new secret, through the peer", async () => {
+    const oauth = oauthOf(keygate);
+    const user = await addMachineWithSecret(admin);
+    const token = await oauth.token(user, projectId);
+    const [deactivated, renewed] = [await addBasicApp(admin, projectId), await addBasicApp(admin, projectId)];
+    expect(await oauth.introspect(deactivated, token)).toMatchObject(ACTIVE);
+    expect(await oauth.introspect(renewed, token)).toMatchObject(ACTIVE);
+
+    await peerAdmin.deactivateApp({ projectId, appId: deactivated.appId });
+    await seenWithinTheMemory(() => oauth.introspect(deactivated, token), Date.now(), REFUSED);
+    await peerAdmin.regenerateAPIClientSecret({ projectId, appId: renewed.appId });
+    await seenWithinTheMemory(() => oauth.introspect(renewed, token), Date.now(), REFUSED);
+  });
+});
