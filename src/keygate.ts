@@ -4,6 +4,7 @@ import type { Registry } from "prom-client";
 import { removeAdminTokenFile, writeAdminTokenFile } from "./admin-token-file.js";
 import { createAuthenticator, type JwtTrust } from "./api/authentication.js";
 import { authInterceptor, errorInterceptor, validationInterceptor } from "./api/interceptors.js";
+import { KEYGATE_SERVICES, registerKeygateServices } from "./api/keygate/keygate-services.js";
 import { registerManagementService } from "./api/management-service.js";
 import { createOAuthService } from "./api/oauth/oauth-service.js";
 import { V2_SERVICES } from "./api/v2/v2-permissions.js";
@@ -127,7 +128,7 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
       onInternal: (error: unknown) => logger.error({ err: error }, "internal error"),
       onUnavailable: (error: unknown) => logger.warn({ err: error }, "database unavailable; the call was answered Unavailable"),
     };
-    const served = [ManagementService, ...V2_SERVICES, Health, ...reflectionServices];
+    const served = [ManagementService, ...V2_SERVICES, ...KEYGATE_SERVICES.map((entry) => entry.service), Health, ...reflectionServices];
     const health = createHealthState(served.map((s) => s.typeName));
     const observer = createRequestObserver([requestLog(logger), metrics], tracing);
     const httpRoutes = [...healthRoutes(health, databaseReadiness(store.db)), metrics.route, ...openApiRoutes(), ...consoleRoutes(), ...oauthRoutes(oauth, faults)];
@@ -136,6 +137,7 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
         const deps = { queries, commands: new Commands(commands), instanceDomain: config.instanceDomain };
         registerManagementService(router, deps);
         registerV2Services(router, deps);
+        registerKeygateServices(router, deps);
         registerHealthService(router, health);
         registerReflectionServices(router, served);
       },

@@ -9,7 +9,8 @@ import { createAuthCache, DEFAULT_AUTH_CACHE_TTL_MS, invalidatesAuth } from "./a
 import type { Authenticate } from "./authentication.js";
 import { callerKey, identityKey } from "./call-context.js";
 import { toCallError, type CallFaults } from "./errors.js";
-import { METHOD_PERMISSIONS } from "./method-permissions.js";
+import { keygateServiceNamed } from "./keygate/keygate-services.js";
+import { METHOD_PERMISSIONS, type MethodPermission } from "./method-permissions.js";
 import { V2_PERMISSIONS, V2_SERVICE_NAMES } from "./v2/v2-permissions.js";
 import { validateRequest } from "./validation/validate.js";
 
@@ -29,8 +30,8 @@ export function errorInterceptor(faults: CallFaults): Interceptor {
 
 /**
  * Authentication, org context and the permission check, in ZITADEL's order and with its errors,
- * before any validation of the request. ManagementService acts in the org of x-zitadel-orgid (or
- * the caller's own) and checks the method's permission here; the v2 services need a valid token
+ * before any validation of the request. ManagementService and keygate's own services (keygate.v1)
+ * act in the org of x-zitadel-orgid (or the caller's own) and check the method's permission here; the v2 services need a valid token
  * here and check permissions themselves, in the org of the resource named (see Identity).
  * Other services (health, reflection) are public. Lookups are remembered for `authCacheTtlMs`
  * (0 turns that off); see auth-cache.ts for when they are forgotten sooner.
@@ -60,13 +61,16 @@ export function authInterceptor(
 
   return (next) => async (req) => {
     let permission: string;
-    if (req.service.typeName === ManagementService.typeName) {
-      const required = METHOD_PERMISSIONS[req.method.name];
+    const keygateService = keygateServiceNamed(req.service.typeName);
+    if (req.service.typeName === ManagementService.typeName || keygateService) {
+      const required: MethodPermission | "none" | undefined = keygateService ? keygateService.permissionOf(req.method) : METHOD_PERMISSIONS[req.method.name];
       if (required === "none") return next(req);
       if (!required) throw new ConnectError(`${req.method.name} is not implemented`, Code.Unimplemented);
       const owner = await tokenOwner(req.header);
       const orgId = req.header.get(ORG_HEADER) || owner.orgId;
-      const projectId = required.checkField && !req.stream ? String((req.message as Record<string, unknown>)[required.checkField] ?? "") : undefined;
+      let projectId = required.checkField && !req.stream ? String((req.message as Record<string, unknown>)[required.checkField] ?? "") : undefined;
+      // keygate.v1's lists take an empty project id for the whole org (ZITADEL's methods keep theirs).
+      if (keygateService && projectId === "") projectId = undefined;
       const projectScope = authorize(await membershipsIn(owner, orgId), { permission: required.permission, ...(projectId === undefined ? {} : { projectId }) });
       req.contextValues.set(callerKey, { actor: { instanceId: owner.instanceId, orgId, userId: owner.userId }, projectScope });
       permission = required.permission;

@@ -4,8 +4,8 @@
  * `checkField` names the request field holding the project id that project roles may act on.
  */
 export interface MethodPermission {
-  permission: string;
-  checkField?: "projectId" | "id";
+  readonly permission: string;
+  readonly checkField?: "projectId" | "id";
 }
 
 /** "none": no token needed. */

@@ -1,3 +1,4 @@
+import { KEYGATE_SERVICES, keygateServiceNamed } from "../api/keygate/keygate-services.js";
 import { METHOD_PERMISSIONS } from "../api/method-permissions.js";
 import { restPrefixes } from "../api/rest-prefixes.js";
 import { V2_PERMISSIONS } from "../api/v2/v2-permissions.js";
@@ -23,14 +24,21 @@ export function keygateOpenApiDocument(): OpenApiDocument {
         "The same service answers gRPC, gRPC-Web and Connect at /zitadel.management.v1.ManagementService/<Method>. " +
         "ZITADEL's v2beta AppService and ProjectService are served over REST at their /v2beta/... paths too; " +
         "the v2 ApplicationService and ProjectService (Connect, gRPC and gRPC-Web only, as in ZITADEL) are described " +
-        "as their Connect calls. The v2 and v2beta services need no x-zitadel-orgid: they act in the org of the project or app named.",
+        "as their Connect calls. The v2 and v2beta services need no x-zitadel-orgid: they act in the org of the project or app named. " +
+        "keygate's own services (package keygate.v1: apps and projects with descriptions, labels and owner contacts, label selectors, " +
+        "page tokens) are served under /keygate/v1/... and act in the org of x-zitadel-orgid, as ManagementService does.",
     },
-    services: [ManagementService, AppService, ProjectServiceV2beta],
+    services: [ManagementService, AppService, ProjectServiceV2beta, ...KEYGATE_SERVICES.map((entry) => entry.service)],
     connectServices: [ApplicationService, ProjectServiceV2],
     prefixes: restPrefixes,
-    takesOrgHeader: (service) => service.typeName === ManagementService.typeName,
+    takesOrgHeader: (service) => service.typeName === ManagementService.typeName || keygateServiceNamed(service.typeName) !== undefined,
     isPublic: (method) => method.parent.typeName === ManagementService.typeName && METHOD_PERMISSIONS[method.name] === "none",
     describe: (method) => {
+      const keygateService = keygateServiceNamed(method.parent.typeName);
+      if (keygateService) {
+        const rule = keygateService.permissionOf(method);
+        return rule && `Requires the permission \`${rule.permission}\`.`;
+      }
       if (method.parent.typeName !== ManagementService.typeName) {
         const permission = V2_PERMISSIONS[method.name];
         return permission && `Requires the permission \`${permission}\` in the organization owning the project or app named.`;

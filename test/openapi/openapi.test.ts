@@ -6,6 +6,7 @@ import addFormats from "ajv-formats";
 import { restPrefixes } from "../../src/api/rest-prefixes.js";
 import { registerManagementService } from "../../src/api/management-service.js";
 import { registerV2Services } from "../../src/api/v2/v2-services.js";
+import { registerKeygateServices } from "../../src/api/keygate/keygate-services.js";
 import type { ServiceDeps } from "../../src/api/services/service-deps.js";
 import { ApplicationService } from "../../src/gen/zitadel/application/v2/application_service_pb.js";
 import { ProjectService as ProjectServiceV2 } from "../../src/gen/zitadel/project/v2/project_service_pb.js";
@@ -51,13 +52,16 @@ describe("the OpenAPI document", () => {
       routes: (router) => {
         registerManagementService(router, {} as ServiceDeps);
         registerV2Services(router, {} as ServiceDeps);
+        registerKeygateServices(router, {} as ServiceDeps);
       },
       rest: { prefixes: restPrefixes },
     });
     // A rest-of-path variable ({role_key=**}) is one path parameter in OpenAPI.
     const served = restRoutes.map((route) => `${route.httpMethod.toLowerCase()} ${route.template.template.replaceAll("=**}", "}")}`);
     expect(served.length).toBeGreaterThan(40);
-    expect(served).toEqual(expect.arrayContaining(["post /v2beta/applications", "patch /v2beta/applications/{id}", "post /v2beta/projects/search"]));
+    expect(served).toEqual(
+      expect.arrayContaining(["post /v2beta/applications", "patch /v2beta/applications/{id}", "post /v2beta/projects/search", "post /keygate/v1/apps/_search"]),
+    );
     const rest = operationsOf(committed).filter((operation) => !isConnectPath(operation.split(" ")[1]!));
     expect(rest.sort()).toEqual(served.sort());
   });
@@ -82,7 +86,7 @@ describe("the OpenAPI document", () => {
         expect([where, op.responses.default]).toEqual([where, expect.objectContaining({ content: { "application/json": { schema: { $ref: `#/components/schemas/${error}` } } } })]);
         const isPublic = op.security?.length === 0;
         const takesOrgHeader = (op.parameters ?? []).some((p) => (p as { $ref?: string }).$ref === "#/components/parameters/orgId");
-        expect([where, takesOrgHeader]).toEqual([where, !isPublic && path.startsWith("/management/v1/")]);
+        expect([where, takesOrgHeader]).toEqual([where, !isPublic && (path.startsWith("/management/v1/") || path.startsWith("/keygate/v1/"))]);
       }
     }
     const healthz = committed.paths["/management/v1/healthz"]?.get as { security?: unknown[] };

@@ -41,6 +41,8 @@ const services = [
   "grpc.health.v1.Health",
   "grpc.reflection.v1.ServerReflection",
   "grpc.reflection.v1alpha.ServerReflection",
+  "keygate.v1.AppService",
+  "keygate.v1.ProjectService",
   "zitadel.app.v2beta.AppService",
   "zitadel.application.v2.ApplicationService",
   "zitadel.management.v1.ManagementService",

@@ -4,6 +4,9 @@ import type { Actor } from "../event-store.js";
 import type { Database } from "../schema.js";
 import type { ReadScope } from "../../domain/authorization.js";
 import { getAppKey, listAppKeys, listKeysInScope, type AppKeyCondition, type AppKeySortColumn } from "./app-key-queries.js";
+import { getKeygateApp, listKeygateApps, type KeygateAppFilter } from "./keygate-app-queries.js";
+import { getKeygateProject, listKeygateProjects, type KeygateProjectFilter } from "./keygate-project-queries.js";
+import type { KeysetWindow } from "./keyset.js";
 import { getApp, listApps, listAppsInScope, type AppCondition, type AppSortColumn } from "./app-queries.js";
 import { findActiveUser, findTokenOwner, membershipsIn, membershipsOf, orgExists } from "./auth-queries.js";
 import { listAppChanges, type ChangeQuery } from "./change-queries.js";
@@ -141,5 +144,19 @@ export class CallerQueries {
   }
   listUserMemberships(userId: string, filters: MembershipFilter[], options: ListOptions) {
     return listUserMemberships(this.db, this.instanceId, this.orgId, userId, filters, options);
+  }
+
+  /** keygate.v1's views, metadata included, and its keyset-paged lists. */
+  getKeygateApp(projectId: string, appId: string) {
+    return getKeygateApp(this.db, this.instanceId, this.orgId, projectId, appId);
+  }
+  listKeygateApps(filter: KeygateAppFilter, window: KeysetWindow) {
+    return listKeygateApps(this.db, this.instanceId, this.orgId, filter, window);
+  }
+  getKeygateProject(projectId: string) {
+    return getKeygateProject(this.db, this.instanceId, this.orgId, projectId);
+  }
+  listKeygateProjects(filter: KeygateProjectFilter, window: KeysetWindow) {
+    return listKeygateProjects(this.db, this.instanceId, this.orgId, filter, window);
   }
 }
