@@ -4,15 +4,19 @@ import type { ApplicationClient } from "./client.js";
 import { byId, h } from "./dom.js";
 import { attempt, showNotice } from "./messages.js";
 import { revealKey, revealSecret } from "./reveal.js";
+import { hrefOf } from "./router.js";
 
 /** What the panel needs of the project it shows. */
 export interface ProjectRef {
   id: string;
   name: string;
+  orgId: string;
 }
 
 export interface AppsPanel {
   show(project: ProjectRef): Promise<void>;
+  /** Lists the shown project's apps again (one may have been made on another page). */
+  reload(): Promise<void>;
   clear(): void;
 }
 
@@ -38,19 +42,21 @@ export function createAppsPanel(client: ApplicationClient): AppsPanel {
 
   async function load(): Promise<void> {
     if (project === undefined) return;
-    const projectId = project.id;
+    const shown = project;
+    const projectId = shown.id;
     const { applications } = await client.listApplications({
       filters: [{ filter: { case: "projectIdFilter", value: { projectId } } }],
       sortingColumn: ApplicationSorting.APPLICATION_SORT_BY_ID,
       pagination: { limit: 500, asc: true },
     });
-    rows.replaceChildren(...applications.map((app) => row(projectId, app)));
+    rows.replaceChildren(...applications.map((app) => row(shown, app)));
     if (applications.length === 0) {
       rows.replaceChildren(h("tr", {}, h("td", { colSpan: 5, className: "hint" }, "No apps yet.")));
     }
   }
 
-  function row(projectId: string, app: Application): HTMLTableRowElement {
+  function row(project: ProjectRef, app: Application): HTMLTableRowElement {
+    const projectId = project.id;
     const method = authMethodOf(app);
     const active = app.state === ApplicationState.ACTIVE;
     const ids = { projectId, applicationId: app.applicationId };
@@ -105,7 +111,7 @@ export function createAppsPanel(client: ApplicationClient): AppsPanel {
     return h(
       "tr",
       {},
-      h("td", {}, app.name),
+      h("td", {}, h("a", { href: hrefOf({ page: "app", orgId: project.orgId, projectId, appId: app.applicationId }) }, app.name)),
       h("td", {}, h("code", { className: "mono" }, clientId(app))),
       h("td", {}, authMethodLabel[method]),
       h("td", {}, h("span", { className: active ? "badge ok" : "badge" }, active ? "active" : "inactive")),
@@ -145,6 +151,7 @@ export function createAppsPanel(client: ApplicationClient): AppsPanel {
       reveal.replaceChildren();
       await attempt(undefined, load);
     },
+    reload: () => attempt(undefined, load),
     clear() {
       project = undefined;
       title.textContent = "Apps";

@@ -1,6 +1,7 @@
 import { createClient } from "@connectrpc/connect";
-import type { Client, Transport } from "@connectrpc/connect";
+import type { CallOptions, Client, Transport } from "@connectrpc/connect";
 import { createGrpcWebTransport } from "@connectrpc/connect-web";
+import { AppService } from "../../src/gen/keygate/v1/apps_pb.js";
 import { ApplicationService } from "../../src/gen/zitadel/application/v2/application_service_pb.js";
 import { ManagementService } from "../../src/gen/zitadel/management_pb.js";
 import { ProjectService } from "../../src/gen/zitadel/project/v2/project_service_pb.js";
@@ -9,6 +10,7 @@ import type { Session } from "./session.js";
 export type ManagementClient = Client<typeof ManagementService>;
 export type ApplicationClient = Client<typeof ApplicationService>;
 export type ProjectClient = Client<typeof ProjectService>;
+export type KeygateAppClient = Client<typeof AppService>;
 
 /** The services the console calls, over one transport. */
 export interface ConsoleClients {
@@ -16,6 +18,8 @@ export interface ConsoleClients {
   /** Projects, their roles and apps go through ZITADEL's v2 services, which need no org header. */
   projects: ProjectClient;
   applications: ApplicationClient;
+  /** keygate's own extension: apps with version, description, labels and contacts. */
+  keygateApps: KeygateAppClient;
 }
 
 /**
@@ -29,8 +33,14 @@ export function createConsoleClients(credentials: () => Session | undefined): Co
     management: createClient(ManagementService, transport),
     projects: createClient(ProjectService, transport),
     applications: createClient(ApplicationService, transport),
+    keygateApps: createClient(AppService, transport),
   };
 }
+
+const actsInHeaderOrg = (service: string) => service === ManagementService.typeName || service.startsWith("keygate.");
+
+/** Call options for a call in another org than the session's. */
+export const inOrg = (orgId: string): CallOptions => ({ headers: { "x-zitadel-orgid": orgId } });
 
 function consoleTransport(credentials: () => Session | undefined): Transport {
   // The console lives at <keygate>/console/, so the API is one level up; this
@@ -43,8 +53,10 @@ function consoleTransport(credentials: () => Session | undefined): Transport {
         const session = credentials();
         if (session !== undefined) {
           request.header.set("authorization", `Bearer ${session.token}`);
-          // ManagementService acts in this org; the v2 services take the org of the object named.
-          if (session.orgId !== "" && request.service.typeName === ManagementService.typeName) {
+          // ManagementService and keygate's services act in this org, unless the call names
+          // one (inOrg); ZITADEL's v2 services take the org of the object named.
+          const named = request.header.has("x-zitadel-orgid");
+          if (!named && session.orgId !== "" && actsInHeaderOrg(request.service.typeName)) {
             request.header.set("x-zitadel-orgid", session.orgId);
           }
         }

@@ -24,15 +24,16 @@ export function clearMessages(): void {
 
 /**
  * Runs one user action: clears old messages, disables the control while the
- * call runs (no double submits), and shows any failure in words.
+ * call runs (no double submits), and shows any failure in words (in the
+ * banner, unless `report` puts it elsewhere).
  */
-export async function attempt(control: HTMLButtonElement | undefined, work: () => Promise<void>): Promise<void> {
+export async function attempt(control: HTMLButtonElement | undefined, work: () => Promise<void>, report: (error: unknown) => void = showError): Promise<void> {
   clearMessages();
   if (control !== undefined) control.disabled = true;
   try {
     await work();
   } catch (error) {
-    showError(error);
+    report(error);
   } finally {
     if (control !== undefined) control.disabled = false;
   }

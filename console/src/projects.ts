@@ -34,7 +34,7 @@ export function createProjectsPanel(client: ProjectClient, onSelect: (project: P
         button.addEventListener("click", () => {
           selectedId = project.projectId;
           list.querySelectorAll(".project").forEach((b) => b.classList.toggle("selected", b === button));
-          onSelect({ id: project.projectId, name: project.name });
+          onSelect({ id: project.projectId, name: project.name, orgId });
         });
         return h("li", {}, button);
       }),
@@ -59,7 +59,7 @@ export function createProjectsPanel(client: ProjectClient, onSelect: (project: P
       nameInput.value = "";
       selectedId = projectId;
       await load(orgId);
-      onSelect({ id: projectId, name });
+      onSelect({ id: projectId, name, orgId });
       showNotice(`Project ${name} created.`);
     });
   });

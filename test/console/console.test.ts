@@ -6,19 +6,18 @@
  * The tests of the served files need no browser, so only the browser's own
  * tests start one.
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { APIAuthMethodType, AppState } from "../../src/gen/zitadel/app_pb.js";
 import { defaultConsoleDir } from "../../src/server/console-routes.js";
 import { embeddedBackend } from "../support/backends.js";
 import { launchChromium } from "../support/chromium.js";
+import { consoleArtifacts as artifacts, createProject, openConsole as openBrowserConsole, signIn } from "../support/console-page.js";
 import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
 import { managementClient, type ManagementClient } from "../support/management-client.js";
-
-const artifacts = new URL("../../test-artifacts/", import.meta.url).pathname;
 
 let keygate: TestKeygate;
 let browser: Browser;
@@ -28,7 +27,6 @@ beforeAll(async () => {
   if (!existsSync(`${defaultConsoleDir}/index.html`)) {
     throw new Error(`the console is not built in ${defaultConsoleDir}: run npm run build:console (npm test does it in pretest)`);
   }
-  mkdirSync(artifacts, { recursive: true });
   keygate = await startTestKeygate(embeddedBackend());
   admin = managementClient(keygate.url, keygate.adminToken);
 });
@@ -38,34 +36,8 @@ afterAll(async () => {
   await keygate?.dispose();
 });
 
-/** A fresh browser profile per test, failing the test on any script error or console error. */
-async function openConsole(run: (page: Page) => Promise<void>): Promise<void> {
-  const context: BrowserContext = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 800 } });
-  const problems: string[] = [];
-  try {
-    const page = await context.newPage();
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-    page.on("console", (message) => {
-      if (message.type() === "error") problems.push(`console error: ${message.text()}`);
-    });
-    await page.goto(`${keygate.url}/console/`);
-    await run(page);
-  } finally {
-    await context.close();
-  }
-  expect(problems).toEqual([]);
-}
-
-async function signIn(page: Page, token: string): Promise<void> {
-  await page.getByLabel("Personal access token").fill(token);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
-
-async function createProject(page: Page, name: string): Promise<void> {
-  await page.getByLabel("New project name").fill(name);
-  await page.getByRole("button", { name: "Create project" }).click();
-  await page.locator("#apps-title", { hasText: `Apps of ${name}` }).waitFor();
-}
+/** The console of the test's keygate, in a fresh browser profile. */
+const openConsole = (run: (page: Page) => Promise<void>) => openBrowserConsole(browser, keygate.url, run);
 
 async function addApp(page: Page, name: string, method: "BASIC" | "PRIVATE_KEY_JWT"): Promise<void> {
   await page.getByLabel("New API app name").fill(name);
