@@ -1,3 +1,4 @@
+import type { NewSecret } from "./app-secret.js";
 import { decide, type Decision } from "./decision.js";
 import { alreadyExists, failedPrecondition, invalidArgument, notFound, UNIQUE_CONSTRAINT_ERROR_ID } from "./errors.js";
 import { event } from "./events.js";
@@ -27,8 +28,8 @@ export interface NewApiApp {
   clientId: string;
   name: string;
   authMethod: ApiAuthMethod;
-  /** Only for BASIC apps: the hash of the secret generated for it. */
-  hashedSecret?: string;
+  /** Only for BASIC apps: the secret generated for it (its hash and last four characters). */
+  secret?: NewSecret;
 }
 
 /**
@@ -43,7 +44,7 @@ export function addApiApp(project: ProjectState | undefined, app: NewApiApp, idT
   const config = {
     appId: app.appId,
     clientId: app.clientId,
-    ...(app.hashedSecret === undefined ? {} : { hashedSecret: app.hashedSecret }),
+    ...(app.secret === undefined ? {} : { hashedSecret: app.secret.hash, lastFour: app.secret.lastFour }),
     ...(app.authMethod === ApiAuthMethod.Basic ? {} : { authMethodType: app.authMethod }),
   };
   return decide(
@@ -96,10 +97,12 @@ export function changeApiAuthMethod(app: AppState | undefined, authMethod: ApiAu
   ]);
 }
 
-/** Works on JWT and inactive apps too, as ZITADEL's. */
-export function changeApiSecret(app: AppState | undefined, hashedSecret: string): Decision {
+/** Works on JWT and inactive apps too, as ZITADEL's; the new secret replaces all the app's secrets (see app-secret.ts). */
+export function changeApiSecret(app: AppState | undefined, secret: NewSecret): Decision {
   const current = requireApp(app, "COMMAND-2g66f");
-  return decide([event("project", current.projectId, "project.application.config.api.secret.changed", { appId: current.id, hashedSecret })]);
+  return decide([
+    event("project", current.projectId, "project.application.config.api.secret.changed", { appId: current.id, hashedSecret: secret.hash, lastFour: secret.lastFour }),
+  ]);
 }
 
 export function deactivateApp(app: AppState | undefined): Decision {

@@ -35,9 +35,14 @@ export interface EventPayloads {
   "project.application.deactivated": { appId: string };
   "project.application.reactivated": { appId: string };
   "project.application.removed": { appId: string };
-  "project.application.config.api.added": { appId: string; clientId: string; hashedSecret?: string; authMethodType?: number };
+  /** `lastFour` (of the secret's plaintext) is keygate's addition, absent from events written before it. */
+  "project.application.config.api.added": { appId: string; clientId: string; hashedSecret?: string; lastFour?: string; authMethodType?: number };
   "project.application.config.api.changed": { appId: string; authMethodType: number };
-  "project.application.config.api.secret.changed": { appId: string; hashedSecret: string };
+  /** Replaces every secret of the app (keygate's secrets included) by this one; `lastFour` as above. */
+  "project.application.config.api.secret.changed": { appId: string; hashedSecret: string; lastFour?: string };
+  /** keygate's own: one more secret of an API app (app-secret.ts); `expirationDate` absent means none. */
+  "keygate.app.secret.added": { appId: string; secretId: string; hashedSecret: string; lastFour: string; expirationDate?: string };
+  "keygate.app.secret.removed": { appId: string; secretId: string };
   "project.application.oidc.key.added": {
     applicationId: string;
     clientId: string;

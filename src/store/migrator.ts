@@ -6,6 +6,7 @@ import * as projectAppTotals from "./migrations/0003-project-app-totals.js";
 import * as machineCredentials from "./migrations/0004-machine-credentials.js";
 import * as projectRoles from "./migrations/0005-project-roles.js";
 import * as oauth from "./migrations/0006-oauth.js";
+import * as appSecrets from "./migrations/0007-app-secrets.js";
 
 /** Migrations are listed in code, not read from a folder, so they work from sources and from a build alike. */
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   "0004-machine-credentials": machineCredentials,
   "0005-project-roles": projectRoles,
   "0006-oauth": oauth,
+  "0007-app-secrets": appSecrets,
 };
 
 /** This build's migrations, in the order they run. */

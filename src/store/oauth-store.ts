@@ -5,9 +5,9 @@ import type { Actor } from "./event-store.js";
 import { AccessTokenType } from "../domain/user.js";
 import type { Store } from "./open-store.js";
 import { findMachineKey, findMachineUserByClientId, findMachineUserById, type MachineUserCredentials } from "./queries/machine-credential-queries.js";
-import { existingProjects, findApiClient, findApiClientKey, findIssuedToken, findSigningKeys, useAssertionId, type ApiClient, type IssuedToken } from "./queries/oauth-queries.js";
+import { existingProjects, findApiClient, findApiClientKey, findIssuedToken, findSigningKeys, recordSecretUse, useAssertionId, type ApiClient, type IssuedToken, type StoredSecret } from "./queries/oauth-queries.js";
 
-export type { ApiClient, IssuedToken };
+export type { ApiClient, IssuedToken, StoredSecret };
 
 /** A service user as the token endpoint authenticates it. */
 export interface MachineClient {
@@ -27,6 +27,8 @@ export interface OAuthStore {
   ensureSigningKey(candidate: SigningKeyState, lifetimes: KeyLifetimes, now: Date): Promise<void>;
   apiClient(clientId: string): Promise<ApiClient | undefined>;
   apiClientKey(clientId: string, keyId: string, now: Date): Promise<string | undefined>;
+  /** Records an app secret's use at `now` unless one within `withinMs` is recorded. */
+  recordSecretUse(appId: string, secretId: string, now: Date, withinMs: number): Promise<void>;
   issuedToken(by: { digest: string } | { id: string }, now: Date): Promise<IssuedToken | undefined>;
   existingProjects(projectIds: readonly string[]): Promise<Set<string>>;
   useAssertionId(issuer: string, jti: string, expiresAt: Date, now: Date): Promise<boolean>;
@@ -47,6 +49,7 @@ export function createOAuthStore(store: Pick<Store, "db" | "events">, instanceId
     ensureSigningKey: (candidate, lifetimes, now) => ensureSigningKey(events, instanceId, candidate, lifetimes, now),
     apiClient: (clientId) => findApiClient(db, instanceId, clientId),
     apiClientKey: (clientId, keyId, now) => findApiClientKey(db, instanceId, clientId, keyId, now),
+    recordSecretUse: (appId, secretId, now, withinMs) => recordSecretUse(db, instanceId, appId, secretId, now, withinMs),
     issuedToken: (by, now) => findIssuedToken(db, instanceId, by, now),
     existingProjects: (ids) => existingProjects(db, instanceId, ids),
     useAssertionId: (issuer, jti, expiresAt, now) => useAssertionId(db, instanceId, issuer, jti, expiresAt, now),

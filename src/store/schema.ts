@@ -12,6 +12,8 @@ export interface Database {
   apps: AppsTable;
   app_api_configs: AppApiConfigsTable;
   app_keys: AppKeysTable;
+  app_secrets: AppSecretsTable;
+  app_secret_uses: AppSecretUsesTable;
   users: UsersTable;
   personal_access_tokens: PersonalAccessTokensTable;
   machine_keys: MachineKeysTable;
@@ -111,8 +113,27 @@ export interface AppApiConfigsTable {
   instance_id: string;
   app_id: string;
   client_id: string;
-  client_secret_hash: string | null;
   auth_method: number;
+}
+
+/** The secrets of API apps (app-secret.ts); the plaintext never, only its hash and last four characters. */
+export interface AppSecretsTable extends ProjectedRow {
+  app_id: string;
+  id: string;
+  project_id: string;
+  owner: string;
+  hash: string;
+  last_four: string;
+  /** Null: never expires. */
+  expiration: Timestamp | null;
+}
+
+/** When each secret last authenticated, to the minute (operational data, not derived from events). */
+export interface AppSecretUsesTable {
+  instance_id: string;
+  app_id: string;
+  secret_id: string;
+  last_used: Timestamp;
 }
 
 export interface AppKeysTable extends ProjectedRow {

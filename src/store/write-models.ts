@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { ClientCredential, CredentialState } from "../domain/access-token.js";
 import type { AppKeyState } from "../domain/app-key.js";
+import type { AppSecretsState } from "../domain/app-secret.js";
 import type { ApiAuthMethod, AppState } from "../domain/app.js";
 import type { MemberState, MemberTarget } from "../domain/member.js";
 import type { LifecycleState, ProjectState } from "../domain/project.js";
@@ -83,6 +84,15 @@ export async function loadApiApp({ tx, instanceId, orgId }: Scope, projectId: st
     clientId: row.client_id,
     authMethod: row.auth_method as ApiAuthMethod,
   };
+}
+
+/** An API app with the ids of its secrets, expired ones included (AddAppSecret and RemoveAppSecret decide on them). */
+export async function loadAppSecrets(scope: Scope, projectId: string, appId: string): Promise<AppSecretsState | undefined> {
+  const [app, rows] = await Promise.all([
+    loadApiApp(scope, projectId, appId),
+    scope.tx.selectFrom("app_secrets").select("id").where("instance_id", "=", scope.instanceId).where("owner", "=", scope.orgId).where("app_id", "=", appId).execute(),
+  ]);
+  return app && { app, secretIds: rows.map((row) => row.id) };
 }
 
 /** Whether an app with this id exists anywhere in the instance (not confined to the acting org). */

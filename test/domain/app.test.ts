@@ -20,6 +20,7 @@ const basicApp: AppState = { id: "app1", projectId: "p1", name: "App", state: "a
 const jwtApp: AppState = { ...basicApp, authMethod: ApiAuthMethod.PrivateKeyJwt };
 const inactiveApp: AppState = { ...basicApp, state: "inactive" };
 const HASH = "$sha256$c2FsdHNhbHRzYWx0c2FsdA$ZGlnZXN0ZGlnZXN0ZGlnZXN0ZGlnZXN0ZGlnZXN0ZGk";
+const SECRET = { hash: HASH, lastFour: "Zx9q" };
 
 const onProject = (type: string, payload: unknown) => ({ aggregateType: "project", aggregateId: "p1", type, payload });
 
@@ -31,11 +32,11 @@ describe("ApiAuthMethod", () => {
 });
 
 describe("addApiApp", () => {
-  test("case 13/16: BASIC app → application.added {appId,name}, then config.api.added {appId,clientId,hashedSecret} without authMethodType", () => {
-    const decision = addApiApp(project, { appId: "a1", clientId: "c1", name: "My App", authMethod: ApiAuthMethod.Basic, hashedSecret: HASH });
+  test("case 13/16: BASIC app → application.added {appId,name}, then config.api.added {appId,clientId,hashedSecret} (and keygate's lastFour) without authMethodType", () => {
+    const decision = addApiApp(project, { appId: "a1", clientId: "c1", name: "My App", authMethod: ApiAuthMethod.Basic, secret: SECRET });
     expect(decision.events).toStrictEqual([
       onProject("project.application.added", { appId: "a1", name: "My App" }),
-      onProject("project.application.config.api.added", { appId: "a1", clientId: "c1", hashedSecret: HASH }),
+      onProject("project.application.config.api.added", { appId: "a1", clientId: "c1", hashedSecret: HASH, lastFour: "Zx9q" }),
     ]);
     expect(Object.keys(decision.events[1]!.payload!)).not.toContain("authMethodType");
   });
@@ -50,20 +51,20 @@ describe("addApiApp", () => {
   });
 
   test("case 25: claims the appname constraint `name:projectId` (case kept; the store lower-cases) with AlreadyExists V3-DKcYh", () => {
-    const decision = addApiApp(project, { appId: "a1", clientId: "c1", name: "My App", authMethod: ApiAuthMethod.Basic, hashedSecret: HASH });
+    const decision = addApiApp(project, { appId: "a1", clientId: "c1", name: "My App", authMethod: ApiAuthMethod.Basic, secret: SECRET });
     expect(constraintKeys(decision.uniqueConstraints)).toEqual([{ action: "add", type: "appname", field: "My App:p1" }]);
     expectClaimError(decision.uniqueConstraints[0], "Application already exists");
   });
 
   test("case 25: the same name in another project claims a different field", () => {
-    const other = addApiApp({ ...project, id: "p2" }, { appId: "a2", clientId: "c2", name: "My App", authMethod: ApiAuthMethod.Basic, hashedSecret: HASH });
+    const other = addApiApp({ ...project, id: "p2" }, { appId: "a2", clientId: "c2", name: "My App", authMethod: ApiAuthMethod.Basic, secret: SECRET });
     expect(constraintKeys(other.uniqueConstraints)).toEqual([{ action: "add", type: "appname", field: "My App:p2" }]);
     expect(other.events.every((e) => e.aggregateId === "p2")).toBe(true);
   });
 
   test("case 21/22/23: a missing (unknown, other org's or removed) project → FailedPrecondition COMMAND-EbFMN", () => {
     expectDomainError(
-      () => addApiApp(undefined, { appId: "a1", clientId: "c1", name: "My App", authMethod: ApiAuthMethod.Basic, hashedSecret: HASH }),
+      () => addApiApp(undefined, { appId: "a1", clientId: "c1", name: "My App", authMethod: ApiAuthMethod.Basic, secret: SECRET }),
       "FailedPrecondition",
       "COMMAND-EbFMN",
       "Project not found",
@@ -85,7 +86,7 @@ describe("addApiApp", () => {
 
   test("case 18: an empty name → InvalidArgument PROJECT-Bff2g", () => {
     expectDomainError(
-      () => addApiApp(project, { appId: "a1", clientId: "c1", name: "", authMethod: ApiAuthMethod.Basic, hashedSecret: HASH }),
+      () => addApiApp(project, { appId: "a1", clientId: "c1", name: "", authMethod: ApiAuthMethod.Basic, secret: SECRET }),
       "InvalidArgument",
       "PROJECT-Bff2g",
       "Application invalid",
@@ -93,19 +94,19 @@ describe("addApiApp", () => {
   });
 
   test("a blank name is not trimmed and is accepted, as in ZITADEL v1", () => {
-    const decision = addApiApp(project, { appId: "a1", clientId: "c1", name: " ", authMethod: ApiAuthMethod.Basic, hashedSecret: HASH });
+    const decision = addApiApp(project, { appId: "a1", clientId: "c1", name: " ", authMethod: ApiAuthMethod.Basic, secret: SECRET });
     expect(decision.events[0]!.payload).toStrictEqual({ appId: "a1", name: " " });
   });
 });
 
 describe("addApiApp with a caller-chosen id (v2)", () => {
-  const chosen = { appId: "my/own id", chosenId: true, clientId: "c1", name: "My App", authMethod: ApiAuthMethod.Basic, hashedSecret: HASH };
+  const chosen = { appId: "my/own id", chosenId: true, clientId: "c1", name: "My App", authMethod: ApiAuthMethod.Basic, secret: SECRET };
 
   test("claims the id besides the name, so that a concurrent create with the same id fails whole", () => {
     const decision = addApiApp(project, chosen);
     expect(decision.events.map((e) => e.payload)).toStrictEqual([
       { appId: "my/own id", name: "My App" },
-      { appId: "my/own id", clientId: "c1", hashedSecret: HASH },
+      { appId: "my/own id", clientId: "c1", hashedSecret: HASH, lastFour: "Zx9q" },
     ]);
     expect(constraintKeys(decision.uniqueConstraints)).toEqual([
       { action: "add", type: "application_id", field: "my/own id" },
@@ -215,22 +216,22 @@ describe("changeApiAuthMethod", () => {
 });
 
 describe("changeApiSecret", () => {
-  test("case 48: emits config.api.secret.changed {appId, hashedSecret}", () => {
-    const decision = changeApiSecret(basicApp, HASH);
-    expect(decision.events).toStrictEqual([onProject("project.application.config.api.secret.changed", { appId: "app1", hashedSecret: HASH })]);
+  test("case 48: emits config.api.secret.changed {appId, hashedSecret} (and keygate's lastFour)", () => {
+    const decision = changeApiSecret(basicApp, SECRET);
+    expect(decision.events).toStrictEqual([onProject("project.application.config.api.secret.changed", { appId: "app1", hashedSecret: HASH, lastFour: "Zx9q" })]);
     expect(decision.uniqueConstraints).toEqual([]);
   });
 
   test("case 49: works on a PRIVATE_KEY_JWT app", () => {
-    expect(changeApiSecret(jwtApp, HASH).events.map((e) => e.type)).toEqual(["project.application.config.api.secret.changed"]);
+    expect(changeApiSecret(jwtApp, SECRET).events.map((e) => e.type)).toEqual(["project.application.config.api.secret.changed"]);
   });
 
   test("case 61: works on an inactive app", () => {
-    expect(changeApiSecret(inactiveApp, HASH).events.map((e) => e.type)).toEqual(["project.application.config.api.secret.changed"]);
+    expect(changeApiSecret(inactiveApp, SECRET).events.map((e) => e.type)).toEqual(["project.application.config.api.secret.changed"]);
   });
 
   test("case 51: unknown app → NotFound COMMAND-2g66f", () => {
-    expectDomainError(() => changeApiSecret(undefined, HASH), "NotFound", "COMMAND-2g66f", "Application doesn't exist");
+    expectDomainError(() => changeApiSecret(undefined, SECRET), "NotFound", "COMMAND-2g66f", "Application doesn't exist");
   });
 });
 

@@ -96,8 +96,7 @@ describeEachBackend("foundation: orgs, projects, AddAPIApp, GetAppByID", (backen
     test("case 14: a PRIVATE_KEY_JWT app gets no secret", async () => {
       const res = await admin.addAPIApp({ projectId, name: "jwt", authMethodType: APIAuthMethodType.API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT });
       expect(res.clientSecret).toBe("");
-      const stored = await keygate.store.db.selectFrom("app_api_configs").selectAll().where("app_id", "=", res.appId).executeTakeFirstOrThrow();
-      expect(stored.client_secret_hash).toBeNull();
+      expect(await keygate.store.db.selectFrom("app_secrets").selectAll().where("app_id", "=", res.appId).execute()).toEqual([]);
     });
 
     test("case 15: without authMethodType the app is BASIC and gets a secret", async () => {
@@ -130,10 +129,12 @@ describeEachBackend("foundation: orgs, projects, AddAPIApp, GetAppByID", (backen
       expect(payload.clientId).toBe(res.clientId);
       expect(payload.hashedSecret).toMatch(/^\$sha256\$/);
       expect(JSON.stringify(rows)).not.toContain(res.clientSecret);
-      const config = await keygate.store.db.selectFrom("app_api_configs").selectAll().where("app_id", "=", res.appId).executeTakeFirstOrThrow();
-      expect(config.client_secret_hash).toBe(payload.hashedSecret);
-      expect(await verifySecret(res.clientSecret, config.client_secret_hash!)).toBe(true);
-      expect(await verifySecret(`${res.clientSecret.slice(1)}x`, config.client_secret_hash!)).toBe(false);
+      const [stored, ...more] = await keygate.store.db.selectFrom("app_secrets").selectAll().where("app_id", "=", res.appId).execute();
+      expect(more).toEqual([]);
+      expect(stored!.hash).toBe(payload.hashedSecret);
+      expect(stored!.last_four).toBe(res.clientSecret.slice(-4));
+      expect(await verifySecret(res.clientSecret, stored!.hash)).toBe(true);
+      expect(await verifySecret(`${res.clientSecret.slice(1)}x`, stored!.hash)).toBe(false);
     });
 
     test("cases 18 and 19: empty and 201-rune names are InvalidArgument, 200 runes are fine", async () => {

@@ -33,8 +33,12 @@ describeEachBackend("lifecycle: apps (cases 39–61)", (backend) => {
     db().selectFrom("events2").selectAll().where("aggregate_id", "=", projectId).where("sequence", ">", Number(sequence)).orderBy("sequence").execute();
   const lastEvent = async () =>
     db().selectFrom("events2").selectAll().where("aggregate_id", "=", projectId).orderBy("sequence", "desc").limit(1).executeTakeFirstOrThrow();
-  const storedHash = async (appId: string) =>
-    (await db().selectFrom("app_api_configs").select("client_secret_hash").where("app_id", "=", appId).executeTakeFirstOrThrow()).client_secret_hash;
+  /** The app's one secret's hash (undefined without one); an app with more than one fails the test. */
+  const storedHash = async (appId: string) => {
+    const rows = await db().selectFrom("app_secrets").select("hash").where("app_id", "=", appId).execute();
+    expect(rows.length).toBeLessThanOrEqual(1);
+    return rows[0]?.hash;
+  };
   const read = async (appId: string) => (await admin.getAppByID({ projectId, appId })).app!;
 
   /** Change-type details of a write that appended exactly one event: that event's sequence and time. */
@@ -150,7 +154,7 @@ describeEachBackend("lifecycle: apps (cases 39–61)", (backend) => {
       expect(Object.keys(res)).not.toContain("clientSecret");
       const events = await eventsAfter(app.details!.sequence);
       expect(events.map((e) => [e.event_type, e.payload])).toEqual([["project.application.config.api.changed", { appId: app.appId, authMethodType: 0 }]]);
-      expect(await storedHash(app.appId)).toBeNull();
+      expect(await storedHash(app.appId)).toBeUndefined();
       expect(authMethodOf(await read(app.appId))).toBe(BASIC);
       // Over REST the response carries details only.
       const rest = await fetch(`${keygate.url}/management/v1/projects/${projectId}/apps/${app.appId}/api_config`, {
@@ -176,8 +180,9 @@ describeEachBackend("lifecycle: apps (cases 39–61)", (backend) => {
 
       const events = await eventsAfter(app.details!.sequence);
       expect(events.map((e) => e.event_type)).toEqual(["project.application.config.api.secret.changed"]);
-      const payload = events[0]!.payload as { appId: string; hashedSecret: string };
-      expect(Object.keys(payload).sort()).toEqual(["appId", "hashedSecret"]);
+      const payload = events[0]!.payload as { appId: string; hashedSecret: string; lastFour: string };
+      expect(Object.keys(payload).sort()).toEqual(["appId", "hashedSecret", "lastFour"]);
+      expect(payload.lastFour).toBe(res.clientSecret.slice(-4));
       expect(payload.appId).toBe(app.appId);
       expect(JSON.stringify(events)).not.toContain(res.clientSecret);
 
@@ -195,7 +200,7 @@ describeEachBackend("lifecycle: apps (cases 39–61)", (backend) => {
 
     test("case 49: a JWT app gets a secret too (its method stays JWT)", async () => {
       const app = await admin.addAPIApp({ projectId, name: "regenerate-jwt", authMethodType: JWT });
-      expect(await storedHash(app.appId)).toBeNull();
+      expect(await storedHash(app.appId)).toBeUndefined();
       const res = await admin.regenerateAPIClientSecret({ projectId, appId: app.appId });
       expect(res.clientSecret).toMatch(/^[A-Za-z0-9]{64}$/);
       await expectChangeDetailsOfLastEvent(res.details);

@@ -1,7 +1,8 @@
 import type { ClientCredential } from "../../domain/access-token.js";
 import { ApiAuthMethod } from "../../domain/app.js";
 import { verifySecret } from "../../domain/secrets.js";
-import type { ApiClient, MachineClient } from "../../store/oauth-store.js";
+import { isExpired } from "../../domain/app-secret.js";
+import type { ApiClient, MachineClient, StoredSecret } from "../../store/oauth-store.js";
 import { presentedCredentials, type ClientAuthMethod } from "./client-credentials.js";
 import { AssertionError, assertionSigner, verifyAssertion } from "./jwt-assertion.js";
 import type { OAuthDeps } from "./oauth-deps.js";
@@ -11,19 +12,30 @@ import type { OAuthEndpointName, OAuthRequest } from "./oauth-request.js";
 /** What every failed client authentication says: which check failed is not the client's business. */
 const CLIENT_AUTH_FAILED = "client authentication failed";
 
+/** How an API app proved who it is: one of its secrets (by id), or one of its keys. */
+export type AppCredential = { kind: "secret"; secretId: string } | { kind: "key"; keyId: string };
+
 /**
- * The API app calling the introspection endpoint, with its secret (client_secret_basic) or a JWT
- * signed by one of its keys (private_key_jwt). A deactivated or removed app, a wrong, removed or
- * replaced secret, an expired or removed key: invalid_client.
+ * The API app calling the introspection endpoint, with any of its live secrets (client_secret_basic)
+ * or a JWT signed by one of its keys (private_key_jwt). A deactivated or removed app, a wrong,
+ * removed, expired or replaced secret, an expired or removed key: invalid_client. The app's secrets
+ * are read on every call, so a removed one fails at once, in every process.
  */
-export async function authenticateApiClient(deps: OAuthDeps, request: OAuthRequest, endpoint: OAuthEndpointName): Promise<ApiClient> {
+export async function authenticateApiClient(
+  deps: OAuthDeps,
+  request: OAuthRequest,
+  endpoint: OAuthEndpointName,
+  allowed: readonly ClientAuthMethod[] = ["client_secret_basic", "private_key_jwt"],
+): Promise<ApiClient & { credential: AppCredential }> {
   return counted(deps, endpoint, async () => {
-    const presented = presentedCredentials(request, ["client_secret_basic", "private_key_jwt"]);
+    const presented = presentedCredentials(request, allowed);
     if (presented.method !== "private_key_jwt") {
       const app = await deps.store.apiClient(presented.clientId);
-      if (!app?.active || app.authMethod !== ApiAuthMethod.Basic || !app.secretHash) throw invalidClient(CLIENT_AUTH_FAILED);
-      await checkSecret(deps, presented.secret, app.secretHash, app.clientId);
-      return app;
+      if (!app?.active || app.authMethod !== ApiAuthMethod.Basic) throw invalidClient(CLIENT_AUTH_FAILED);
+      const now = deps.now();
+      const secret = await matchingSecret(deps, presented.secret, app, now);
+      await deps.secretUses.record(app.appId, secret.id, now);
+      return { ...app, credential: { kind: "secret", secretId: secret.id } };
     }
     const signer = signerOf(presented.assertion);
     const app = await deps.store.apiClient(signer.subject);
@@ -31,7 +43,7 @@ export async function authenticateApiClient(deps: OAuthDeps, request: OAuthReque
     const publicKey = await deps.store.apiClientKey(app.clientId, signer.keyId, new Date());
     if (publicKey === undefined) throw invalidClient(CLIENT_AUTH_FAILED);
     await checkClientAssertion(deps, presented.assertion, signer, publicKey);
-    return app;
+    return { ...app, credential: { kind: "key", keyId: signer.keyId } };
   });
 }
 
@@ -81,9 +93,28 @@ function signerOf(assertion: string) {
 
 /** Verified once, then remembered (by a hash of the secret and the stored hash) for a while. */
 async function checkSecret(deps: OAuthDeps, secret: string, storedHash: string, clientId: string): Promise<void> {
-  if (deps.memory.remembers("secret", clientId, storedHash, secret)) return;
-  if (!(await verifySecret(secret, storedHash))) throw invalidClient(CLIENT_AUTH_FAILED);
-  deps.memory.remember(Number.POSITIVE_INFINITY, "secret", clientId, storedHash, secret);
+  if (!(await secretMatches(deps, secret, storedHash, clientId, Number.POSITIVE_INFINITY))) throw invalidClient(CLIENT_AUTH_FAILED);
+}
+
+/**
+ * The app's live (unexpired, by `now`) secret that `secret` is. The ones remembered are tried first,
+ * so that a client that authenticated a moment ago costs no hash at all, whichever of its secrets it uses.
+ */
+async function matchingSecret(deps: OAuthDeps, secret: string, app: ApiClient, now: Date): Promise<StoredSecret> {
+  const live = app.secrets.filter((stored) => !isExpired(stored, now));
+  const remembered = live.find((stored) => deps.memory.remembers("secret", app.clientId, stored.hash, secret));
+  if (remembered) return remembered;
+  for (const stored of live) {
+    if (await secretMatches(deps, secret, stored.hash, app.clientId, stored.expiration?.getTime() ?? Number.POSITIVE_INFINITY)) return stored;
+  }
+  throw invalidClient(CLIENT_AUTH_FAILED);
+}
+
+async function secretMatches(deps: OAuthDeps, secret: string, storedHash: string, clientId: string, until: number): Promise<boolean> {
+  if (deps.memory.remembers("secret", clientId, storedHash, secret)) return true;
+  if (!(await verifySecret(secret, storedHash))) return false;
+  deps.memory.remember(until, "secret", clientId, storedHash, secret);
+  return true;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { OAuthDeps } from "./oauth-deps.js";
 import type { OAuthEndpointName, OAuthRequest, OAuthResponse } from "./oauth-request.js";
 import { createRecentLookups, type RecentLookups } from "./recent-lookups.js";
 import { revocationEndpoint } from "./revocation.js";
+import { createSecretUses } from "./secret-uses.js";
 import { createSigningKeys } from "./signing-keys.js";
 import { tokenEndpoint } from "./token-endpoint.js";
 
@@ -21,6 +22,8 @@ export interface OAuthSettings {
   accessTokenLifetimeSeconds: number;
   signingKeyLifetimeSeconds: number;
   onClientAuthFailure(endpoint: OAuthEndpointName): void;
+  /** The clock app secrets expire by; the system's unless a test gives its own. */
+  now?: () => Date;
 }
 
 /** keygate as a credential authority: the OAuth endpoints' logic, and its tokens as API credentials. */
@@ -46,6 +49,8 @@ export function createOAuthService(store: OAuthStore, ids: IdGenerator, settings
     keys: createSigningKeys(store, ids, settings.masterKey, lifetimes),
     memory: createClientAuthMemory(),
     lookups,
+    secretUses: createSecretUses(store),
+    now: settings.now ?? (() => new Date()),
     accessTokenLifetimeSeconds: settings.accessTokenLifetimeSeconds,
     onClientAuthFailure: settings.onClientAuthFailure,
   };

@@ -1,6 +1,7 @@
 import * as app from "../../domain/app.js";
 import { ApiAuthMethod, type AppState } from "../../domain/app.js";
 import type { Decision } from "../../domain/decision.js";
+import { lastFourOf, type NewSecret } from "../../domain/app-secret.js";
 import { generateClientSecret } from "../../domain/secrets.js";
 import type { Actor } from "../event-store.js";
 import { appIdTaken, loadApiApp, loadProject } from "../write-models.js";
@@ -28,11 +29,11 @@ export async function addApiApp(
   const appId = input.appId ?? deps.ids.next();
   const clientId = deps.ids.next();
   const clientSecret = input.authMethod === ApiAuthMethod.Basic ? generateClientSecret() : undefined;
-  const hashedSecret = clientSecret === undefined ? undefined : await deps.hashSecret(clientSecret);
+  const secret = clientSecret === undefined ? undefined : await newSecret(deps, clientSecret);
   const events = await deps.store.execute(actor, { type: "project", id: projectId }, async (tx) => {
     const scope = { tx, instanceId: actor.instanceId, orgId: actor.orgId };
     const [project, idTaken] = await Promise.all([loadProject(scope, projectId), chosenId ? appIdTaken(scope, appId) : false]);
-    const newApp = { appId, clientId, chosenId, name: input.name, authMethod: input.authMethod, ...(hashedSecret ? { hashedSecret } : {}) };
+    const newApp = { appId, clientId, chosenId, name: input.name, authMethod: input.authMethod, ...(secret ? { secret } : {}) };
     return app.addApiApp(project, newApp, idTaken);
   });
   return { appId, clientId, ...(clientSecret ? { clientSecret } : {}), details: detailsOf(events) };
@@ -47,11 +48,11 @@ export const updateApiApp = (deps: CommandDeps, actor: Actor, projectId: string,
 export const changeApiAuthMethod = (deps: CommandDeps, actor: Actor, projectId: string, appId: string, authMethod: ApiAuthMethod) =>
   onApp(deps, actor, projectId, appId, (state) => app.changeApiAuthMethod(state, authMethod)).then(detailsOf);
 
-/** The new plaintext is returned once; only its hash is appended, and the old secret stops verifying. */
+/** The new plaintext is returned once; only its hash is appended, and every other secret of the app stops verifying. */
 export async function regenerateApiSecret(deps: CommandDeps, actor: Actor, projectId: string, appId: string) {
   const clientSecret = generateClientSecret();
-  const hashedSecret = await deps.hashSecret(clientSecret);
-  const events = await onApp(deps, actor, projectId, appId, (state) => app.changeApiSecret(state, hashedSecret));
+  const secret = await newSecret(deps, clientSecret);
+  const events = await onApp(deps, actor, projectId, appId, (state) => app.changeApiSecret(state, secret));
   return { clientSecret, details: detailsOf(events) };
 }
 
@@ -68,4 +69,9 @@ function onApp(deps: CommandDeps, actor: Actor, projectId: string, appId: string
   return deps.store.execute(actor, { type: "project", id: projectId }, async (tx) =>
     decide(await loadApiApp({ tx, instanceId: actor.instanceId, orgId: actor.orgId }, projectId, appId)),
   );
+}
+
+/** What is stored of a new secret: its hash and last four characters. */
+export async function newSecret(deps: CommandDeps, plaintext: string): Promise<NewSecret> {
+  return { hash: await deps.hashSecret(plaintext), lastFour: lastFourOf(plaintext) };
 }

@@ -6,6 +6,7 @@ import type { MachineChanges, NewMachineUser } from "../../domain/user.js";
 import type { Actor } from "../event-store.js";
 import * as apps from "./app-commands.js";
 import * as appKeys from "./app-key-commands.js";
+import * as appSecrets from "./app-secret-commands.js";
 import type { CommandDeps } from "./command-deps.js";
 import * as machineCredentials from "./machine-credential-commands.js";
 import * as members from "./member-commands.js";
@@ -95,6 +96,13 @@ export class CallerCommands {
   }
   removeAppKey(projectId: string, appId: string, keyId: string) {
     return appKeys.removeAppKey(this.deps, this.actor, projectId, appId, keyId);
+  }
+
+  addAppSecret(projectId: string, appId: string, input: { expiration: Date | undefined; now: Date }) {
+    return appSecrets.addAppSecret(this.deps, this.actor, projectId, appId, input);
+  }
+  removeAppSecret(projectId: string, appId: string, secretId: string) {
+    return appSecrets.removeAppSecret(this.deps, this.actor, projectId, appId, secretId);
   }
 
   addMachineUser(input: NewMachineUser & { userId?: string }) {

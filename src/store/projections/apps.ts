@@ -20,13 +20,15 @@ export const appsProjection: Projection = {
     "project.application.config.api.added": (db, event) => {
       const p = event.payload;
       return [
-        insertRow(db, "app_api_configs", { instance_id: event.instanceId, app_id: p.appId, client_id: p.clientId, client_secret_hash: p.hashedSecret ?? null, auth_method: p.authMethodType ?? 0 }),
+        insertRow(db, "app_api_configs", { instance_id: event.instanceId, app_id: p.appId, client_id: p.clientId, auth_method: p.authMethodType ?? 0 }),
         updateRow(db, "apps", event, p.appId, {}),
       ];
     },
     "project.application.config.api.changed": (db, event) => updateConfig(db, event, event.payload.appId, { auth_method: event.payload.authMethodType }),
-    "project.application.config.api.secret.changed": (db, event) =>
-      updateConfig(db, event, event.payload.appId, { client_secret_hash: event.payload.hashedSecret }),
+    // Secrets live in app_secrets (app-secrets.ts); their events still move the app row's sequence.
+    "project.application.config.api.secret.changed": (db, event) => [updateRow(db, "apps", event, event.payload.appId, {})],
+    "keygate.app.secret.added": (db, event) => [updateRow(db, "apps", event, event.payload.appId, {})],
+    "keygate.app.secret.removed": (db, event) => [updateRow(db, "apps", event, event.payload.appId, {})],
     "project.removed": (db, event) => [deleteWhere(db, "apps", { instance_id: event.instanceId, project_id: event.aggregateId })],
   },
 };

@@ -1,6 +1,7 @@
 import { Projector } from "../projector.js";
 import { accessTokensProjection } from "./access-tokens.js";
 import { appKeysProjection } from "./app-keys.js";
+import { appSecretsProjection } from "./app-secrets.js";
 import { appsProjection } from "./apps.js";
 import { instancesProjection } from "./instances.js";
 import { membersProjection } from "./members.js";
@@ -16,6 +17,7 @@ export function createProjector(): Projector {
     accessTokensProjection,
     signingKeysProjection,
     appKeysProjection,
+    appSecretsProjection,
     appsProjection,
     projectRolesProjection,
     projectsProjection,

@@ -10,10 +10,17 @@ export interface ApiClient {
   appId: string;
   projectId: string;
   clientId: string;
-  /** Null for apps that authenticate with keys. */
-  secretHash: string | null;
+  /** Every secret of the app, expired ones included (the caller's clock decides), oldest first. */
+  secrets: StoredSecret[];
   authMethod: number;
   active: boolean;
+}
+
+/** A secret of an API app as client authentication checks it; `expiration` absent means none. */
+export interface StoredSecret {
+  id: string;
+  hash: string;
+  expiration?: Date;
 }
 
 /** A token keygate issued, with what introspection and authentication tell about it. */
@@ -46,27 +53,48 @@ export async function findSigningKeys(db: Kysely<Database>, instanceId: string, 
   }));
 }
 
-const apiClientRow = precompile((db, instanceId: string, clientId: string) =>
+/** One row per secret (or one without a secret), read on every authentication: a removed secret fails at once. */
+const apiClientRows = precompile((db, instanceId: string, clientId: string) =>
   db
     .selectFrom("app_api_configs as c")
     .innerJoin("apps as a", (join) => join.onRef("a.instance_id", "=", "c.instance_id").onRef("a.id", "=", "c.app_id"))
-    .select(["a.id", "a.project_id", "a.state", "c.client_id", "c.client_secret_hash", "c.auth_method"])
+    .leftJoin("app_secrets as s", (join) => join.onRef("s.instance_id", "=", "c.instance_id").onRef("s.app_id", "=", "c.app_id"))
+    .select(["a.id", "a.project_id", "a.state", "c.client_id", "c.auth_method", "s.id as secret_id", "s.hash", "s.expiration"])
     .where("c.instance_id", "=", instanceId)
-    .where("c.client_id", "=", clientId),
+    .where("c.client_id", "=", clientId)
+    .orderBy("s.sequence"),
 );
 
 export async function findApiClient(db: Kysely<Database>, instanceId: string, clientId: string): Promise<ApiClient | undefined> {
-  const [row] = await rowsOf(db, apiClientRow(db, instanceId, clientId));
+  const rows = await rowsOf(db, apiClientRows(db, instanceId, clientId));
+  const [row] = rows;
   return (
     row && {
       appId: row.id,
       projectId: row.project_id,
       clientId: row.client_id,
-      secretHash: row.client_secret_hash,
+      secrets: rows.flatMap((r) => (r.secret_id === null || r.hash === null ? [] : [{ id: r.secret_id, hash: r.hash, ...(r.expiration ? { expiration: r.expiration } : {}) }])),
       authMethod: row.auth_method,
       active: row.state === ACTIVE,
     }
   );
+}
+
+/**
+ * Records that a secret authenticated at `now`, unless a use within the last `withinMs` is recorded
+ * already (by this process or another): at most one write per secret and interval.
+ */
+export async function recordSecretUse(db: Kysely<Database>, instanceId: string, appId: string, secretId: string, now: Date, withinMs: number): Promise<void> {
+  await db
+    .insertInto("app_secret_uses")
+    .values({ instance_id: instanceId, app_id: appId, secret_id: secretId, last_used: now })
+    .onConflict((oc) =>
+      oc
+        .columns(["instance_id", "app_id", "secret_id"])
+        .doUpdateSet({ last_used: now })
+        .where("app_secret_uses.last_used", "<", new Date(now.getTime() - withinMs)),
+    )
+    .execute();
 }
 
 /** The public key (PEM) of an enabled, unexpired key of the API app with this client id. */
