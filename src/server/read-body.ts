@@ -61,17 +61,18 @@ export type BodyResult =
  * when the request fails or closes first.
  */
 export function readBodyWithin(req: NodeRequest, maxBytes: number): Promise<BodyResult> {
-  const tooLarge: BodyResult = {
+  // Made only when needed: an error's stack costs more than reading a small form body.
+  const tooLarge = (): BodyResult => ({
     ok: false,
     error: new ConnectError(`request body is larger than the limit of ${maxBytes} bytes`, Code.ResourceExhausted),
-  };
+  });
   const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > maxBytes) return Promise.resolve(tooLarge);
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.resolve(tooLarge());
   return new Promise((resolve, reject) => {
     readBody(req, maxBytes, {
       done: (bytes) => resolve({ ok: true, bytes }),
       // Stop the flow; the response closes the connection (HTTP/1.1) or the stream.
-      tooLarge: () => resolve(tooLarge),
+      tooLarge: () => resolve(tooLarge()),
       failed: reject,
     });
   });
