@@ -29,6 +29,14 @@ describe("introspection's recent lookups", () => {
     expect(loads).toBe(3);
   });
 
+  test("`until` in the past keeps nothing", async () => {
+    const lookups = createRecentLookups(1000, () => 50);
+    let loads = 0;
+    await lookups.remembered("k", async () => (loads++, facts), () => 50);
+    await lookups.remembered("k", async () => (loads++, facts), () => 50);
+    expect(loads).toBe(2);
+  });
+
   test("any change but a new token forgets everything, lookups in flight included", async () => {
     const lookups = createRecentLookups(1000);
     let loads = 0;

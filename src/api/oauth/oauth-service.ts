@@ -41,7 +41,7 @@ export function createOAuthService(store: OAuthStore, ids: IdGenerator, settings
   const lifetimes = { signingSeconds: settings.signingKeyLifetimeSeconds, accessTokenSeconds: settings.accessTokenLifetimeSeconds };
   const lookups = createRecentLookups();
   const deps: OAuthDeps = {
-    store: rememberingApiClients(store, lookups),
+    store: remembering(store, lookups),
     ids,
     get issuer() {
       return settings.issuer();
@@ -74,7 +74,17 @@ export function createOAuthService(store: OAuthStore, ids: IdGenerator, settings
   };
 }
 
-/** The API app a client id names, as client authentication reads it on every call: from the recent lookups. */
-function rememberingApiClients(store: OAuthStore, lookups: RecentLookups): OAuthStore {
-  return { ...store, apiClient: (clientId) => lookups.remembered(`client:${clientId}`, () => store.apiClient(clientId)) };
+/**
+ * The store as client authentication and token requests read it on every call: the API app or
+ * service user a client id names, and which projects exist, from the recent lookups.
+ */
+function remembering(store: OAuthStore, lookups: RecentLookups): OAuthStore {
+  return {
+    ...store,
+    apiClient: (clientId) => lookups.remembered(`client:${clientId}`, () => store.apiClient(clientId)),
+    machineClient: (clientId) => lookups.remembered(`user:${clientId}`, () => store.machineClient(clientId)),
+    // Kept only when every project exists: one created meanwhile must be found at once.
+    existingProjects: async (ids) =>
+      (await lookups.remembered(`projects:${ids.join(" ")}`, () => store.existingProjects(ids), (found) => (found.size === ids.length ? Number.POSITIVE_INFINITY : 0)))!,
+  };
 }

@@ -3,9 +3,12 @@ import { accessTokenDigest } from "../../domain/secrets.js";
 import { DEFAULT_AUTH_CACHE_TTL_MS } from "../auth-cache.js";
 
 /**
- * What introspection looked up a moment ago: the API app a client id names and the facts of a token
- * (its user, org, audience, expiry), so that an app introspecting the same token again and again
- * costs no database round trip (two of them were most of an introspection's CPU).
+ * What the OAuth endpoints looked up a moment ago: the API app a client id names and the facts of a
+ * token (its user, org, audience, expiry), so that an app introspecting the same token again and
+ * again costs no database round trip (two of them were most of an introspection's CPU); the service
+ * user a client id names and the projects a scope names, so that a token request reads nothing
+ * before its one transaction. Issuing stays exact: the transaction that records a token checks,
+ * under the user's lock, that the user is active and holds the credential (see recordIssuedToken).
  *
  * The same rule as the auth memory (../auth-cache.ts): only things found are kept, never past the
  * token's own expiry and for at most `ttlMs`; a change committed in this process (any event but a
@@ -15,7 +18,7 @@ import { DEFAULT_AUTH_CACHE_TTL_MS } from "../auth-cache.js";
  * database sees such a change after at most `ttlMs`.
  */
 export interface RecentLookups {
-  /** `load`'s answer, from memory when it was found within `ttlMs` (and `until` of it has not passed). */
+  /** `load`'s answer, from memory when it was found within `ttlMs` (and `until` of it has not passed; `until` in the past keeps nothing). */
   remembered<T extends object>(key: string, load: () => Promise<T | undefined>, until?: (found: T) => number): Promise<T | undefined>;
   /** Told of the events of each command this process committed. */
   eventsAppended(events: readonly Pick<StoredEvent, "type">[]): void;
@@ -49,9 +52,11 @@ export function createRecentLookups(ttlMs = RECENT_LOOKUPS_TTL_MS, now: () => nu
       }
       const started = generation;
       const found = await load();
-      if (found !== undefined && started === generation && ttlMs > 0) {
+      if (found === undefined || started !== generation) return found;
+      const keptUntil = Math.min(now() + ttlMs, until?.(found) ?? Number.POSITIVE_INFINITY);
+      if (keptUntil > now()) {
         if (entries.size >= MAX_ENTRIES) entries.clear();
-        entries.set(key, { value: found, until: Math.min(now() + ttlMs, until?.(found) ?? Number.POSITIVE_INFINITY) });
+        entries.set(key, { value: found, until: keptUntil });
       }
       return found;
     },

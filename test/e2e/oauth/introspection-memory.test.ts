@@ -1,8 +1,9 @@
 /**
- * Introspection remembers what it looked up (the app by its client id, the token's facts) for up to
- * a second (src/api/oauth/recent-lookups.ts). Every test first introspects, so that the memory holds
- * what the change must make it forget: a change made through this process is seen by the very next
- * introspection; one made through another process on the same database within the memory's second.
+ * The OAuth endpoints remember what they looked up (the app or service user a client id names, a
+ * token's facts, which projects exist) for up to a second (src/api/oauth/recent-lookups.ts). Every
+ * test first makes a call that fills the memory with what the change must make it forget: a change
+ * made through this process is seen by the very next call; one made through another process on the
+ * same database within the memory's second, except where the token's own transaction checks again.
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { APIAuthMethodType } from "../../../src/gen/zitadel/app_pb.js";
@@ -103,6 +104,20 @@ describeEachBackend("introspection's memory: a change through this process is se
     expect(await oauth.introspect(app, token)).toMatchObject(REFUSED);
   });
 
+  test("a token request after the secret it used was replaced, or a project it named removed, is refused at once", async () => {
+    const { user } = await remembered();
+    const project = (await admin.addProject({ name: uniqueName("memory-project") })).id;
+    await oauth.token(user, project);
+    await admin.generateMachineSecret({ userId: user.userId });
+    const refused = await postForm(keygate.url, "/oauth/v2/token", { grant_type: "client_credentials", scope: "openid" }, basicAuth(user.clientId, user.clientSecret));
+    expect(refused).toMatchObject(REFUSED);
+    const renewed = await remembered();
+    await admin.removeProject({ id: project });
+    const scope = `openid ${projectAudience(project)}`;
+    const unknown = await postForm(keygate.url, "/oauth/v2/token", { grant_type: "client_credentials", scope }, basicAuth(renewed.user.clientId, renewed.user.clientSecret));
+    expect(unknown).toMatchObject({ status: 400, body: expect.objectContaining({ error: "invalid_scope" }) });
+  });
+
   test("new tokens are found at once (only what was found is remembered)", async () => {
     const { app, user } = await remembered();
     expect(await oauth.introspect(app, "not-issued-yet")).toMatchObject(INACTIVE);
@@ -161,6 +176,19 @@ describe("introspection's memory: a change through another process on the same d
     await seenWithinTheMemory(() => oauth.introspect(app, revokedToken), Date.now(), INACTIVE);
     await peerAdmin.deactivateUser({ id: deactivated.userId });
     await seenWithinTheMemory(() => oauth.introspect(app, deactivatedToken), Date.now(), INACTIVE);
+  });
+
+  test("a service user's secret replaced, or the user deactivated, through the peer: its token requests are refused at once (the token's transaction checks)", async () => {
+    const oauth = oauthOf(keygate);
+    const [renewed, deactivated] = [await addMachineWithSecret(admin), await addMachineWithSecret(admin)];
+    await oauth.token(renewed, projectId);
+    await oauth.token(deactivated, projectId);
+    await peerAdmin.generateMachineSecret({ userId: renewed.userId });
+    await peerAdmin.deactivateUser({ id: deactivated.userId });
+    for (const user of [renewed, deactivated]) {
+      const refused = await postForm(keygate.url, "/oauth/v2/token", { grant_type: "client_credentials", scope: "openid" }, basicAuth(user.clientId, user.clientSecret));
+      expect(refused).toMatchObject(REFUSED);
+    }
   });
 
   test("an app deactivated, or given a new secret, through the peer", async () => {
