@@ -18,8 +18,9 @@ export type AppCredential = { kind: "secret"; secretId: string } | { kind: "key"
 /**
  * The API app calling the introspection endpoint, with any of its live secrets (client_secret_basic)
  * or a JWT signed by one of its keys (private_key_jwt). A deactivated or removed app, a wrong,
- * removed, expired or replaced secret, an expired or removed key: invalid_client. The app's secrets
- * are read on every call, so a removed one fails at once, in every process.
+ * removed, expired or replaced secret, an expired or removed key: invalid_client. The app and its
+ * secrets come from the recent lookups (recent-lookups.ts): a secret removed through this process
+ * fails at once, through another within a second; expiry is checked on every call.
  */
 export async function authenticateApiClient(
   deps: OAuthDeps,
