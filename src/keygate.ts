@@ -67,7 +67,14 @@ function jwtTrust(config: Config): JwtTrust | undefined {
  * Starts keygate: database, migrations, bootstrap, then the server on one port.
  * `target` overrides the database the config names (tests use in-memory and throwaway databases).
  */
-export async function startKeygate(config: Config, logger: Logger, target: DatabaseTarget = databaseTarget(config)): Promise<Keygate> {
+/** What a test may give keygate besides its config. */
+export interface KeygateRuntime {
+  /** The clock app secrets expire by (a test clock in tests); the system's by default. */
+  now?: () => Date;
+}
+
+export async function startKeygate(config: Config, logger: Logger, target: DatabaseTarget = databaseTarget(config), runtime: KeygateRuntime = {}): Promise<Keygate> {
+  const now = runtime.now ?? (() => new Date());
   // Checked first: on Postgres keygate does not start without it.
   const masterKey = await resolveMasterKey(config.masterKey, config.dataDir, target);
   const tlsFiles = config.tlsCertFile === undefined ? undefined : () => readTlsFiles(config.tlsCertFile!, config.tlsKeyFile!);
@@ -117,6 +124,7 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
     let issuer = config.externalUrl;
     const oauth = createOAuthService(createOAuthStore(store, boot.instanceId), store.ids, {
       issuer: () => issuer!,
+      now,
       masterKey,
       accessTokenLifetimeSeconds: config.accessTokenLifetimeSeconds,
       signingKeyLifetimeSeconds: config.signingKeyLifetimeSeconds,
@@ -134,7 +142,7 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
     const httpRoutes = [...healthRoutes(health, databaseReadiness(store.db)), metrics.route, ...openApiRoutes(), ...consoleRoutes(), ...oauthRoutes(oauth, faults)];
     const connect = createConnectHandler({
       routes: (router) => {
-        const deps = { queries, commands: new Commands(commands), instanceDomain: config.instanceDomain };
+        const deps = { queries, commands: new Commands(commands), instanceDomain: config.instanceDomain, now };
         registerManagementService(router, deps);
         registerV2Services(router, deps);
         registerKeygateServices(router, deps);

@@ -9,6 +9,9 @@ const MESSAGES: Readonly<Record<string, string>> = {
   "project.application.config.api.changed": "API Configuration changed",
   "project.application.config.api.secret.changed": "API secret changed",
   "project.application.config.api.secret.updated": "API secret hash updated",
+  // keygate's own (keygate.v1.AppSecretService).
+  "keygate.app.secret.added": "API secret added",
+  "keygate.app.secret.removed": "API secret removed",
 };
 
 export const eventTypeKey = (eventType: string) => `EventTypes.${eventType}`;

@@ -12,7 +12,8 @@ import * as projects from "../../src/store/commands/project-commands.js";
 import type { Actor } from "../../src/store/event-store.js";
 import { createMigrator, migrateToLatest } from "../../src/store/migrator.js";
 import { openStore, type Store } from "../../src/store/open-store.js";
-import { listAppSecrets } from "../../src/store/queries/app-secret-queries.js";
+import { listAppSecrets } from "../../src/store/queries/app-credential-queries.js";
+import type { KeysetWindow } from "../../src/store/queries/keyset.js";
 import { findApiClient, recordSecretUse } from "../../src/store/queries/oauth-queries.js";
 import { rebuildProjections } from "../../src/store/rebuild.js";
 import { describeEachBackend } from "../support/backends.js";
@@ -20,7 +21,7 @@ import { expectRebuildReproduces, snapshot } from "../support/projection-snapsho
 
 const settings = { projectRoleAssertion: false, projectRoleCheck: false, hasProjectCheck: false, privateLabelingSetting: 0 };
 const HOUR = 3_600_000;
-const page = { offset: 0, limit: 0, asc: true };
+const page: KeysetWindow = { after: undefined, offset: 0, limit: 0 };
 
 async function expectRefused(promise: Promise<unknown>, kind: string, field: string): Promise<DomainError> {
   const error = await promise.then(
@@ -39,7 +40,7 @@ describeEachBackend("app secrets in the store", (backend) => {
   let actor: Actor;
   let projectId: string;
   const eventCount = async () => Number((await store.db.selectFrom("events2").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
-  const list = (appId: string, options: Partial<typeof page> & { from?: { sequence: number } } = {}) =>
+  const list = (appId: string, options: Partial<KeysetWindow> = {}) =>
     listAppSecrets(store.db, actor.instanceId, actor.orgId, projectId, appId, { ...page, ...options });
 
   beforeAll(async () => {
@@ -132,10 +133,10 @@ describeEachBackend("app secrets in the store", (backend) => {
     await removeAppSecret(deps, actor, projectId, app.appId, first.result[0]!.id);
     await removeAppSecret(deps, actor, projectId, app.appId, added[1]!.secretId);
     const fifth = await addAppSecret(deps, actor, projectId, app.appId, { expiration: undefined, now });
-    const rest = await list(app.appId, { limit: 10, from: { sequence: first.result[1]!.sequence } });
+    expect(first.next).toEqual([String(first.result[1]!.sequence)]);
+    const rest = await list(app.appId, { limit: 10, after: first.next });
     expect(rest.result.map((s) => s.id)).toEqual([added[2]!.secretId, added[3]!.secretId, fifth.secretId]);
-    const backwards = await list(app.appId, { limit: 10, asc: false, from: { sequence: fifth.details.sequence } });
-    expect(backwards.result.map((s) => s.id)).toEqual([added[3]!.secretId, added[2]!.secretId, first.result[1]!.id]);
+    expect(rest.next).toBeUndefined();
 
     const used = added[2]!.secretId;
     await recordSecretUse(store.db, actor.instanceId, app.appId, used, new Date(now.getTime() + 1000), 60_000);

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { loadConfig, type Config } from "../../src/config.js";
-import { startKeygate, type Keygate } from "../../src/keygate.js";
+import { startKeygate, type Keygate, type KeygateRuntime } from "../../src/keygate.js";
 import { createLogger } from "../../src/logger.js";
 import type { Backend } from "./backends.js";
 import { managementClient, type ManagementClient } from "./management-client.js";
@@ -21,7 +21,12 @@ export interface TestKeygate extends Keygate {
 }
 
 /** A real keygate on an ephemeral loopback port, on a fresh database of `backend`, logging to `logger`. */
-export async function startTestKeygate(backend: Backend, overrides: Partial<Config> = {}, logger: Logger = createLogger("silent")): Promise<TestKeygate> {
+export async function startTestKeygate(
+  backend: Backend,
+  overrides: Partial<Config> = {},
+  logger: Logger = createLogger("silent"),
+  runtime: KeygateRuntime = {},
+): Promise<TestKeygate> {
   const adminToken = randomBytes(32).toString("base64url");
   const dataDir = await mkdtemp(join(tmpdir(), "keygate-test-"));
   const config: Config = {
@@ -36,14 +41,14 @@ export async function startTestKeygate(backend: Backend, overrides: Partial<Conf
     ...overrides,
   };
   const target = await backend.create();
-  const keygate = await startKeygate(config, logger, target);
+  const keygate = await startKeygate(config, logger, target, runtime);
   const peers: Keygate[] = [];
   return {
     ...keygate,
     adminToken,
     async startPeer() {
       if (target.kind !== "postgres") throw new Error("a peer keygate needs a Postgres database");
-      const peer = await startKeygate(config, logger, target);
+      const peer = await startKeygate(config, logger, target, runtime);
       peers.push(peer);
       return peer;
     },

@@ -9,6 +9,8 @@ export interface ServiceDeps {
   commands: Commands;
   /** Org primary domains are `<org name>.<instanceDomain>`. */
   instanceDomain: string;
+  /** The clock app secrets expire by, the OAuth endpoints' own (a test clock in tests). */
+  now: () => Date;
 }
 
 /** One area's share of ManagementService; the parts are merged into one implementation. */

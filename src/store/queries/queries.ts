@@ -3,7 +3,7 @@ import type { MemberTarget } from "../../domain/member.js";
 import type { Actor } from "../event-store.js";
 import type { Database } from "../schema.js";
 import type { ReadScope } from "../../domain/authorization.js";
-import { listAppSecrets, type SecretsFrom } from "./app-secret-queries.js";
+import { listAppKeysPaged, listAppSecrets } from "./app-credential-queries.js";
 import { getAppKey, listAppKeys, listKeysInScope, type AppKeyCondition, type AppKeySortColumn } from "./app-key-queries.js";
 import { getKeygateApp, listKeygateApps, type KeygateAppFilter } from "./keygate-app-queries.js";
 import { getKeygateProject, listKeygateProjects, type KeygateProjectFilter } from "./keygate-project-queries.js";
@@ -123,8 +123,12 @@ export class CallerQueries {
   listAppKeys(projectId: string, appId: string, options: ListOptions) {
     return listAppKeys(this.db, this.instanceId, this.orgId, projectId, appId, options);
   }
-  listAppSecrets(projectId: string, appId: string, options: ListOptions & { from?: SecretsFrom }) {
-    return listAppSecrets(this.db, this.instanceId, this.orgId, projectId, appId, options);
+  /** keygate.v1's lists of an app's credentials, with page tokens. */
+  listAppSecrets(projectId: string, appId: string, window: KeysetWindow) {
+    return listAppSecrets(this.db, this.instanceId, this.orgId, projectId, appId, window);
+  }
+  listAppKeysPaged(projectId: string, appId: string, window: KeysetWindow) {
+    return listAppKeysPaged(this.db, this.instanceId, this.orgId, projectId, appId, window);
   }
 
   getUser(userId: string) {
