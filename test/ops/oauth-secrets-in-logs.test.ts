@@ -1,11 +1,13 @@
 /**
  * Issue 13, item 8: no token, secret, key or assertion in any log line, at the most verbose level,
- * across every OAuth endpoint, successes and refusals alike.
+ * across every OAuth endpoint, successes and refusals alike, and for an app's added secrets (issue 15).
  */
 import { createPrivateKey } from "node:crypto";
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { importPKCS8, SignJWT } from "jose";
 import { createLogger } from "../../src/logger.js";
+import { AppSecretService } from "../../src/gen/keygate/v1/app_secrets_pb.js";
+import { keygateV1Client } from "../support/keygate-v1-client.js";
 import { managementClient } from "../support/management-client.js";
 import { addBasicApp, addKeyApp, addMachineWithKey, addMachineWithSecret, API_ACCESS, basicAuth, postForm, projectAudience } from "../support/oauth-fixtures.js";
 import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
@@ -31,6 +33,7 @@ beforeAll(async () => {
   const keyApp = await addKeyApp(admin, projectId);
   const user = await addMachineWithSecret(admin, { jwt: true });
   const keyUser = await addMachineWithKey(admin);
+  const added = await keygateV1Client(AppSecretService, keygate.url, keygate.adminToken).addAppSecret({ projectId, appId: app.appId });
   const scope = `openid ${projectAudience(projectId)} ${API_ACCESS}`;
 
   const jwt = (await postForm(issuer, "/oauth/v2/token", { grant_type: "client_credentials", scope }, basicAuth(user.clientId, user.clientSecret))).body!.access_token as string;
@@ -38,6 +41,7 @@ beforeAll(async () => {
   const opaque = (await postForm(issuer, "/oauth/v2/token", { grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer", assertion: grant, scope })).body!.access_token as string;
   const clientAssertion = await sign(keyApp.keyFile, keyApp.clientId, issuer);
   await postForm(issuer, "/oauth/v2/introspect", { token: opaque }, basicAuth(app.clientId, app.clientSecret));
+  await postForm(issuer, "/oauth/v2/introspect", { token: opaque }, basicAuth(app.clientId, added.clientSecret));
   await postForm(issuer, "/oauth/v2/introspect", { token: jwt, client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", client_assertion: clientAssertion });
   await postForm(issuer, "/oauth/v2/introspect", { token: opaque }, basicAuth(app.clientId, `${app.clientSecret}-wrong`));
   await postForm(issuer, "/oauth/v2/token", { grant_type: "client_credentials" }, basicAuth(user.clientId, `${user.clientSecret}-wrong`));
@@ -45,7 +49,7 @@ beforeAll(async () => {
   await managementClient(keygate.url, jwt).getMyOrg({});
   await postForm(issuer, "/oauth/v2/revoke", { token: jwt }, basicAuth(user.clientId, user.clientSecret));
   await managementClient(keygate.url, jwt).getMyOrg({}).catch(() => undefined);
-  handled.push(jwt, opaque, grant, clientAssertion, app.clientSecret, user.clientSecret, keyUser.keyFile.key, keyApp.keyFile.key);
+  handled.push(jwt, opaque, grant, clientAssertion, app.clientSecret, added.clientSecret, user.clientSecret, keyUser.keyFile.key, keyApp.keyFile.key);
 });
 afterAll(() => keygate.dispose());
 
