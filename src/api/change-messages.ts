@@ -12,6 +12,8 @@ const MESSAGES: Readonly<Record<string, string>> = {
   // keygate's own (keygate.v1.AppSecretService).
   "keygate.app.secret.added": "API secret added",
   "keygate.app.secret.removed": "API secret removed",
+  // keygate's own (keygate.v1), worded as ZITADEL's are.
+  "project.application.keygate.metadata.set": "Application description changed",
 };
 
 export const eventTypeKey = (eventType: string) => `EventTypes.${eventType}`;

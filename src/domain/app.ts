@@ -3,6 +3,7 @@ import { decide, type Decision } from "./decision.js";
 import { alreadyExists, failedPrecondition, invalidArgument, notFound, UNIQUE_CONSTRAINT_ERROR_ID } from "./errors.js";
 import { event } from "./events.js";
 import type { LifecycleState, ProjectState } from "./project.js";
+import { checkMetadataChange, namesAnything, type AppMetadataChange } from "./object-metadata.js";
 import { claimAppId, claimAppName, releaseAppName } from "./unique-constraints.js";
 
 /** How an API app authenticates; the numbers are ZITADEL's, as stored in events. */
@@ -30,6 +31,8 @@ export interface NewApiApp {
   authMethod: ApiAuthMethod;
   /** Only for BASIC apps: the secret generated for it (its hash and last four characters). */
   secret?: NewSecret;
+  /** keygate.v1's metadata, set with the app (nothing of it is written if any field is refused). */
+  metadata?: AppMetadataChange;
 }
 
 /**
@@ -41,6 +44,7 @@ export function addApiApp(project: ProjectState | undefined, app: NewApiApp, idT
   if (!project) throw failedPrecondition("COMMAND-EbFMN", "Project not found");
   if (app.name === "") throw invalidArgument("PROJECT-Bff2g", "Application invalid");
   if (idTaken) throw appIdTaken();
+  if (app.metadata) checkMetadataChange(app.metadata);
   const config = {
     appId: app.appId,
     clientId: app.clientId,
@@ -51,6 +55,7 @@ export function addApiApp(project: ProjectState | undefined, app: NewApiApp, idT
     [
       event("project", project.id, "project.application.added", { appId: app.appId, name: app.name }),
       event("project", project.id, "project.application.config.api.added", config),
+      ...(app.metadata && namesAnything(app.metadata) ? [metadataSet(project.id, app.appId, app.metadata)] : []),
     ],
     app.chosenId ? [claimAppId(app.appId), claimAppName(project.id, app.name)] : [claimAppName(project.id, app.name)],
   );
@@ -123,6 +128,16 @@ export function removeApp(app: AppState | undefined): Decision {
     [event("project", current.projectId, "project.application.removed", { appId: current.id })],
     [releaseAppName(current.projectId, current.name)],
   );
+}
+
+const metadataSet = (projectId: string, appId: string, change: AppMetadataChange) =>
+  event("project", projectId, "project.application.keygate.metadata.set", { appId, ...change });
+
+/** keygate.v1's update: the fields named replace the app's; naming none decides no event. */
+export function describeApp(app: AppState | undefined, change: AppMetadataChange): Decision {
+  const current = requireApp(app, "COMMAND-kgD4a");
+  checkMetadataChange(change);
+  return decide(namesAnything(change) ? [metadataSet(current.projectId, current.id, change)] : []);
 }
 
 function requireApp(app: AppState | undefined, errorId: string): AppState {

@@ -1,3 +1,5 @@
+import type { AppMetadataChange, MetadataChange } from "./object-metadata.js";
+
 /**
  * Event types and payloads, named and shaped as ZITADEL's so that the events table reads the same.
  * Apps and app keys are entities inside the `project` aggregate, as in ZITADEL.
@@ -29,6 +31,8 @@ export interface EventPayloads {
   "project.role.added": { key: string; displayName?: string; group?: string };
   "project.role.changed": { key: string; displayName?: string; group?: string };
   "project.role.removed": { key: string };
+  /** keygate's own (keygate.v1): the metadata fields named, each replacing what the project had. */
+  "project.keygate.metadata.set": MetadataChange;
 
   "project.application.added": { appId: string; name: string };
   "project.application.changed": { appId: string; name: string };
@@ -52,6 +56,8 @@ export interface EventPayloads {
     publicKey: string;
   };
   "project.application.oidc.key.removed": { keyId: string };
+  /** keygate's own (keygate.v1): the metadata fields named, each replacing what the app had. */
+  "project.application.keygate.metadata.set": AppMetadataChange & { appId: string };
 
   "user.machine.added": { userName: string; name: string; description?: string; accessTokenType?: number };
   "user.machine.changed": { name?: string; description?: string; accessTokenType?: number };

@@ -1,6 +1,7 @@
 import { decide, type Decision } from "./decision.js";
 import { alreadyExists, failedPrecondition, invalidArgument, notFound } from "./errors.js";
 import { event, type ProjectSettings } from "./events.js";
+import { checkMetadataChange, namesAnything, type MetadataChange } from "./object-metadata.js";
 import { claimProjectId, claimProjectName, releaseProjectName } from "./unique-constraints.js";
 
 export type LifecycleState = "active" | "inactive";
@@ -23,10 +24,14 @@ export interface ProjectInput {
  * A project with a generated id, or with one the caller chose (v2's project_id): a chosen id is also
  * claimed, so that two creations racing with one id end in one project and one AlreadyExists.
  */
-export function addProject(projectId: string, orgId: string, input: ProjectInput, idChosen = false): Decision {
+export function addProject(projectId: string, orgId: string, input: ProjectInput, idChosen = false, metadata?: MetadataChange): Decision {
   if (input.name === "") throw invalidArgument("PROJECT-IOVCC", "Project is invalid");
+  if (metadata) checkMetadataChange(metadata);
   return decide(
-    [event("project", projectId, "project.added", { name: input.name, ...presentSettings(input.settings) })],
+    [
+      event("project", projectId, "project.added", { name: input.name, ...presentSettings(input.settings) }),
+      ...(metadata && namesAnything(metadata) ? [event("project", projectId, "project.keygate.metadata.set", metadata)] : []),
+    ],
     [claimProjectName(orgId, input.name), ...(idChosen ? [claimProjectId(projectId)] : [])],
   );
 }
@@ -53,6 +58,13 @@ export function updateProject(project: ProjectState | undefined, input: ProjectU
   if (Object.keys(changes).length === 0) return decide([]);
   const nameChange = changes.name === undefined ? [] : [releaseProjectName(current.owner, current.name), claimProjectName(current.owner, changes.name)];
   return decide([event("project", current.id, "project.changed", changes)], nameChange);
+}
+
+/** keygate.v1's update: the fields named replace the project's; naming none decides no event. */
+export function describeProject(project: ProjectState | undefined, change: MetadataChange): Decision {
+  const current = requireProject(project, "COMMAND-kgD4p");
+  checkMetadataChange(change);
+  return decide(namesAnything(change) ? [event("project", current.id, "project.keygate.metadata.set", change)] : []);
 }
 
 export function deactivateProject(project: ProjectState | undefined): Decision {

@@ -7,6 +7,7 @@ import * as machineCredentials from "./migrations/0004-machine-credentials.js";
 import * as projectRoles from "./migrations/0005-project-roles.js";
 import * as oauth from "./migrations/0006-oauth.js";
 import * as appSecrets from "./migrations/0007-app-secrets.js";
+import * as objectMetadata from "./migrations/0008-object-metadata.js";
 
 /** Migrations are listed in code, not read from a folder, so they work from sources and from a build alike. */
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   "0005-project-roles": projectRoles,
   "0006-oauth": oauth,
   "0007-app-secrets": appSecrets,
+  "0008-object-metadata": objectMetadata,
 };
 
 /** This build's migrations, in the order they run. */
@@ -25,7 +27,9 @@ export function migrationNames(): string[] {
 }
 
 export function createMigrator(db: Kysely<unknown>): Migrator {
-  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // 0007, 0008 and 0009 were written side by side and may land in any order: a database that ran
+  // 0008 before 0007 existed must still take 0007 (each touches only its own columns and tables).
+  return new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
 }
 
 /** Brings the schema up to date; fails with the migration's own error if one fails. */

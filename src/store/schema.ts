@@ -89,6 +89,10 @@ export interface ProjectsTable extends ProjectedRow {
   app_count: Generated<number>;
   /** The sequence of the latest event applied to the project's apps, removals included (0 before the first). */
   apps_sequence: Generated<number>;
+  /** keygate.v1's metadata (see object-metadata.ts). */
+  description: Generated<string>;
+  labels: ColumnType<Record<string, string>, string | undefined, string>;
+  owner_contacts: ColumnType<string[], string | undefined, string>;
 }
 
 export interface ProjectRolesTable extends ProjectedRow {
@@ -107,6 +111,11 @@ export interface AppsTable extends ProjectedRow {
   owner: string;
   name: string;
   state: number;
+  /** keygate.v1's metadata (see object-metadata.ts). */
+  version: Generated<string>;
+  description: Generated<string>;
+  labels: ColumnType<Record<string, string>, string | undefined, string>;
+  owner_contacts: ColumnType<string[], string | undefined, string>;
 }
 
 export interface AppApiConfigsTable {

@@ -1,4 +1,5 @@
 import { APP_FIELD_RULES_V2, APP_REQUIRED_ONEOFS_V2 } from "./app-rules-v2.js";
+import { KEYGATE_FIELD_RULES_V1 } from "./keygate-rules-v1.js";
 import { PROJECT_FIELD_RULES_V2, PROJECT_REQUIRED_ONEOFS_V2 } from "./project-rules-v2.js";
 
 /**
@@ -75,6 +76,7 @@ export const FIELD_RULES: Readonly<Record<string, Readonly<Record<string, FieldR
   "zitadel.project.v1.RoleDisplayNameQuery": { display_name: queryText },
   ...APP_FIELD_RULES_V2,
   ...PROJECT_FIELD_RULES_V2,
+  ...KEYGATE_FIELD_RULES_V1,
 };
 
 /** Oneofs that must be set, as `(validate.required) = true` in ZITADEL's protos. */

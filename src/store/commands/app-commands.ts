@@ -2,6 +2,7 @@ import * as app from "../../domain/app.js";
 import { ApiAuthMethod, type AppState } from "../../domain/app.js";
 import type { Decision } from "../../domain/decision.js";
 import { lastFourOf, type NewSecret } from "../../domain/app-secret.js";
+import type { AppMetadataChange } from "../../domain/object-metadata.js";
 import { generateClientSecret } from "../../domain/secrets.js";
 import type { Actor } from "../event-store.js";
 import { appIdTaken, loadApiApp, loadProject } from "../write-models.js";
@@ -23,7 +24,7 @@ export async function addApiApp(
   deps: CommandDeps,
   actor: Actor,
   projectId: string,
-  input: { name: string; authMethod: ApiAuthMethod; appId?: string },
+  input: { name: string; authMethod: ApiAuthMethod; appId?: string; metadata?: AppMetadataChange },
 ): Promise<AddedApiApp> {
   const chosenId = input.appId !== undefined;
   const appId = input.appId ?? deps.ids.next();
@@ -33,7 +34,15 @@ export async function addApiApp(
   const events = await deps.store.execute(actor, { type: "project", id: projectId }, async (tx) => {
     const scope = { tx, instanceId: actor.instanceId, orgId: actor.orgId };
     const [project, idTaken] = await Promise.all([loadProject(scope, projectId), chosenId ? appIdTaken(scope, appId) : false]);
-    const newApp = { appId, clientId, chosenId, name: input.name, authMethod: input.authMethod, ...(secret ? { secret } : {}) };
+    const newApp = {
+      appId,
+      clientId,
+      chosenId,
+      name: input.name,
+      authMethod: input.authMethod,
+      ...(secret ? { secret } : {}),
+      ...(input.metadata ? { metadata: input.metadata } : {}),
+    };
     return app.addApiApp(project, newApp, idTaken);
   });
   return { appId, clientId, ...(clientSecret ? { clientSecret } : {}), details: detailsOf(events) };
@@ -44,6 +53,10 @@ export const renameApp = (deps: CommandDeps, actor: Actor, projectId: string, ap
 
 export const updateApiApp = (deps: CommandDeps, actor: Actor, projectId: string, appId: string, change: { name?: string; authMethod?: ApiAuthMethod }) =>
   onApp(deps, actor, projectId, appId, (state) => app.updateApiApp(state, change)).then((events) => (events.length > 0 ? detailsOf(events) : undefined));
+
+/** keygate.v1's update of an app's metadata; undefined when the change names nothing. */
+export const describeApp = (deps: CommandDeps, actor: Actor, projectId: string, appId: string, change: AppMetadataChange) =>
+  onApp(deps, actor, projectId, appId, (state) => app.describeApp(state, change)).then((events) => (events.length > 0 ? detailsOf(events) : undefined));
 
 export const changeApiAuthMethod = (deps: CommandDeps, actor: Actor, projectId: string, appId: string, authMethod: ApiAuthMethod) =>
   onApp(deps, actor, projectId, appId, (state) => app.changeApiAuthMethod(state, authMethod)).then(detailsOf);

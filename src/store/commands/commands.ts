@@ -1,5 +1,6 @@
 import type { ApiAuthMethod } from "../../domain/app.js";
 import type { MemberTarget } from "../../domain/member.js";
+import type { AppMetadataChange, MetadataChange } from "../../domain/object-metadata.js";
 import type { ProjectInput, ProjectUpdate } from "../../domain/project.js";
 import type { ProjectRoleChanges, ProjectRoleState } from "../../domain/project-role.js";
 import type { MachineChanges, NewMachineUser } from "../../domain/user.js";
@@ -39,8 +40,12 @@ export class CallerCommands {
     return orgs.addOrg(this.deps, this.actor, name, instanceDomain);
   }
 
-  addProject(input: ProjectInput, projectId?: string) {
-    return projects.addProject(this.deps, this.actor, input, projectId);
+  addProject(input: ProjectInput, projectId?: string, metadata?: MetadataChange) {
+    return projects.addProject(this.deps, this.actor, input, projectId, metadata);
+  }
+  /** Undefined when the change names nothing. */
+  describeProject(projectId: string, change: MetadataChange) {
+    return projects.describeProject(this.deps, this.actor, projectId, change);
   }
   updateProject(projectId: string, input: ProjectUpdate) {
     return projects.updateProject(this.deps, this.actor, projectId, input);
@@ -65,8 +70,12 @@ export class CallerCommands {
     return projectRoles.removeProjectRole(this.deps, this.actor, projectId, key);
   }
 
-  addApiApp(projectId: string, input: { name: string; authMethod: ApiAuthMethod; appId?: string }) {
+  addApiApp(projectId: string, input: { name: string; authMethod: ApiAuthMethod; appId?: string; metadata?: AppMetadataChange }) {
     return apps.addApiApp(this.deps, this.actor, projectId, input);
+  }
+  /** Undefined when the change names nothing. */
+  describeApp(projectId: string, appId: string, change: AppMetadataChange) {
+    return apps.describeApp(this.deps, this.actor, projectId, appId, change);
   }
   /** Undefined when nothing changed. */
   updateApiApp(projectId: string, appId: string, change: { name?: string; authMethod?: ApiAuthMethod }) {

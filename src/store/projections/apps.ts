@@ -3,6 +3,7 @@ import type { StoredEvent } from "../../domain/events.js";
 import type { Projection } from "../projector.js";
 import type { AppApiConfigsTable, Database } from "../schema.js";
 import { ACTIVE, createdBy, INACTIVE, updateRow } from "./row-metadata.js";
+import { metadataColumns } from "./metadata-columns.js";
 import { deleteWhere, insertRow, updateWhere } from "./row-statements.js";
 
 /** Apps and their API configs; every app event, config events included, moves the app row's sequence. */
@@ -16,6 +17,10 @@ export const appsProjection: Projection = {
     "project.application.changed": (db, event) => [updateRow(db, "apps", event, event.payload.appId, { name: event.payload.name })],
     "project.application.deactivated": (db, event) => [updateRow(db, "apps", event, event.payload.appId, { state: INACTIVE })],
     "project.application.reactivated": (db, event) => [updateRow(db, "apps", event, event.payload.appId, { state: ACTIVE })],
+    "project.application.keygate.metadata.set": (db, event) => {
+      const p = event.payload;
+      return [updateRow(db, "apps", event, p.appId, { ...metadataColumns(p), ...(p.version === undefined ? {} : { version: p.version }) })];
+    },
     "project.application.removed": (db, event) => [deleteWhere(db, "apps", { instance_id: event.instanceId, id: event.payload.appId })],
     "project.application.config.api.added": (db, event) => {
       const p = event.payload;

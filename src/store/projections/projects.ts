@@ -4,6 +4,7 @@ import type { Projection } from "../projector.js";
 import type { Database } from "../schema.js";
 import { precompile } from "../precompiled.js";
 import { ACTIVE, createdBy, INACTIVE, updateRow } from "./row-metadata.js";
+import { metadataColumns } from "./metadata-columns.js";
 import { deleteWhere, insertRow } from "./row-statements.js";
 
 /** One compiled update for every app event that leaves the app count as it is. */
@@ -41,6 +42,7 @@ export const projectsProjection: Projection = {
         }),
       ];
     },
+    "project.keygate.metadata.set": (db, event) => [updateRow(db, "projects", event, event.aggregateId, metadataColumns(event.payload))],
     "project.deactivated": (db, event) => [updateRow(db, "projects", event, event.aggregateId, { state: INACTIVE })],
     "project.reactivated": (db, event) => [updateRow(db, "projects", event, event.aggregateId, { state: ACTIVE })],
     "project.removed": (db, event) => [deleteWhere(db, "projects", { instance_id: event.instanceId, id: event.aggregateId })],
@@ -52,6 +54,7 @@ export const projectsProjection: Projection = {
     "project.application.config.api.added": appTouched,
     "project.application.config.api.changed": appTouched,
     "project.application.config.api.secret.changed": appTouched,
+    "project.application.keygate.metadata.set": appTouched,
   },
 };
 

@@ -1,6 +1,8 @@
 import { sql, type Kysely, type SqlBool } from "kysely";
 import { notFound } from "../../domain/errors.js";
+import type { LabelSelector } from "../../domain/label-selector.js";
 import type { Database } from "../schema.js";
+import { selectorCondition } from "./label-selector-sql.js";
 import { keysetPage, type KeysetPage, type KeysetWindow } from "./keyset.js";
 import { readDetails, type ReadDetails } from "./projections-read.js";
 
@@ -12,6 +14,10 @@ export interface KeygateAppView {
   name: string;
   state: number;
   clientId: string;
+  version: string;
+  description: string;
+  labels: Record<string, string>;
+  ownerContacts: string[];
   details: ReadDetails;
 }
 
@@ -20,6 +26,7 @@ export interface KeygateAppFilter {
   projectId: string | undefined;
   /** "all", or the projects the caller's project roles reach. */
   projectScope: "all" | string[];
+  selector: LabelSelector;
 }
 
 /** The sort key of keygate.v1's app lists: the id, unique and never changed. */
@@ -45,6 +52,10 @@ const selectApp = (query: AppsQuery) =>
     "apps.sequence",
     "apps.creation_date",
     "apps.change_date",
+    "apps.version",
+    "apps.description",
+    "apps.labels",
+    "apps.owner_contacts",
     "app_api_configs.client_id",
   ]);
 
@@ -57,6 +68,10 @@ const toView = (row: AppRow): KeygateAppView => ({
   name: row.name,
   state: row.state,
   clientId: row.client_id,
+  version: row.version,
+  description: row.description,
+  labels: row.labels,
+  ownerContacts: row.owner_contacts,
   details: readDetails(row, row.owner),
 });
 
@@ -78,5 +93,6 @@ export function listKeygateApps(
   if (filter.projectScope !== "all") {
     query = filter.projectScope.length === 0 ? query.where(sql<SqlBool>`false`) : query.where("apps.project_id", "in", filter.projectScope);
   }
+  query = query.where(selectorCondition(filter.selector, "apps.labels"));
   return keysetPage(query, selectApp, APP_LIST_KEY, (row) => [row.id], window, toView);
 }

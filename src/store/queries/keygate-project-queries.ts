@@ -1,6 +1,8 @@
 import { sql, type Kysely, type Selectable, type SqlBool } from "kysely";
 import { notFound } from "../../domain/errors.js";
+import type { LabelSelector } from "../../domain/label-selector.js";
 import type { Database, ProjectsTable } from "../schema.js";
+import { selectorCondition } from "./label-selector-sql.js";
 import { keysetPage, type KeysetPage, type KeysetWindow } from "./keyset.js";
 import { readDetails, type ReadDetails } from "./projections-read.js";
 
@@ -10,12 +12,16 @@ export interface KeygateProjectView {
   orgId: string;
   name: string;
   state: number;
+  description: string;
+  labels: Record<string, string>;
+  ownerContacts: string[];
   details: ReadDetails;
 }
 
 export interface KeygateProjectFilter {
   /** "all", or the projects the caller's project roles reach. */
   projectScope: "all" | string[];
+  selector: LabelSelector;
 }
 
 /** The sort key of keygate.v1's project lists: the id, unique and never changed. */
@@ -29,6 +35,9 @@ const toView = (row: Selectable<ProjectsTable>): KeygateProjectView => ({
   orgId: row.owner,
   name: row.name,
   state: row.state,
+  description: row.description,
+  labels: row.labels,
+  ownerContacts: row.owner_contacts,
   details: readDetails(row, row.owner),
 });
 
@@ -49,5 +58,6 @@ export function listKeygateProjects(
   if (filter.projectScope !== "all") {
     query = filter.projectScope.length === 0 ? query.where(sql<SqlBool>`false`) : query.where("projects.id", "in", filter.projectScope);
   }
+  query = query.where(selectorCondition(filter.selector, "projects.labels"));
   return keysetPage(query, (q) => q.selectAll("projects"), PROJECT_LIST_KEY, (row) => [row.id], window, toView);
 }
