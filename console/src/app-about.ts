@@ -67,23 +67,29 @@ export function createAboutForm(client: KeygateAppClient, onSaved: (app: App) =>
     contacts.value = app.ownerContacts.join("\n");
   }
 
-  function changes(app: App): Update {
-    const update: Update = { projectId: app.projectId, appId: app.id };
+  /** The request for what the form changed, or undefined when it changed nothing. */
+  function changes(app: App): Update | undefined {
     const newLabels = labelsFromText(labels.value);
     const newContacts = contactsFromText(contacts.value);
-    if (version.value.trim() !== app.version) update.version = version.value.trim();
-    if (description.value.trim() !== app.description) update.description = description.value.trim();
-    if (!sameLabels(newLabels, app.labels)) update.labels = { values: newLabels };
-    if (!sameList(newContacts, app.ownerContacts)) update.ownerContacts = { emails: newContacts };
-    return update;
+    const changed: { version?: string; description?: string; labels?: { values: Record<string, string> }; ownerContacts?: { emails: string[] } } = {};
+    if (version.value.trim() !== app.version) changed.version = version.value.trim();
+    if (description.value.trim() !== app.description) changed.description = description.value.trim();
+    if (!sameLabels(newLabels, app.labels)) changed.labels = { values: newLabels };
+    if (!sameList(newContacts, app.ownerContacts)) changed.ownerContacts = { emails: newContacts };
+    return Object.keys(changed).length === 0 ? undefined : { projectId: app.projectId, appId: app.id, ...changed };
   }
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const app = shown;
     if (app === undefined) return;
+    const update = changes(app);
     void attemptForm(form.querySelector("button") ?? undefined, fields, async () => {
-      const { app: saved } = await client.updateApp(changes(app), inOrg(app.orgId));
+      if (update === undefined) {
+        showNotice("Nothing changed, so nothing was saved.");
+        return;
+      }
+      const { app: saved } = await client.updateApp(update, inOrg(app.orgId));
       if (saved === undefined) return;
       show(saved);
       onSaved(saved);

@@ -1,6 +1,7 @@
 import { createClient } from "@connectrpc/connect";
 import type { CallOptions, Client, Transport } from "@connectrpc/connect";
 import { createGrpcWebTransport } from "@connectrpc/connect-web";
+import { AppSecretService } from "../../src/gen/keygate/v1/app_secrets_pb.js";
 import { AppService } from "../../src/gen/keygate/v1/apps_pb.js";
 import { ApplicationService } from "../../src/gen/zitadel/application/v2/application_service_pb.js";
 import { ManagementService } from "../../src/gen/zitadel/management_pb.js";
@@ -11,6 +12,7 @@ export type ManagementClient = Client<typeof ManagementService>;
 export type ApplicationClient = Client<typeof ApplicationService>;
 export type ProjectClient = Client<typeof ProjectService>;
 export type KeygateAppClient = Client<typeof AppService>;
+export type AppSecretClient = Client<typeof AppSecretService>;
 
 /** The services the console calls, over one transport. */
 export interface ConsoleClients {
@@ -20,6 +22,7 @@ export interface ConsoleClients {
   applications: ApplicationClient;
   /** keygate's own extension: apps with version, description, labels and contacts. */
   keygateApps: KeygateAppClient;
+  appSecrets: AppSecretClient;
 }
 
 /**
@@ -34,6 +37,7 @@ export function createConsoleClients(credentials: () => Session | undefined): Co
     projects: createClient(ProjectService, transport),
     applications: createClient(ApplicationService, transport),
     keygateApps: createClient(AppService, transport),
+    appSecrets: createClient(AppSecretService, transport),
   };
 }
 

@@ -1,4 +1,5 @@
 import { createAppPage } from "./app-page.js";
+import { createSecretsSection } from "./app-secrets.js";
 import { createAppsPanel } from "./apps.js";
 import { createConsoleClients, inOrg } from "./client.js";
 import { byId } from "./dom.js";
@@ -36,7 +37,7 @@ const projects = createProjectsPanel(clients.projects, (project) => {
   void apps.show(project);
   void roles.show(project);
 });
-const appPage = createAppPage(clients.keygateApps, []);
+const appPage = createAppPage(clients.keygateApps, [createSecretsSection(clients.appSecrets)]);
 const wizard = createWizard(clients.management, clients.projects, createApp, () => navigate({ page: "org" }));
 
 /** The wizard's Create: the app's page shows its one-time secret next. */

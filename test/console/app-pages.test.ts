@@ -12,6 +12,11 @@ import { launchChromium } from "../support/chromium.js";
 import { consoleArtifacts, openConsole, signIn } from "../support/console-page.js";
 import { startAdminSession, type AdminSession } from "../support/keygate-server.js";
 import { managementClient, type ManagementClient } from "../support/management-client.js";
+import { basicAuth, postForm } from "../support/oauth-fixtures.js";
+import { keygateV1Client } from "../support/keygate-v1-client.js";
+import { AppService } from "../../src/gen/keygate/v1/apps_pb.js";
+import { AppSecretService } from "../../src/gen/keygate/v1/app_secrets_pb.js";
+import { APIAuthMethodType } from "../../src/gen/zitadel/app_pb.js";
 
 let session: AdminSession;
 let browser: Browser;
@@ -34,6 +39,25 @@ afterAll(async () => {
   await session?.keygate.dispose();
 });
 
+/** keygate.v1's AppService as the admin, in its own org or in `orgId`'s. */
+const appsApi = (orgId?: string) => keygateV1Client(AppService, session.keygate.url, session.keygate.adminToken, orgId);
+
+const secretsApi = () => keygateV1Client(AppSecretService, session.keygate.url, session.keygate.adminToken);
+
+/** A BASIC app made over ZITADEL's v1 API (its secret is its first in keygate.v1's list), and its page's address. */
+async function v1App(name: string): Promise<{ appId: string; clientId: string; clientSecret: string; address: string }> {
+  const made = await session.admin.addAPIApp({ projectId, name, authMethodType: APIAuthMethodType.API_AUTH_METHOD_TYPE_BASIC });
+  return { ...made, address: `#/orgs/${session.orgId}/projects/${projectId}/apps/${made.appId}` };
+}
+
+/** Signs in and opens the page at `address`, waiting for the app's name as its heading. */
+async function openAppPage(page: Page, address: string, name: string): Promise<void> {
+  await signIn(page, session.keygate.adminToken);
+  await page.locator("#org-name").waitFor();
+  await page.goto(`${session.keygate.url}/console/${address}`);
+  await page.getByRole("heading", { name, exact: true }).waitFor();
+}
+
 const inConsole = (run: (page: Page) => Promise<void>, expectedErrors: RegExp[] = []) => openConsole(browser, session.keygate.url, run, expectedErrors);
 
 /** The wizard's fields (labels that other, hidden pages share are looked up inside it). */
@@ -47,6 +71,24 @@ const projectSelect = (page: Page) => page.locator("#wizard-project");
 async function expectStep(page: Page, step: "Organization" | "Name and version" | "Review"): Promise<void> {
   await page.locator('#wizard-steps [aria-current="step"]', { hasText: step }).waitFor();
   expect(await page.locator('#wizard-steps [aria-current="step"]').allTextContents()).toEqual([step]);
+}
+
+/** Steps 1 and 2 filled and Next pressed on each: the wizard shows its review. */
+async function throughToReview(page: Page, app: { orgId: string; project: string; name: string; version: string; description: string }): Promise<void> {
+  await page.goto(`${session.keygate.url}/console/#/apps/new?org=${app.orgId}`);
+  await expectStep(page, "Organization");
+  await page.locator("#wizard-project option", { hasText: app.project }).waitFor({ state: "attached" });
+  await projectSelect(page).selectOption({ label: app.project });
+  await page.getByRole("button", { name: "Next" }).click();
+  await fillDetails(page, app);
+  await page.getByRole("button", { name: "Next" }).click();
+  await expectStep(page, "Review");
+}
+
+/** Whether keygate takes `secret` as the client secret of `clientId`: introspection authenticates the caller first. */
+async function secretWorks(clientId: string, secret: string): Promise<boolean> {
+  const answer = await postForm(session.keygate.url, "/oauth/v2/introspect", { token: "not-a-token" }, basicAuth(clientId, secret));
+  return answer.status === 200;
 }
 
 async function fillDetails(page: Page, details: { name: string; version: string; description: string }): Promise<void> {
@@ -117,7 +159,7 @@ describe("the new-app wizard", () => {
       await page.getByRole("button", { name: "Cancel" }).click();
       await page.locator("#apps-title", { hasText: "Apps of Wizard project" }).waitFor({ state: "visible" });
       expect(new URL(page.url()).hash).toBe("#/");
-      expect((await session.admin.listApps({ projectId })).result).toEqual([]);
+      expect((await session.admin.listApps({ projectId })).result.map((app) => app.name)).not.toContain("portal-app");
       expect(await eventCountOf(session.keygate, session.orgId)).toBe(eventsBefore);
       expect(called.filter((path) => /Create|Add|Update/.test(path))).toEqual([]);
 
@@ -161,5 +203,58 @@ describe("the new-app wizard", () => {
       await page.getByRole("alert").waitFor();
       expect(await page.locator("#wizard-org option:not([disabled])").count()).toBe(2);
     }, [/Failed to load resource/]);
+  });
+});
+
+describe("an app's page", () => {
+  test("lists secrets masked; adds one (shown once) and one with an expiry; a past expiry is refused under its field; removes one", async () => {
+    const app = await v1App("rotating");
+    await inConsole(async (page) => {
+      let confirmRemoval = false;
+      page.on("dialog", (dialog) => void (confirmRemoval ? dialog.accept() : dialog.dismiss()));
+      await openAppPage(page, app.address, "rotating");
+      const rows = page.locator("#secret-rows tr");
+      await rows.first().getByText(`••••${app.clientSecret.slice(-4)}`).waitFor();
+      expect(await rows.count()).toBe(1);
+      expect(await rows.first().locator("td").allTextContents()).toEqual([`••••${app.clientSecret.slice(-4)}`, expect.any(String), "never", "never", "live", "Remove"]);
+
+      // A second secret, no expiry: shown once, listed by its last four, and it works beside the first.
+      await page.getByRole("button", { name: "Add secret" }).click();
+      await page.getByText("You will not see this again.").waitFor();
+      const second = await page.getByLabel("Client secret").inputValue();
+      await rows.nth(1).waitFor();
+      expect(await rows.nth(1).locator("td").first().textContent()).toBe(`••••${second.slice(-4)}`);
+      expect([await secretWorks(app.clientId, app.clientSecret), await secretWorks(app.clientId, second)]).toEqual([true, true]);
+      expect(await page.locator("#secret-rows").textContent()).not.toContain(second);
+
+      // An expiry in the past is refused under the field, and adds nothing.
+      const expires = page.locator("#secret-form").getByLabel("Expires");
+      await expires.fill("2020-01-01T00:00");
+      await page.getByRole("button", { name: "Add secret" }).click();
+      await expires.and(page.locator('[aria-invalid="true"]')).waitFor();
+      const message = page.locator(`#${await expires.getAttribute("aria-describedby")}`);
+      expect(await message.textContent()).toMatch(/^Invalid argument: .*expiration_date/);
+      expect((await secretsApi().listAppSecrets({ projectId, appId: app.appId })).secrets).toHaveLength(2);
+
+      // One in the future: listed with its expiry.
+      await expires.fill("2099-06-01T12:00");
+      await page.getByRole("button", { name: "Add secret" }).click();
+      await rows.nth(2).waitFor();
+      expect(await page.locator(".field-error").count()).toBe(0);
+      expect(await rows.nth(2).locator("td").nth(2).textContent()).toContain("2099");
+      const listed = (await secretsApi().listAppSecrets({ projectId, appId: app.appId })).secrets;
+      expect(listed.map((secret) => secret.expirationDate !== undefined)).toEqual([false, false, true]);
+      await page.screenshot({ path: `${consoleArtifacts}console-app-secrets.png`, fullPage: true });
+
+      // Remove the first: declined, nothing happens; confirmed, it stops working and leaves the list.
+      const removeFirst = page.getByRole("button", { name: `Remove secret ••••${app.clientSecret.slice(-4)}` });
+      await removeFirst.click();
+      expect(await secretWorks(app.clientId, app.clientSecret)).toBe(true);
+      confirmRemoval = true;
+      await removeFirst.click();
+      await page.getByText(`The secret ending in ${app.clientSecret.slice(-4)} was removed.`).waitFor();
+      expect(await rows.count()).toBe(2);
+      expect([await secretWorks(app.clientId, app.clientSecret), await secretWorks(app.clientId, second)]).toEqual([false, true]);
+    });
   });
 });
