@@ -204,9 +204,114 @@ describe("the new-app wizard", () => {
       expect(await page.locator("#wizard-org option:not([disabled])").count()).toBe(2);
     }, [/Failed to load resource/]);
   });
+
+  test("Create opens the new app's page with its secret, shown once: gone after navigating away and back, and after a reload", async () => {
+    await inConsole(async (page) => {
+      await signIn(page, session.keygate.adminToken);
+      await page.locator("#org-name").waitFor();
+      await throughToReview(page, { orgId: otherOrg.id, project: "Other project", name: "made-by-wizard", version: "1.0", description: "Made in the console" });
+      await page.getByRole("button", { name: "Create" }).click();
+
+      await page.getByRole("heading", { name: "made-by-wizard", exact: true }).waitFor();
+      await page.getByText("You will not see this again.").waitFor();
+      const secret = await page.getByLabel("Client secret").inputValue();
+      const clientId = (await page.locator("#app-client-id").textContent()) ?? "";
+      const route = /^#\/orgs\/(\d+)\/projects\/(\d+)\/apps\/(\d+)$/.exec(new URL(page.url()).hash);
+      expect(route?.[1]).toBe(otherOrg.id);
+      const [, , projectId, appId] = route!;
+      const { app } = await appsApi(otherOrg.id).getApp({ projectId, appId });
+      expect(app).toMatchObject({ name: "made-by-wizard", version: "1.0", description: "Made in the console", clientId, orgId: otherOrg.id });
+      expect(await secretWorks(clientId, secret)).toBe(true);
+      await page.getByRole("button", { name: "Copy" }).click();
+      await page.getByRole("button", { name: /^(Copied|Press Ctrl\+C)$/ }).waitFor();
+      await page.screenshot({ path: `${consoleArtifacts}console-new-app-secret.png`, fullPage: true });
+
+      // Away and back again: the page is there, the secret is not.
+      await page.getByRole("link", { name: "← Projects and apps" }).click();
+      await page.locator("#workspace").waitFor({ state: "visible" });
+      await page.goBack();
+      await page.getByRole("heading", { name: "made-by-wizard", exact: true }).waitFor();
+      await page.locator("#app-facts").getByText(clientId).waitFor();
+      expect(await page.locator("#client-secret").count()).toBe(0);
+      expect(await page.content()).not.toContain(secret);
+      await page.reload();
+      await page.getByRole("heading", { name: "made-by-wizard", exact: true }).waitFor();
+      expect(await page.locator("#client-secret").count()).toBe(0);
+      expect(await page.evaluate("JSON.stringify({ ...sessionStorage })")).not.toContain(secret);
+    });
+  });
+
+  test("a refusal of Create naming a field of step 2 goes back to it, under that field; nothing is made", async () => {
+    await inConsole(async (page) => {
+      await signIn(page, session.keygate.adminToken);
+      await page.locator("#org-name").waitFor();
+      await throughToReview(page, { orgId: session.orgId, project: "Second project", name: "too-long-version", version: "v".repeat(201), description: "" });
+      expect(await reviewed(page)).toContainEqual(["Description", "—"]);
+      await page.getByRole("button", { name: "Create" }).click();
+      await expectStep(page, "Name and version");
+      const version = field(page, "Version");
+      await version.and(page.locator('[aria-invalid="true"]')).waitFor();
+      const message = page.locator(`#${await version.getAttribute("aria-describedby")}`);
+      expect(await message.textContent()).toMatch(/^Invalid argument: .*version/i);
+      expect(await page.locator("#error").isHidden()).toBe(true);
+      const { apps } = await appsApi().listApps({});
+      expect(apps.map((app) => app.name)).not.toContain("too-long-version");
+
+      // Fixed and sent again: the message goes, the app is made.
+      await version.fill("3");
+      await page.getByRole("button", { name: "Next" }).click();
+      expect(await page.locator(".field-error").count()).toBe(0);
+      await page.getByRole("button", { name: "Create" }).click();
+      await page.getByRole("heading", { name: "too-long-version", exact: true }).waitFor();
+    });
+  });
 });
 
 describe("an app's page", () => {
+  test("shows and edits the description, labels and contacts; a malformed label is refused under its field and changes nothing", async () => {
+    const { app: made } = await appsApi().createApp({ projectId, name: "described", version: "1", description: "Before", labels: { team: "payments" } });
+    const address = `#/orgs/${session.orgId}/projects/${projectId}/apps/${made!.id}`;
+    await inConsole(async (page) => {
+      await signIn(page, session.keygate.adminToken);
+      await page.locator("#org-name").waitFor();
+      await page.goto(`${session.keygate.url}/console/${address}`);
+      await page.getByRole("heading", { name: "described", exact: true }).waitFor();
+      const about = page.locator("#about-form");
+      expect(await about.getByLabel("Description").inputValue()).toBe("Before");
+      expect(await about.getByLabel("Labels").inputValue()).toBe("team=payments");
+      // Nothing on this page offers to rename the app.
+      expect(await page.locator("#app-page").getByLabel("Name").count()).toBe(0);
+
+      await about.getByLabel("Description").fill("After");
+      await about.getByLabel("Labels").fill("team=payments\nenv=prod");
+      await about.getByLabel("Owner contacts").fill("ops@example.com");
+      await about.getByRole("button", { name: "Save" }).click();
+      await page.getByText("described saved.").waitFor();
+      const saved = (await appsApi().getApp({ projectId, appId: made!.id })).app;
+      expect(saved).toMatchObject({ description: "After", labels: { team: "payments", env: "prod" }, ownerContacts: ["ops@example.com"], version: "1" });
+      // Saved again unchanged: no call, and the page says so.
+      await about.getByRole("button", { name: "Save" }).click();
+      await page.getByText("Nothing changed, so nothing was saved.").waitFor();
+      expect((await appsApi().getApp({ projectId, appId: made!.id })).app?.sequence).toBe(saved?.sequence);
+
+      await about.getByLabel("Description").fill("Not saved");
+      await about.getByLabel("Labels").fill("team=payments\nbad key!=x");
+      await about.getByRole("button", { name: "Save" }).click();
+      const labels = about.getByLabel("Labels");
+      await labels.and(page.locator('[aria-invalid="true"]')).waitFor();
+      const message = page.locator(`#${await labels.getAttribute("aria-describedby")}`);
+      expect(await message.textContent()).toMatch(/^Invalid argument: .*label/i);
+      expect(await page.locator("#error").isHidden()).toBe(true);
+      await page.screenshot({ path: `${consoleArtifacts}console-app-label-error.png`, fullPage: true });
+      expect((await appsApi().getApp({ projectId, appId: made!.id })).app).toMatchObject({ description: "After", labels: { team: "payments", env: "prod" } });
+      // The org's page lists it under its project, linked to this page.
+      await page.getByRole("link", { name: "← Projects and apps" }).click();
+      await page.getByRole("button", { name: "Wizard project" }).click();
+      await page.getByRole("link", { name: "described" }).click();
+      expect(new URL(page.url()).hash).toBe(address);
+    });
+  });
+
   test("lists secrets masked; adds one (shown once) and one with an expiry; a past expiry is refused under its field; removes one", async () => {
     const app = await v1App("rotating");
     await inConsole(async (page) => {
