@@ -1,10 +1,11 @@
-import { getOption, hasOption } from "@bufbuild/protobuf";
+import { getOption, hasOption, type DescMethod, type DescService } from "@bufbuild/protobuf";
 import { SETTINGS } from "../src/config.js";
 import { ROLES } from "../src/domain/roles.js";
 import { http } from "../src/gen/google/api/annotations_pb.js";
 import { ManagementService } from "../src/gen/zitadel/management_pb.js";
 import { METHOD_PERMISSIONS } from "../src/api/method-permissions.js";
 import { restPrefixes } from "../src/api/rest-prefixes.js";
+import { KEYGATE_SERVICES, keygateServiceNamed } from "../src/api/keygate/keygate-services.js";
 import { V2_PERMISSIONS, V2_SERVICES } from "../src/api/v2/v2-permissions.js";
 
 /**
@@ -40,17 +41,27 @@ export function rpcTable(): string {
 }
 
 /** The v2 and v2beta services: REST only where ZITADEL has it (v2beta's absolute /v2beta/… rules). */
-export function v2RpcTable(): string {
-  const rows = V2_SERVICES.flatMap((service) =>
+/** One row per method: service, RPC, REST binding (if served over REST) and permission. */
+function serviceRpcTable(services: readonly DescService[], permissionOf: (method: DescMethod) => string | undefined): string {
+  const rows = services.flatMap((service) =>
     service.methods.map((method) => {
       const pattern = restPrefixes[service.typeName] !== undefined && hasOption(method, http) ? getOption(method, http).pattern : undefined;
       const route = pattern?.case === undefined || pattern.case === "custom" ? "–" : `\`${pattern.case.toUpperCase()} ${pattern.value}\``;
-      return `| ${service.typeName} | ${method.name} | ${route} | \`${V2_PERMISSIONS[method.name]}\` |`;
+      return `| ${service.typeName} | ${method.name} | ${route} | \`${permissionOf(method)}\` |`;
     }),
   );
   return ["| Service | RPC | REST | Permission |", "|---|---|---|---|", ...rows].join("\n");
 }
 
+export const v2RpcTable = (): string => serviceRpcTable(V2_SERVICES, (method) => V2_PERMISSIONS[method.name]);
+
+/** keygate.v1's services, from their registry (KEYGATE_SERVICES). */
+export const keygateRpcTable = (): string =>
+  serviceRpcTable(
+    KEYGATE_SERVICES.map((entry) => entry.service),
+    (method) => keygateServiceNamed(method.parent.typeName)?.permissionOf(method)?.permission,
+  );
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(`${configurationTable()}\n\n${rolesTable()}\n\n${rpcTable()}\n\n${v2RpcTable()}`);
+  console.log(`${configurationTable()}\n\n${rolesTable()}\n\n${rpcTable()}\n\n${v2RpcTable()}\n\n${keygateRpcTable()}`);
 }

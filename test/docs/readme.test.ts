@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, test } from "@jest/globals";
 import { METHOD_PERMISSIONS } from "../../src/api/method-permissions.js";
 import { ManagementService } from "../../src/gen/zitadel/management_pb.js";
-import { configurationTable, rolesTable, rpcTable, v2RpcTable } from "../../scripts/readme-tables.js";
+import { configurationTable, keygateRpcTable, rolesTable, rpcTable, v2RpcTable } from "../../scripts/readme-tables.js";
 
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
 const proto = readFileSync(new URL("../../proto/zitadel/management.proto", import.meta.url), "utf8");
@@ -13,6 +13,7 @@ describe("README", () => {
     ["roles", rolesTable],
     ["supported RPCs", rpcTable],
     ["v2 RPCs", v2RpcTable],
+    ["keygate.v1 RPCs", keygateRpcTable],
   ])("shows the %s table exactly as the code has it", (_name, table) => {
     expect(readme).toContain(table());
   });

@@ -130,6 +130,10 @@ describeEachBackend("keygate.v1 app and project metadata", (backend) => {
     await refused(apps.createApp({ projectId, name: "x", ownerContacts: ["not-an-email"] }), "owner_contacts[0]");
     await refused(apps.createApp({ projectId, name: "x", ownerContacts: elevenContacts }), "owner_contacts");
     await refused(apps.createApp({ projectId, name: "" }), "Name");
+    // What the database cannot hold is refused by type, before the domain sees it.
+    await refused(apps.createApp({ projectId, name: "x", description: "a\u0000b" }), "Description");
+    await refused(apps.createApp({ projectId, name: "x", labels: { k: "\u0000" } }), "abels");
+    await refused(apps.updateApp({ projectId, appId, version: "\u0000" }), "Version");
     await refused(apps.updateApp({ projectId, appId, description: "ok", labels: { values: { "a/b/c": "" } } }), "labels");
     await refused(apps.updateApp({ projectId, appId, description: "d".repeat(501) }), "description");
     await refused(apps.updateApp({ projectId, appId, version: "ok", ownerContacts: { emails: ["a@example.com", "a@example.com"] } }), "owner_contacts[1]");
