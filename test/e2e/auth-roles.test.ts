@@ -26,16 +26,22 @@ describeEachBackend("roles and memberships as ZITADEL's defaults", (backend) => 
 
   const as = (user: ServiceUser) => managementClient(keygate.url, user.token);
 
+  /** A new org with projects P and Q, each with an app, and the instance admin acting in it. */
+  async function orgWithTwoProjects(name: string) {
+    const id = (await managementClient(keygate.url, keygate.adminToken).addOrg({ name: uniqueName(name) })).id;
+    const inOrg = managementClient(keygate.url, keygate.adminToken, id);
+    const project = async (projectName: string) => {
+      const projectId = (await inOrg.addProject({ name: uniqueName(projectName) })).id;
+      return { id: projectId, appId: (await inOrg.addAPIApp({ projectId, name: "app" })).appId };
+    };
+    return { id, admin: inOrg, projects: [await project("P"), await project("Q")] as const };
+  }
+
   beforeAll(async () => {
     keygate = await startTestKeygate(backend);
-    orgId = (await managementClient(keygate.url, keygate.adminToken).addOrg({ name: uniqueName("roles-org") })).id;
-    admin = managementClient(keygate.url, keygate.adminToken, orgId);
-    const project = async (name: string) => {
-      const id = (await admin.addProject({ name: uniqueName(name) })).id;
-      return { id, appId: (await admin.addAPIApp({ projectId: id, name: "app" })).appId };
-    };
-    p = await project("P");
-    q = await project("Q");
+    const test = await orgWithTwoProjects("roles-org");
+    ({ id: orgId, admin } = test);
+    [p, q] = test.projects;
   });
   afterAll(() => keygate.dispose());
 
@@ -52,7 +58,10 @@ describeEachBackend("roles and memberships as ZITADEL's defaults", (backend) => 
   });
 
   test("case 30: ORG_OWNER_VIEWER reads projects and apps, but AddAPIApp and other writes are PermissionDenied", async () => {
-    const viewer = as(await addOrgMemberUser(admin, "viewer", ["ORG_OWNER_VIEWER"]));
+    // An org of this test's own, so that the exact lists below hold whatever the other tests add to P and the test org.
+    const own = await orgWithTwoProjects("viewer-org");
+    const viewer = as(await addOrgMemberUser(own.admin, "viewer", ["ORG_OWNER_VIEWER"]));
+    const [p, q] = own.projects;
     expect((await viewer.getAppByID({ projectId: p.id, appId: p.appId })).app?.id).toBe(p.appId);
     expect((await viewer.listApps({ projectId: p.id })).result.map((a) => a.id)).toEqual([p.appId]);
     expect((await viewer.listProjects({})).result.map((r) => r.id).sort()).toEqual([p.id, q.id].sort());
