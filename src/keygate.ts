@@ -13,6 +13,7 @@ import { restPrefixes } from "./api/rest-prefixes.js";
 import type { Config } from "./config.js";
 import { resolveMasterKey } from "./master-key.js";
 import type { StoredEvent } from "./domain/events.js";
+import { generateRsaKeyPair, type KeyPairSource } from "./domain/key-pair.js";
 import { hashSecret, hashSecretBcrypt } from "./domain/secrets.js";
 import { Health } from "./gen/grpc/health/v1/health_pb.js";
 import { ManagementService } from "./gen/zitadel/management_pb.js";
@@ -63,18 +64,21 @@ function jwtTrust(config: Config): JwtTrust | undefined {
   return { issuer: config.jwtIssuer, audience: config.jwtAudience, jwks };
 }
 
-/**
- * Starts keygate: database, migrations, bootstrap, then the server on one port.
- * `target` overrides the database the config names (tests use in-memory and throwaway databases).
- */
 /** What a test may give keygate besides its config. */
 export interface KeygateRuntime {
   /** The clock app secrets expire by (a test clock in tests); the system's by default. */
   now?: () => Date;
+  /** RSA key pairs of new app, machine and signing keys (the tests' pool in tests); generateRsaKeyPair by default. */
+  keyPairs?: KeyPairSource;
 }
 
+/**
+ * Starts keygate: database, migrations, bootstrap, then the server on one port.
+ * `target` overrides the database the config names (tests use in-memory and throwaway databases).
+ */
 export async function startKeygate(config: Config, logger: Logger, target: DatabaseTarget = databaseTarget(config), runtime: KeygateRuntime = {}): Promise<Keygate> {
   const now = runtime.now ?? (() => new Date());
+  const keyPairs = runtime.keyPairs ?? generateRsaKeyPair;
   // Checked first: on Postgres keygate does not start without it.
   const masterKey = await resolveMasterKey(config.masterKey, config.dataDir, target);
   const tlsFiles = config.tlsCertFile === undefined ? undefined : () => readTlsFiles(config.tlsCertFile!, config.tlsKeyFile!);
@@ -104,6 +108,7 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
       store: store.events,
       ids: store.ids,
       hashSecret: config.secretHash === "bcrypt" ? (s) => hashSecretBcrypt(s) : async (s) => hashSecret(s),
+      keyPairs,
     };
     const boot = await bootstrap(commands, {
       instanceName: "keygate",
@@ -128,6 +133,7 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
       masterKey,
       accessTokenLifetimeSeconds: config.accessTokenLifetimeSeconds,
       signingKeyLifetimeSeconds: config.signingKeyLifetimeSeconds,
+      keyPairs,
       onClientAuthFailure: (endpoint) => metrics.oauthClientAuthFailed(endpoint),
     });
     oauthHears = (events) => oauth.eventsAppended(events);

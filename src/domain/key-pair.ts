@@ -13,6 +13,12 @@ export interface RsaKeyPair {
   publicKeyPem: string;
 }
 
+/**
+ * Where new key pairs come from: generateRsaKeyPair in keygate; the tests hand out pairs made ahead
+ * (test/support/key-pair-pool.ts), since each costs about 0.1–0.2 s of CPU.
+ */
+export type KeyPairSource = () => Promise<RsaKeyPair>;
+
 /** Generated on libuv's thread pool, so the event loop keeps serving other calls meanwhile. */
 export async function generateRsaKeyPair(bits = APP_KEY_BITS): Promise<RsaKeyPair> {
   const { privateKey, publicKey } = await generateKeyPairAsync("rsa", {

@@ -2,7 +2,7 @@ import { hkdfSync } from "node:crypto";
 import { CompactEncrypt, compactDecrypt } from "jose";
 import { decide, type Decision } from "./decision.js";
 import { event } from "./events.js";
-import { generateRsaKeyPair } from "./key-pair.js";
+import { generateRsaKeyPair, type KeyPairSource } from "./key-pair.js";
 
 /** The one algorithm keygate signs with, as ZITADEL's default signing keys. */
 export const SIGNING_ALGORITHM = "RS256";
@@ -41,8 +41,8 @@ export function currentSigningKey(keys: readonly SigningKeyState[], lifetimes: K
 }
 
 /** A fresh key pair, its private half encrypted; made before the command so that the lock is held briefly. */
-export async function generateSigningKey(id: string, masterKey: string, lifetimes: KeyLifetimes, now: Date): Promise<SigningKeyState> {
-  const pair = await generateRsaKeyPair();
+export async function generateSigningKey(id: string, masterKey: string, lifetimes: KeyLifetimes, now: Date, keyPairs: KeyPairSource = generateRsaKeyPair): Promise<SigningKeyState> {
+  const pair = await keyPairs();
   const signsUntil = new Date(now.getTime() + lifetimes.signingSeconds * 1000);
   return {
     id,

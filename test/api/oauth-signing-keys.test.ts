@@ -10,6 +10,7 @@ import { startKeygate, type Keygate } from "../../src/keygate.js";
 import { createLogger } from "../../src/logger.js";
 import { createOAuthStore } from "../../src/store/oauth-store.js";
 import { describeEachBackend, postgresBackend } from "../support/backends.js";
+import { pooledKeyPairs } from "../support/key-pair-pool.js";
 import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
 
 const MASTER = "0123456789abcdef0123456789abcdef";
@@ -25,7 +26,7 @@ describeEachBackend("signing keys", (backend) => {
   test("made on first need, stored encrypted, replaced when due, published while their tokens live", async () => {
     let clock = new Date("2030-01-01T00:00:00Z");
     const store = createOAuthStore(keygate.store, keygate.instanceId);
-    const keys = createSigningKeys(store, keygate.store.ids, MASTER, lifetimes, () => clock);
+    const keys = createSigningKeys(store, keygate.store.ids, MASTER, lifetimes, () => clock, pooledKeyPairs);
     expect(await store.signingKeys(clock)).toEqual([]);
 
     const first = await keys.signer();
@@ -54,7 +55,7 @@ describeEachBackend("signing keys", (backend) => {
   test("a process with another master key cannot use the stored keys", async () => {
     const store = createOAuthStore(keygate.store, keygate.instanceId);
     const clock = () => new Date("2030-01-01T01:10:01Z");
-    const wrong = createSigningKeys(store, keygate.store.ids, "x".repeat(32), lifetimes, clock);
+    const wrong = createSigningKeys(store, keygate.store.ids, "x".repeat(32), lifetimes, clock, pooledKeyPairs);
     await expect(wrong.signer()).rejects.toThrow();
   });
 });
@@ -65,7 +66,7 @@ describe("signing keys shared by two processes on one Postgres database", () => 
   beforeAll(async () => {
     const target = await backend.create();
     const config: Config = { ...loadConfig({}), port: 0, host: "127.0.0.1", masterKey: MASTER, logLevel: "silent", adminToken: "a".repeat(40) };
-    for (let i = 0; i < 2; i++) processes.push(await startKeygate(config, createLogger("silent"), target));
+    for (let i = 0; i < 2; i++) processes.push(await startKeygate(config, createLogger("silent"), target, { keyPairs: pooledKeyPairs }));
   });
   afterAll(async () => {
     for (const keygate of processes) await keygate.close();
@@ -73,7 +74,7 @@ describe("signing keys shared by two processes on one Postgres database", () => 
   });
 
   test("both sign with the one key the first of them made, and publish it", async () => {
-    const [a, b] = processes.map((keygate) => createSigningKeys(createOAuthStore(keygate.store, keygate.instanceId), keygate.store.ids, MASTER, lifetimes));
+    const [a, b] = processes.map((keygate) => createSigningKeys(createOAuthStore(keygate.store, keygate.instanceId), keygate.store.ids, MASTER, lifetimes, undefined, pooledKeyPairs));
     const [fromA, fromB] = await Promise.all([a!.signer(), b!.signer()]);
     expect(fromA.kid).toBe(fromB.kid);
     const kids = await Promise.all(processes.map(async (keygate) => ((await (await fetch(`${keygate.url}/oauth/v2/keys`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid)));

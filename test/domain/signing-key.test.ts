@@ -1,4 +1,5 @@
 import { describe, expect, test } from "@jest/globals";
+import { pooledKeyPairs } from "../support/key-pair-pool.js";
 import { addSigningKey, currentSigningKey, decryptUnderMasterKey, encryptUnderMasterKey, generateSigningKey, type SigningKeyState } from "../../src/domain/signing-key.js";
 
 const MASTER = "0123456789abcdef0123456789abcdef";
@@ -40,7 +41,7 @@ describe("signing keys", () => {
 
   test("a candidate is added only when no usable key exists (another process may have added one)", async () => {
     const now = new Date("2026-12-01T00:00:00Z");
-    const candidate = await generateSigningKey("k2", MASTER, lifetimes, now);
+    const candidate = await generateSigningKey("k2", MASTER, lifetimes, now, pooledKeyPairs);
     expect(addSigningKey([state("other", "2026-12-01T00:59:00Z")], candidate, lifetimes, now).events).toEqual([]);
     const added = addSigningKey([state("old", "2026-12-01T00:01:00Z")], candidate, lifetimes, now).events;
     expect(added).toHaveLength(1);

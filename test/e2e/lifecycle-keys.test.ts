@@ -5,6 +5,7 @@ import { Code } from "@connectrpc/connect";
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { APIAuthMethodType } from "../../src/gen/zitadel/app_pb.js";
 import { KeyType } from "../../src/gen/zitadel/auth_n_key_pb.js";
+import { generateRsaKeyPair } from "../../src/domain/key-pair.js";
 import { describeEachBackend } from "../support/backends.js";
 import { expectError } from "../support/expect-error.js";
 import { startAdminSession, type TestKeygate } from "../support/keygate-server.js";
@@ -164,6 +165,21 @@ describeEachBackend("lifecycle: app keys (cases 38, 62–71)", (backend) => {
       expect(file).toMatchObject({ type: "application", keyId: body.id, appId: app.appId, clientId: app.clientId });
       expect(createPrivateKey(file.key).asymmetricKeyDetails?.modulusLength).toBe(2048);
     });
+  });
+
+  // Generation itself is under test here: a keygate of its own makes its key pairs (generateRsaKeyPair),
+  // where the others take them from the tests' pool (see key-pair-pool.ts).
+  describe("AddAppKey generating its key pairs", () => {
+    // The same names as the file's session, on a keygate that generates.
+    let generating: TestKeygate;
+    let admin: ManagementClient;
+    let projectId: string;
+    beforeAll(async () => {
+      ({ keygate: generating, admin } = await startAdminSession(backend, {}, { keyPairs: generateRsaKeyPair }));
+      projectId = (await admin.addProject({ name: "keys" })).id;
+    });
+    afterAll(() => generating?.dispose());
+    const jwtApp = (name: string) => admin.addAPIApp({ projectId, name, authMethodType: JWT });
 
     test("while keys are generated other calls keep being answered", async () => {
       const app = await jwtApp("busy");

@@ -3,7 +3,7 @@ import { sql, type Kysely } from "kysely";
 import { MAX_APP_SECRETS } from "../../src/domain/app-secret.js";
 import { ApiAuthMethod } from "../../src/domain/app.js";
 import { DomainError } from "../../src/domain/errors.js";
-import { hashSecret, verifySecret } from "../../src/domain/secrets.js";
+import { verifySecret } from "../../src/domain/secrets.js";
 import * as apps from "../../src/store/commands/app-commands.js";
 import { addAppSecret, removeAppSecret } from "../../src/store/commands/app-secret-commands.js";
 import type { CommandDeps } from "../../src/store/commands/command-deps.js";
@@ -17,6 +17,7 @@ import type { KeysetWindow } from "../../src/store/queries/keyset.js";
 import { findApiClient, recordSecretUse } from "../../src/store/queries/oauth-queries.js";
 import { rebuildProjections } from "../../src/store/rebuild.js";
 import { describeEachBackend } from "../support/backends.js";
+import { commandDepsOf } from "../support/command-deps.js";
 import { expectRebuildReproduces, snapshot } from "../support/projection-snapshot.js";
 
 const settings = { projectRoleAssertion: false, projectRoleCheck: false, hasProjectCheck: false, privateLabelingSetting: 0 };
@@ -45,7 +46,7 @@ describeEachBackend("app secrets in the store", (backend) => {
 
   beforeAll(async () => {
     store = await openStore(await backend.create());
-    deps = { store: store.events, ids: store.ids, hashSecret: async (s) => hashSecret(s) };
+    deps = commandDepsOf(store);
     const creator: Actor = { instanceId: "i", orgId: "seed", userId: "u" };
     actor = { ...creator, orgId: (await addOrg(deps, creator, "Secret Org", "localhost")).id };
     projectId = (await projects.addProject(deps, actor, { name: "secrets", settings })).id;
@@ -160,7 +161,7 @@ describeEachBackend("migration 0007 moves each app's one secret into app_secrets
 
   test("apps made and regenerated before it (events without last four): the migrated rows equal the rebuilt ones", async () => {
     store = await openStore(await backend.create());
-    const deps: CommandDeps = { store: store.events, ids: store.ids, hashSecret: async (s) => hashSecret(s) };
+    const deps = commandDepsOf(store);
     const creator: Actor = { instanceId: "i", orgId: "seed", userId: "u" };
     const actor = { ...creator, orgId: (await addOrg(deps, creator, "Legacy Org", "localhost")).id };
     const { id: projectId } = await projects.addProject(deps, actor, { name: "legacy", settings });

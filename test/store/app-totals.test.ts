@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import type { Kysely } from "kysely";
 import { ApiAuthMethod } from "../../src/domain/app.js";
-import { hashSecret } from "../../src/domain/secrets.js";
 import * as apps from "../../src/store/commands/app-commands.js";
 import { addAppKey } from "../../src/store/commands/app-key-commands.js";
 import type { CommandDeps } from "../../src/store/commands/command-deps.js";
@@ -15,6 +14,7 @@ import { TextMatch, type TextQuery } from "../../src/store/queries/list-options.
 import { getProject } from "../../src/store/queries/project-queries.js";
 import { describeEachBackend } from "../support/backends.js";
 import { expectRebuildReproduces, snapshot } from "../support/projection-snapshot.js";
+import { commandDepsOf } from "../support/command-deps.js";
 
 const settings = { projectRoleAssertion: false, projectRoleCheck: false, hasProjectCheck: false, privateLabelingSetting: 0 };
 
@@ -29,7 +29,7 @@ describeEachBackend("ListApps totals kept on the project row", (backend) => {
 
   beforeAll(async () => {
     store = await openStore(await backend.create());
-    deps = { store: store.events, ids: store.ids, hashSecret: async (s) => hashSecret(s) };
+    deps = commandDepsOf(store);
     actor = await orgActor("Totals Org");
   });
   afterAll(async () => {

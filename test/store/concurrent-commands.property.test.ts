@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import fc from "fast-check";
 import { DomainError } from "../../src/domain/errors.js";
-import { hashSecret } from "../../src/domain/secrets.js";
 import { Commands, type CallerCommands } from "../../src/store/commands/commands.js";
 import type { Actor } from "../../src/store/event-store.js";
 import { openStore, type Store } from "../../src/store/open-store.js";
 import { postgresBackend, type Backend } from "../support/backends.js";
 import { expectRebuildReproduces } from "../support/projection-snapshot.js";
+import { commandDepsOf } from "../support/command-deps.js";
 
 /*
  * Live projections equal a rebuild whatever commands race (issue 12: RemoveUser racing
@@ -71,7 +71,7 @@ describe("random mixes of racing commands leave projections equal to a rebuild [
   let orgId: string;
   beforeAll(async () => {
     store = await openStore(await backend.create());
-    const deps = { store: store.events, ids: store.ids, hashSecret: async (s: string) => hashSecret(s) };
+    const deps = commandDepsOf(store);
     const creator: Actor = { instanceId: "i", orgId: "seed", userId: "u" };
     orgId = (await new Commands(deps).as(creator).addOrg("Racing Org", "localhost")).id;
     commands = new Commands(deps).as({ ...creator, orgId });

@@ -7,13 +7,12 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { sql } from "kysely";
 import { loadConfig, type Config } from "../../src/config.js";
 import { ApiAuthMethod } from "../../src/domain/app.js";
-import { accessTokenDigest, hashSecret } from "../../src/domain/secrets.js";
+import { accessTokenDigest } from "../../src/domain/secrets.js";
 import { APIAuthMethodType } from "../../src/gen/zitadel/app_pb.js";
 import { KeyType } from "../../src/gen/zitadel/auth_n_key_pb.js";
 import { startKeygate, type Keygate } from "../../src/keygate.js";
 import { createLogger } from "../../src/logger.js";
 import { addApiApp } from "../../src/store/commands/app-commands.js";
-import type { CommandDeps } from "../../src/store/commands/command-deps.js";
 import type { DatabaseTarget } from "../../src/store/database.js";
 import type { Actor } from "../../src/store/event-store.js";
 import { DUMPED_TABLES, DumpImportError, exportEventStore, importEventStore } from "../../src/store/event-store-dump.js";
@@ -23,6 +22,8 @@ import { describeEachBackend } from "../support/backends.js";
 import { managementClient, type ManagementClient } from "../support/management-client.js";
 import { addMachineWithKey, addMachineWithSecret, API_ACCESS, basicAuth, postForm } from "../support/oauth-fixtures.js";
 import { snapshot } from "../support/projection-snapshot.js";
+import { commandDepsOf } from "../support/command-deps.js";
+import { pooledKeyPairs } from "../support/key-pair-pool.js";
 
 const APPS = 1000;
 const CONCURRENCY = 8;
@@ -37,7 +38,7 @@ afterAll(async () => {
 async function start(target: DatabaseTarget, adminToken: string): Promise<Keygate> {
   const config: Config = { ...loadConfig({}), port: 0, host: "127.0.0.1", dataDir: await mkdtemp(join(tmpdir(), "keygate-dump-")), adminToken, masterKey: "dump-test-master-key-0123456789a", externalUrl: ISSUER, logLevel: "silent" };
   dirs.push(config.dataDir);
-  return startKeygate(config, createLogger("silent"), target);
+  return startKeygate(config, createLogger("silent"), target, { keyPairs: pooledKeyPairs });
 }
 
 /** Every kind of event keygate writes (over the API), then enough apps for a few thousand events. */
@@ -99,7 +100,7 @@ async function populate(keygate: Keygate, adminToken: string): Promise<{ project
   // The bulk goes through the store's commands in-process, as the admin (the events are the ones the
   // API writes; the round trip, not the transport, is under test here): a fraction of the CPU of calls.
   const actor = await adminActor(keygate, adminToken, (await admin.getMyOrg({})).org!.id);
-  const deps: CommandDeps = { store: keygate.store.events, ids: keygate.store.ids, hashSecret: async (s) => hashSecret(s) };
+  const deps = commandDepsOf(keygate.store);
   const appIds = [basic.appId, jwt.appId];
   let next = 0;
   await Promise.all(

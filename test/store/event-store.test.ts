@@ -2,18 +2,16 @@ import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { sql } from "kysely";
 import { ApiAuthMethod } from "../../src/domain/app.js";
 import { DomainError } from "../../src/domain/errors.js";
-import { hashSecret } from "../../src/domain/secrets.js";
 import { addMachineUser } from "../../src/domain/user.js";
 import { addApiApp, renameApp } from "../../src/store/commands/app-commands.js";
-import type { CommandDeps } from "../../src/store/commands/command-deps.js";
 import { addProject } from "../../src/store/commands/project-commands.js";
 import type { Actor } from "../../src/store/event-store.js";
 import { openStore, type Store } from "../../src/store/open-store.js";
 import { describeEachBackend, embeddedBackend } from "../support/backends.js";
+import { commandDepsOf } from "../support/command-deps.js";
 
 const settings = { projectRoleAssertion: false, projectRoleCheck: false, hasProjectCheck: false, privateLabelingSetting: 0 };
 const actor: Actor = { instanceId: "inst-1", orgId: "org-1", userId: "user-1" };
-const depsOf = (store: Store): CommandDeps => ({ store: store.events, ids: store.ids, hashSecret: async (s) => hashSecret(s) });
 
 describeEachBackend("event store", (backend) => {
   let first: Store;
@@ -32,10 +30,10 @@ describeEachBackend("event store", (backend) => {
   });
 
   test("50 concurrent AddAPIApp on one project: 50 apps, gap-free sequences, unique ids", async () => {
-    const { id: projectId } = await addProject(depsOf(first), actor, { name: "concurrent", settings });
+    const { id: projectId } = await addProject(commandDepsOf(first), actor, { name: "concurrent", settings });
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        addApiApp(depsOf(i % 2 === 0 ? first : second), actor, projectId, { name: `app-${i}`, authMethod: ApiAuthMethod.Basic }),
+        addApiApp(commandDepsOf(i % 2 === 0 ? first : second), actor, projectId, { name: `app-${i}`, authMethod: ApiAuthMethod.Basic }),
       ),
     );
     const ids = results.flatMap((r) => [r.appId, r.clientId]);
@@ -57,7 +55,7 @@ describeEachBackend("event store", (backend) => {
   });
 
   test("a command that fails on a unique constraint leaves nothing behind", async () => {
-    const deps = depsOf(first);
+    const deps = commandDepsOf(first);
     const { id: projectId } = await addProject(deps, actor, { name: "atomic", settings });
     const app = await addApiApp(deps, actor, projectId, { name: "Taken", authMethod: ApiAuthMethod.Basic });
     const other = await addApiApp(deps, actor, projectId, { name: "other", authMethod: ApiAuthMethod.Basic });
@@ -76,7 +74,7 @@ describeEachBackend("event store", (backend) => {
   });
 
   test("a command that fails, in decide or in a write, ends its transaction: the head's lock is free and no connection is left in a transaction", async () => {
-    const deps = depsOf(first);
+    const deps = commandDepsOf(first);
     const { id: projectId } = await addProject(deps, actor, { name: "ended", settings });
     await addApiApp(deps, actor, projectId, { name: "held", authMethod: ApiAuthMethod.Basic });
     await Promise.all(
@@ -87,14 +85,14 @@ describeEachBackend("event store", (backend) => {
       }),
     );
     // A lock left behind would make this wait forever on the other process's connections.
-    const after = await addApiApp(depsOf(second), actor, projectId, { name: "after", authMethod: ApiAuthMethod.Basic });
+    const after = await addApiApp(commandDepsOf(second), actor, projectId, { name: "after", authMethod: ApiAuthMethod.Basic });
     expect(after.details.sequence).toBe(5);
     const open = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`.execute(first.db);
     expect(open.rows[0]!.n).toBe(0);
   });
 
   test("events carry ZITADEL's shape: consecutive sequences, one created_at per push, creator and owner", async () => {
-    const deps = depsOf(first);
+    const deps = commandDepsOf(first);
     const { id: projectId } = await addProject(deps, actor, { name: "shape", settings });
     const added = await addApiApp(deps, actor, projectId, { name: "shaped", authMethod: ApiAuthMethod.PrivateKeyJwt });
     const rows = await first.db.selectFrom("events2").selectAll().where("aggregate_id", "=", projectId).orderBy("sequence").execute();
@@ -111,8 +109,8 @@ describeEachBackend("event store", (backend) => {
 
   test("event positions come from the database's clock to the microsecond, increase with each command, and number events within a transaction", async () => {
     // PGlite's clock ticks in milliseconds: commands within one tick are one microsecond apart.
-    const { id: projectId } = await addProject(depsOf(first), actor, { name: "positions", settings });
-    for (let i = 0; i < 10; i++) await addApiApp(depsOf(first), actor, projectId, { name: `p-${i}`, authMethod: ApiAuthMethod.Basic });
+    const { id: projectId } = await addProject(commandDepsOf(first), actor, { name: "positions", settings });
+    for (let i = 0; i < 10; i++) await addApiApp(commandDepsOf(first), actor, projectId, { name: `p-${i}`, authMethod: ApiAuthMethod.Basic });
     const rows = await first.db.selectFrom("events2").select(["position", "in_tx_order", "sequence", "created_at"]).where("aggregate_id", "=", projectId).orderBy("sequence").execute();
     expect(rows.length).toBeGreaterThan(10);
     for (const row of rows) {

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, sign, verify } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { hashSecret, verifySecret } from "../../src/domain/secrets.js";
+import { verifySecret } from "../../src/domain/secrets.js";
 import { AccessTokenType } from "../../src/domain/user.js";
 import type { CommandDeps } from "../../src/store/commands/command-deps.js";
 import * as credentials from "../../src/store/commands/machine-credential-commands.js";
@@ -12,6 +12,7 @@ import type { Actor } from "../../src/store/event-store.js";
 import { openStore, type Store } from "../../src/store/open-store.js";
 import { findMachineKey, findMachineUserByClientId, findMachineUserById } from "../../src/store/queries/machine-credential-queries.js";
 import { describeEachBackend } from "../support/backends.js";
+import { commandDepsOf } from "../support/command-deps.js";
 
 /**
  * The store side of service users' credentials as the OAuth endpoints read them: a user found by its
@@ -26,7 +27,7 @@ describeEachBackend("service user credentials in the store", (backend) => {
 
   beforeAll(async () => {
     store = await openStore(await backend.create());
-    deps = { store: store.events, ids: store.ids, hashSecret: async (s) => hashSecret(s) };
+    deps = commandDepsOf(store);
     alpha = await orgActor("Alpha Org");
     beta = await orgActor("Beta Org");
   });

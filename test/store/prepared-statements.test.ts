@@ -2,15 +2,14 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { sql, type Kysely } from "kysely";
 import pg from "pg";
 import { ApiAuthMethod } from "../../src/domain/app.js";
-import { hashSecret } from "../../src/domain/secrets.js";
 import { addApiApp } from "../../src/store/commands/app-commands.js";
-import type { CommandDeps } from "../../src/store/commands/command-deps.js";
 import { addProject } from "../../src/store/commands/project-commands.js";
 import { openStore, type Store } from "../../src/store/open-store.js";
 import { poolForKysely } from "../../src/store/pool-clients.js";
 import { getApp } from "../../src/store/queries/app-queries.js";
 import type { Database } from "../../src/store/schema.js";
 import { postgresBackend } from "../support/backends.js";
+import { commandDepsOf } from "../support/command-deps.js";
 
 const actor = { instanceId: "inst-p", orgId: "org-p", userId: "user-p" };
 const settings = { projectRoleAssertion: false, projectRoleCheck: false, hasProjectCheck: false, privateLabelingSetting: 0 };
@@ -38,7 +37,7 @@ describe("prepared statements [postgres]", () => {
     databaseUrl = target.url;
     prepared = await openStore(target);
     unprepared = await openStore({ ...target, preparedStatements: false });
-    const deps: CommandDeps = { store: prepared.events, ids: prepared.ids, hashSecret: async (s) => hashSecret(s) };
+    const deps = commandDepsOf(prepared);
     projectId = (await addProject(deps, actor, { name: "prepared", settings })).id;
     appId = (await addApiApp(deps, actor, projectId, { name: "app", authMethod: ApiAuthMethod.Basic })).appId;
   });

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { ApiAuthMethod } from "../../src/domain/app.js";
-import { hashSecret } from "../../src/domain/secrets.js";
 import * as apps from "../../src/store/commands/app-commands.js";
 import { addAppKey, removeAppKey } from "../../src/store/commands/app-key-commands.js";
-import type { CommandDeps } from "../../src/store/commands/command-deps.js";
 import { addOrg } from "../../src/store/commands/org-commands.js";
 import * as credentials from "../../src/store/commands/machine-credential-commands.js";
 import { ensureSigningKey, recordIssuedToken, revokeIssuedToken } from "../../src/store/commands/oauth-commands.js";
@@ -16,6 +14,8 @@ import { openStore, type Store } from "../../src/store/open-store.js";
 import { describeEachBackend } from "../support/backends.js";
 import { rebuildProjections } from "../../src/store/rebuild.js";
 import { expectRebuildReproduces, snapshot } from "../support/projection-snapshot.js";
+import { commandDepsOf } from "../support/command-deps.js";
+import { pooledKeyPairs } from "../support/key-pair-pool.js";
 
 const settings = { projectRoleAssertion: true, projectRoleCheck: false, hasProjectCheck: true, privateLabelingSetting: 1 };
 
@@ -32,7 +32,7 @@ describeEachBackend("rebuild-projections", (backend) => {
   test("rebuilding from the events reproduces every projection table exactly", async () => {
     // A store of its own: the row counts below are exact, whichever of the other tests ran before.
     const store = await openStore(await backend.create());
-    const deps: CommandDeps = { store: store.events, ids: store.ids, hashSecret: async (s) => hashSecret(s) };
+    const deps = commandDepsOf(store);
     const creator: Actor = { instanceId: "i", orgId: "seed", userId: "u" };
     const { id: orgId } = await addOrg(deps, creator, "Rebuild Org", "localhost");
     const actor: Actor = { ...creator, orgId };
@@ -91,9 +91,9 @@ describeEachBackend("rebuild-projections", (backend) => {
   test("signing keys and issued tokens (revoked ones gone) rebuild from their events too", async () => {
     const lifetimes = { signingSeconds: 3600, accessTokenSeconds: 600 };
     const now = new Date();
-    await ensureSigningKey(store.events, "i", await generateSigningKey(store.ids.next(), "0123456789abcdef0123456789abcdef", lifetimes, now), lifetimes, now);
+    await ensureSigningKey(store.events, "i", await generateSigningKey(store.ids.next(), "0123456789abcdef0123456789abcdef", lifetimes, now, pooledKeyPairs), lifetimes, now);
     // Tokens are recorded only for a user whose credential holds: a real user with a secret and a key.
-    const deps: CommandDeps = { store: store.events, ids: store.ids, hashSecret: async (s) => hashSecret(s) };
+    const deps = commandDepsOf(store);
     const creator: Actor = { instanceId: "i", orgId: "seed", userId: "u" };
     const { id: orgId } = await addOrg(deps, creator, "Token Org", "localhost");
     const { id: userId } = await users.addMachineUser(deps, { ...creator, orgId }, { userName: "token-holder", name: "Token Holder" });
@@ -125,7 +125,7 @@ describeEachBackend("rebuild-projections", (backend) => {
   });
 
   test("a rebuild while commands write waits for those in flight and holds new ones off: it succeeds, and nothing is lost", async () => {
-    const deps: CommandDeps = { store: store.events, ids: store.ids, hashSecret: async (s) => hashSecret(s) };
+    const deps = commandDepsOf(store);
     const creator: Actor = { instanceId: "i", orgId: "seed", userId: "u" };
     const { id: orgId } = await addOrg(deps, creator, "Busy Org", "localhost");
     const actor: Actor = { ...creator, orgId };

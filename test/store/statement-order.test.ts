@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { createConnection, createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { ApiAuthMethod } from "../../src/domain/app.js";
-import { hashSecret } from "../../src/domain/secrets.js";
 import { addApiApp } from "../../src/store/commands/app-commands.js";
 import type { CommandDeps } from "../../src/store/commands/command-deps.js";
 import { addProject } from "../../src/store/commands/project-commands.js";
 import { openStore, type Store } from "../../src/store/open-store.js";
 import { postgresBackend } from "../support/backends.js";
+import { commandDepsOf } from "../support/command-deps.js";
 
 /*
  * A command's first round trip sends `begin`, the lock of the aggregate's head, the clock and the
@@ -83,7 +83,7 @@ describe("the order a command's statements reach Postgres [postgres]", () => {
     url.hostname = "127.0.0.1";
     url.port = String(proxy.port);
     store = await openStore({ ...target, url: url.toString() });
-    deps = { store: store.events, ids: store.ids, hashSecret: async (s) => hashSecret(s) };
+    deps = commandDepsOf(store);
   });
   afterAll(async () => {
     await store.close();

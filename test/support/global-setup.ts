@@ -3,12 +3,14 @@
  * a migrated template (see database-templates.ts). The server is TEST_DATABASE_URL when set, else a
  * throwaway cluster started here (throwaway-postgres.ts) and stopped by global-teardown.ts. Nothing
  * is skipped for want of a database: if neither can be had, the run fails here.
- * It also bundles the server once for the tests that run keygate as a process (keygate-process.ts).
+ * It also bundles the server once for the tests that run keygate as a process (keygate-process.ts),
+ * and makes sure the pool of RSA key pairs exists (key-pair-pool.ts).
  */
 import { rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { bundleForNode } from "../../scripts/node-bundle.js";
 import { EMBEDDED_TEMPLATE_ENV, POSTGRES_TEMPLATE_ENV, makeEmbeddedTemplate, makePostgresTemplate } from "./database-templates.js";
+import { KEY_PAIR_POOL_ENV, ensureKeyPairPool } from "./key-pair-pool.js";
 import { TEST_BUNDLE_ENV } from "./keygate-process.js";
 import { startThrowawayPostgres } from "./throwaway-postgres.js";
 
@@ -27,6 +29,9 @@ export default async function globalSetup(): Promise<void> {
   try {
     const embeddedTemplate = makeEmbeddedTemplate();
     const bundle = buildTestBundle();
+    const keyPairPool = ensureKeyPairPool();
+    // Awaited with the others below; until then a failure must not count as unhandled.
+    keyPairPool.catch(() => {});
     let serverUrl = process.env.TEST_DATABASE_URL;
     if (!serverUrl) {
       const cluster = await startThrowawayPostgres();
@@ -43,6 +48,7 @@ export default async function globalSetup(): Promise<void> {
     process.env[EMBEDDED_TEMPLATE_ENV] = embedded.value.dir;
     process.env[POSTGRES_TEMPLATE_ENV] = postgres.value.name;
     process.env[TEST_BUNDLE_ENV] = built.value.file;
+    process.env[KEY_PAIR_POOL_ENV] = await keyPairPool;
   } catch (error) {
     // Jest does not run the teardown after a failed setup.
     for (const step of cleanup.steps) await step().catch(() => {});

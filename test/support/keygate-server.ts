@@ -7,6 +7,7 @@ import { loadConfig, type Config } from "../../src/config.js";
 import { startKeygate, type Keygate, type KeygateRuntime } from "../../src/keygate.js";
 import { createLogger } from "../../src/logger.js";
 import type { Backend } from "./backends.js";
+import { pooledKeyPairs } from "./key-pair-pool.js";
 import { managementClient, type ManagementClient } from "./management-client.js";
 
 export interface TestKeygate extends Keygate {
@@ -20,7 +21,10 @@ export interface TestKeygate extends Keygate {
   dispose(): Promise<void>;
 }
 
-/** A real keygate on an ephemeral loopback port, on a fresh database of `backend`, logging to `logger`. */
+/**
+ * A real keygate on an ephemeral loopback port, on a fresh database of `backend`, logging to `logger`.
+ * Its key pairs come from the tests' pool unless `runtime` says otherwise (see key-pair-pool.ts).
+ */
 export async function startTestKeygate(
   backend: Backend,
   overrides: Partial<Config> = {},
@@ -41,14 +45,15 @@ export async function startTestKeygate(
     ...overrides,
   };
   const target = await backend.create();
-  const keygate = await startKeygate(config, logger, target, runtime);
+  const withPool: KeygateRuntime = { keyPairs: pooledKeyPairs, ...runtime };
+  const keygate = await startKeygate(config, logger, target, withPool);
   const peers: Keygate[] = [];
   return {
     ...keygate,
     adminToken,
     async startPeer() {
       if (target.kind !== "postgres") throw new Error("a peer keygate needs a Postgres database");
-      const peer = await startKeygate(config, logger, target, runtime);
+      const peer = await startKeygate(config, logger, target, withPool);
       peers.push(peer);
       return peer;
     },
@@ -68,8 +73,8 @@ export interface AdminSession {
   orgId: string;
 }
 
-export async function startAdminSession(backend: Backend, overrides: Partial<Config> = {}): Promise<AdminSession> {
-  const keygate = await startTestKeygate(backend, overrides);
+export async function startAdminSession(backend: Backend, overrides: Partial<Config> = {}, runtime: KeygateRuntime = {}): Promise<AdminSession> {
+  const keygate = await startTestKeygate(backend, overrides, createLogger("silent"), runtime);
   const admin = managementClient(keygate.url, keygate.adminToken);
   return { keygate, admin, orgId: (await admin.getMyOrg({})).org!.id };
 }

@@ -1,5 +1,6 @@
 import type { StoredEvent } from "../../domain/events.js";
 import type { IdGenerator } from "../../domain/ids.js";
+import type { KeyPairSource } from "../../domain/key-pair.js";
 import { SCOPE_API_AUDIENCE } from "../../domain/oauth-scopes.js";
 import type { OAuthStore } from "../../store/oauth-store.js";
 import type { IssuedTokens } from "../authentication.js";
@@ -21,6 +22,8 @@ export interface OAuthSettings {
   masterKey: string;
   accessTokenLifetimeSeconds: number;
   signingKeyLifetimeSeconds: number;
+  /** Where the instance's signing keys come from. */
+  keyPairs: KeyPairSource;
   onClientAuthFailure(endpoint: OAuthEndpointName): void;
   /** The clock app secrets expire by; the system's unless a test gives its own. */
   now?: () => Date;
@@ -46,7 +49,7 @@ export function createOAuthService(store: OAuthStore, ids: IdGenerator, settings
     get issuer() {
       return settings.issuer();
     },
-    keys: createSigningKeys(store, ids, settings.masterKey, lifetimes),
+    keys: createSigningKeys(store, ids, settings.masterKey, lifetimes, undefined, settings.keyPairs),
     memory: createClientAuthMemory(),
     lookups,
     secretUses: createSecretUses(store),

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 import { exportJWK, type JWK } from "jose";
 import type { IdGenerator } from "../../domain/ids.js";
+import { generateRsaKeyPair, type KeyPairSource } from "../../domain/key-pair.js";
 import { currentSigningKey, decryptUnderMasterKey, generateSigningKey, SIGNING_ALGORITHM, type KeyLifetimes, type SigningKeyState } from "../../domain/signing-key.js";
 import type { OAuthStore } from "../../store/oauth-store.js";
 
@@ -25,7 +26,7 @@ export interface SigningKeys {
  * signer until it is due for renewal and the public keys it has seen; a kid it does not know is
  * looked up again (another process may have just made it).
  */
-export function createSigningKeys(store: OAuthStore, ids: IdGenerator, masterKey: string, lifetimes: KeyLifetimes, now: () => Date = () => new Date()): SigningKeys {
+export function createSigningKeys(store: OAuthStore, ids: IdGenerator, masterKey: string, lifetimes: KeyLifetimes, now: () => Date = () => new Date(), keyPairs: KeyPairSource = generateRsaKeyPair): SigningKeys {
   let current: { signer: Signer; state: SigningKeyState } | undefined;
   let pending: Promise<Signer> | undefined;
   const publicKeys = new Map<string, KeyObject>();
@@ -33,7 +34,7 @@ export function createSigningKeys(store: OAuthStore, ids: IdGenerator, masterKey
   async function loadSigner(): Promise<Signer> {
     let state = currentSigningKey(await store.signingKeys(now()), lifetimes, now());
     if (!state) {
-      await store.ensureSigningKey(await generateSigningKey(ids.next(), masterKey, lifetimes, now()), lifetimes, now());
+      await store.ensureSigningKey(await generateSigningKey(ids.next(), masterKey, lifetimes, now(), keyPairs), lifetimes, now());
       state = currentSigningKey(await store.signingKeys(now()), lifetimes, now());
       if (!state) throw new Error("no signing key after adding one");
     }

@@ -1,5 +1,5 @@
 import { addAppKey as decideAddAppKey, checkKeyAllowed, removeAppKey as decideRemoveAppKey } from "../../domain/app-key.js";
-import { appKeyFile, generateRsaKeyPair } from "../../domain/key-pair.js";
+import { appKeyFile } from "../../domain/key-pair.js";
 import type { Actor } from "../event-store.js";
 import { loadApiApp, loadAppKey } from "../write-models.js";
 import { detailsOf, type CommandDeps, type WriteDetails } from "./command-deps.js";
@@ -19,7 +19,7 @@ export async function addAppKey(deps: CommandDeps, actor: Actor, projectId: stri
   const scope = { instanceId: actor.instanceId, orgId: actor.orgId };
   const app = checkKeyAllowed(await loadApiApp({ tx: deps.store.db, ...scope }, projectId, appId), expiration, new Date());
   const keyId = deps.ids.next();
-  const pair = await generateRsaKeyPair();
+  const pair = await deps.keyPairs();
   const events = await deps.store.execute(actor, { type: "project", id: projectId }, async (tx) =>
     decideAddAppKey(await loadApiApp({ tx, ...scope }, projectId, appId), { keyId, publicKeyPem: pair.publicKeyPem, ...(expiration ? { expiration } : {}) }, new Date()),
   );

@@ -1,5 +1,6 @@
 import type { StoredEvent } from "../../domain/events.js";
 import type { IdGenerator } from "../../domain/ids.js";
+import type { KeyPairSource } from "../../domain/key-pair.js";
 import type { EventStore } from "../event-store.js";
 
 /** What commands need besides their input. */
@@ -8,6 +9,8 @@ export interface CommandDeps {
   ids: IdGenerator;
   /** Hashes a new client secret in the configured format. */
   hashSecret: (secret: string) => Promise<string>;
+  /** The RSA key pairs of new app and machine keys (generateRsaKeyPair: off the event loop). */
+  keyPairs: KeyPairSource;
 }
 
 /** The `details` of a write: the last appended event's sequence, time and owner. */

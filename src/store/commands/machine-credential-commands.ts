@@ -1,5 +1,5 @@
 import { addMachineKey as decideAddMachineKey, checkMachineKeyAllowed, parseRsaPublicKey, removeMachineKey as decideRemoveMachineKey } from "../../domain/machine-key.js";
-import { generateRsaKeyPair, machineKeyFile } from "../../domain/key-pair.js";
+import { machineKeyFile } from "../../domain/key-pair.js";
 import { removeMachineSecret as decideRemoveMachineSecret, setMachineSecret } from "../../domain/machine-secret.js";
 import { generateClientSecret } from "../../domain/secrets.js";
 import type { Actor } from "../event-store.js";
@@ -52,7 +52,7 @@ export async function addMachineKey(
   const ownPublicKey = input.publicKeyPem === undefined ? undefined : parseRsaPublicKey(input.publicKeyPem);
   checkMachineKeyAllowed(await loadUser(scopeOf(actor, deps.store.db), userId), input.expiration, new Date());
   const keyId = deps.ids.next();
-  const { publicKeyPem, privateKeyPem }: { publicKeyPem: string; privateKeyPem?: string } = ownPublicKey ? { publicKeyPem: ownPublicKey } : await generateRsaKeyPair();
+  const { publicKeyPem, privateKeyPem }: { publicKeyPem: string; privateKeyPem?: string } = ownPublicKey ? { publicKeyPem: ownPublicKey } : await deps.keyPairs();
   const events = await deps.store.execute(actor, { type: "user", id: userId }, async (tx) =>
     decideAddMachineKey(await loadUser(scopeOf(actor, tx), userId), { keyId, publicKeyPem, ...(input.expiration ? { expiration: input.expiration } : {}) }, new Date()),
   );
