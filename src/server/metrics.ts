@@ -1,6 +1,7 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
 import type { HttpRoute } from "./http-routes.js";
 import { writeResponse } from "./node-http.js";
+import { RequestLatency } from "./request-latency.js";
 import type { RequestListener } from "./request-observer.js";
 
 /** What pg.Pool reports about its connections. */
@@ -28,9 +29,30 @@ export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
-  const requests = new Counter({ name: "keygate_requests_total", help: "Requests by protocol, method and status code", labelNames: ["protocol", "method", "code"] as const, registers });
-  const latency = new Histogram({ name: "keygate_request_duration_seconds", help: "Request latency from arrival to the end of the response", labelNames: ["protocol", "method"] as const, buckets: latencyBuckets, registers });
-  const inFlight = new Gauge({ name: "keygate_requests_in_flight", help: "Requests being served", labelNames: ["protocol"] as const, registers });
+  // Counted per request in plain maps and handed to prom-client when scraped: its inc and dec
+  // validate and hash a label object on every call (see request-latency.ts for the measurement).
+  const requestCounts = new Map<string, { labels: { protocol: string; method: string; code: string }; value: number }>();
+  const inFlightCounts = new Map<string, number>();
+  new Counter({
+    name: "keygate_requests_total",
+    help: "Requests by protocol, method and status code",
+    labelNames: ["protocol", "method", "code"] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const { labels, value } of requestCounts.values()) this.inc(labels, value);
+    },
+  });
+  const latency = new RequestLatency({ name: "keygate_request_duration_seconds", help: "Request latency from arrival to the end of the response", buckets: latencyBuckets, registers });
+  new Gauge({
+    name: "keygate_requests_in_flight",
+    help: "Requests being served",
+    labelNames: ["protocol"] as const,
+    registers,
+    collect() {
+      for (const [protocol, value] of inFlightCounts) this.set({ protocol }, value);
+    },
+  });
   const events = new Counter({ name: "keygate_events_appended_total", help: "Events committed to the event store, by event type", labelNames: ["event_type"] as const, registers });
   const clientAuthFailures = new Counter({
     name: "keygate_oauth_client_auth_failures_total",
@@ -41,11 +63,14 @@ export function createMetrics(): Metrics {
   return {
     registry,
     route: { method: "GET", path: "/metrics", handler: (_req, res) => void scrape(registry).then((body) => writeResponse(res, 200, { "content-type": registry.contentType }, body)) },
-    started: (protocol) => inFlight.inc({ protocol }),
+    started: (protocol) => inFlightCounts.set(protocol, (inFlightCounts.get(protocol) ?? 0) + 1),
     finished(r) {
-      inFlight.dec({ protocol: r.protocol });
-      requests.inc({ protocol: r.protocol, method: r.method, code: r.code });
-      latency.observe({ protocol: r.protocol, method: r.method }, r.durationMs / 1000);
+      inFlightCounts.set(r.protocol, inFlightCounts.get(r.protocol)! - 1);
+      const key = `${r.protocol}\n${r.method}\n${r.code}`;
+      const counted = requestCounts.get(key);
+      if (counted) counted.value++;
+      else requestCounts.set(key, { labels: { protocol: r.protocol, method: r.method, code: r.code }, value: 1 });
+      latency.record(r.protocol, r.method, r.durationMs / 1000);
     },
     eventsAppended: (appended) => appended.forEach((e) => events.inc({ event_type: e.type })),
     observePool: (pool) => poolGauges(registry, pool),
