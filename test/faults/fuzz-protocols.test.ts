@@ -5,19 +5,22 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { fromJson, toBinary, type DescMethod, type JsonObject } from "@bufbuild/protobuf";
 import fc from "fast-check";
+import { KEYGATE_SERVICES } from "../../src/api/keygate/keygate-services.js";
 import { ManagementService } from "../../src/gen/zitadel/management_pb.js";
 import { spawnKeygate, type KeygateProcess } from "../support/keygate-process.js";
 import { restRaw, rpcRaw, type RawOutcome, type RawTarget } from "../support/raw-calls.js";
 
 /*
- * Hostile input on every protocol (issue 12): random field values (NULs, lone surrogates, huge and
+ * Hostile input on every protocol (issue 12), to ManagementService and keygate.v1's services: random field values (NULs, lone surrogates, huge and
  * negative numbers, wrong types), random bytes as messages, random REST paths and header values,
  * sent to keygate as a process with the admin's token so that validation and the database are
  * reached. Nothing may answer Internal (13, HTTP 500), and the process must outlive it all.
  */
 
 const INTERNAL = 13;
-const methods = ManagementService.methods.filter((m): m is DescMethod & { methodKind: "unary" } => m.methodKind === "unary");
+const methods = [ManagementService, ...KEYGATE_SERVICES.map((entry) => entry.service)].flatMap((service) =>
+  service.methods.filter((m): m is DescMethod & { methodKind: "unary" } => m.methodKind === "unary"),
+);
 
 const nasty = fc.oneof(
   fc.string({ unit: "binary", maxLength: 40 }),
@@ -47,7 +50,8 @@ const call = fc.oneof(
   ),
   fc.record({
     kind: fc.constant("rest" as const),
-    verb: fc.constantFrom("GET", "POST", "PUT", "DELETE"),
+    prefix: fc.constantFrom("/management/v1/", "/keygate/v1/"),
+    verb: fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE"),
     path: fc.array(fc.oneof(fc.webSegment(), fc.constantFrom("projects", "apps", "users", "members", "_search", "%00", "%ff", "%ED%A0%80", "9223372036854775808")), { minLength: 1, maxLength: 6 }),
     query: fc.option(fc.webQueryParameters()),
     body: fc.option(fc.oneof(fc.json(), fc.string({ unit: "binary", maxLength: 40 }))),
@@ -77,7 +81,7 @@ describe("fuzzed requests on all four protocols", () => {
         const target: RawTarget = { url: `http://127.0.0.1:${port}`, port, headers: { authorization: `Bearer ${token}`, ...(orgId ? { "x-zitadel-orgid": orgId } : {}) } };
         let outcome: RawOutcome;
         if (c.kind === "rest") {
-          const path = `/management/v1/${c.path.join("/")}${c.query ? `?${c.query}` : ""}`;
+          const path = `${c.prefix}${c.path.join("/")}${c.query ? `?${c.query}` : ""}`;
           // fetch sends no body with GET.
           const body = c.body === null || c.verb === "GET" ? undefined : typeof c.body === "string" ? c.body : JSON.stringify(c.body);
           outcome = await restRaw(target, c.verb, path, body);

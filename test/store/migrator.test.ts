@@ -81,3 +81,33 @@ describeEachBackend("migrations at start", (backend) => {
     expect(await isAtLatest(db)).toBe(true);
   });
 });
+
+/**
+ * Migrations 0007, 0008 and 0009 were written side by side and land in any order: a database that
+ * ran a later one first still takes the earlier one when it arrives.
+ */
+describeEachBackend("migrations landing out of order", (backend) => {
+  test("a database that ran 0008 before 0007 existed takes 0007 next", async () => {
+    const target = await backend.create({ empty: true });
+    const fresh = await openDatabase(target);
+    const db = fresh.db as unknown as Kysely<unknown>;
+    try {
+      const migrator = createMigrator(db);
+      const names = (await migrator.getMigrations()).map((m) => m.name);
+      const skipped = names.find((name) => name.startsWith("0007-"));
+      expect(skipped).toBeDefined();
+      // Run everything up to 0006, then 0008 alone, as a build without 0007 would have.
+      await migrator.migrateTo(names[names.indexOf(skipped!) - 1]!);
+      const module = (await migrator.getMigrations()).find((m) => m.name.startsWith("0008-"))!;
+      await module.migration.up(db);
+      await sql`INSERT INTO kysely_migration (name, timestamp) VALUES (${module.name}, ${new Date().toISOString()})`.execute(db);
+      const result = await migrateToLatest(db);
+      expect(result.error).toBeUndefined();
+      expect(result.results?.map((r) => r.migrationName)).toContain(skipped);
+      expect(await isAtLatest(db)).toBe(true);
+    } finally {
+      await fresh.db.destroy();
+      await backend.dispose(target);
+    }
+  });
+});
