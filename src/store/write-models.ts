@@ -9,6 +9,7 @@ import type { AggregateType } from "../domain/events.js";
 import type { ProjectRoleState } from "../domain/project-role.js";
 import type { MachineKeyState } from "../domain/machine-key.js";
 import type { AccessTokenType, MachineUserState, UserState } from "../domain/user.js";
+import { precompile, rowsOf } from "./precompiled.js";
 import { ACTIVE } from "./projections/row-metadata.js";
 import { findProjectRow } from "./queries/project-queries.js";
 import type { Database } from "./schema.js";
@@ -199,14 +200,19 @@ export async function loadMember({ tx, instanceId }: Scope, target: MemberTarget
   return row && { userId: row.user_id, roles: row.roles };
 }
 
+// Compiled once: every token issued reads them (see precompiled.ts).
+const credentialUser = precompile((db, instanceId: string, userId: string) =>
+  db.selectFrom("users").select(["state", "secret_hash"]).where("instance_id", "=", instanceId).where("id", "=", userId),
+);
+const credentialKey = precompile((db, instanceId: string, userId: string, keyId: string) =>
+  db.selectFrom("machine_keys").select("expiration").where("instance_id", "=", instanceId).where("user_id", "=", userId).where("id", "=", keyId),
+);
+
 /** The user and the credential a token is about to be issued on, as they are now (any org: the token endpoint acts for the user). */
 export async function loadCredentialState({ tx, instanceId }: Omit<Scope, "orgId">, userId: string, credential: ClientCredential): Promise<CredentialState | undefined> {
-  const user = await tx.selectFrom("users").select(["state", "secret_hash"]).where("instance_id", "=", instanceId).where("id", "=", userId).executeTakeFirst();
+  const [user] = await rowsOf(tx, credentialUser(tx, instanceId, userId));
   if (!user) return undefined;
-  const key =
-    credential.kind === "key"
-      ? await tx.selectFrom("machine_keys").select("expiration").where("instance_id", "=", instanceId).where("user_id", "=", userId).where("id", "=", credential.keyId).executeTakeFirst()
-      : undefined;
+  const [key] = credential.kind === "key" ? await rowsOf(tx, credentialKey(tx, instanceId, userId, credential.keyId)) : [];
   return {
     userActive: user.state === ACTIVE,
     ...(user.secret_hash === null ? {} : { secretHash: user.secret_hash }),
