@@ -7,6 +7,7 @@ import { createClient } from "@connectrpc/connect";
 import { Http2SessionManager, createGrpcTransport } from "@connectrpc/connect-node";
 import { ServerReflection, type ServerReflectionRequest } from "../../src/gen/grpc/reflection/v1/reflection_pb.js";
 import { APIAuthMethodType } from "../../src/gen/zitadel/app_pb.js";
+import { bufExecutable } from "../support/buf.js";
 import { managementClient } from "../support/management-client.js";
 import { embedded } from "./ops-support.js";
 import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
@@ -17,7 +18,7 @@ const repo = fileURLToPath(new URL("../../", import.meta.url));
 function bufCurl(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const all = ["curl", "--protocol", "grpc", "--http2-prior-knowledge", ...args];
-    execFile(`${repo}node_modules/.bin/buf`, all, { cwd: repo, timeout: 60_000 }, (error, stdout, stderr) =>
+    execFile(bufExecutable, all, { cwd: repo, timeout: 60_000 }, (error, stdout, stderr) =>
       error ? reject(new Error(`buf ${all.join(" ")} failed: ${stderr}`)) : resolve(stdout),
     );
   });

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import grpc from "@grpc/grpc-js";
 import * as x509 from "@peculiar/x509";
 import { readTlsFiles, TlsFilesError } from "../../src/server/tls-files.js";
+import { bufExecutable, bufSchema } from "../support/buf.js";
 import { embeddedBackend } from "../support/backends.js";
 import { launchChromium } from "../support/chromium.js";
 import { KeygateProcess, keygateArgs } from "../support/keygate-process.js";
@@ -168,9 +169,9 @@ describe("TLS on the one port", () => {
     const dir = await mkdtemp(join(tmpdir(), "keygate-tls-ca-"));
     dirs.push(dir);
     await writeFile(join(dir, "ca.pem"), ca.certPem);
-    const args = ["curl", "--schema", "proto", "--protocol", protocol, "--cacert", join(dir, "ca.pem"), "-d", "{}", `https://localhost:${port}${healthzPath}`];
+    const args = ["curl", "--schema", bufSchema(), "--protocol", protocol, "--cacert", join(dir, "ca.pem"), "-d", "{}", `https://localhost:${port}${healthzPath}`];
     const out = await new Promise<string>((resolve, reject) =>
-      execFile(`${repo}node_modules/.bin/buf`, args, { cwd: repo, timeout: 60_000 }, (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stdout))),
+      execFile(bufExecutable, args, { cwd: repo, timeout: 60_000 }, (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stdout))),
     );
     expect(JSON.parse(out)).toEqual({});
   }, 60_000);

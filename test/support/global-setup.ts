@@ -4,12 +4,14 @@
  * throwaway cluster started here (throwaway-postgres.ts) and stopped by global-teardown.ts. Nothing
  * is skipped for want of a database: if neither can be had, the run fails here.
  * It also bundles the server once for the tests that run keygate as a process (keygate-process.ts),
- * and makes sure the pool of RSA key pairs exists (key-pair-pool.ts).
+ * builds the Buf image that `buf curl` takes as its schema (buf.ts), and makes sure the pool of RSA key
+ * pairs exists (key-pair-pool.ts).
  */
 import { rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { bundleForNode } from "../../scripts/node-bundle.js";
 import { EMBEDDED_TEMPLATE_ENV, POSTGRES_TEMPLATE_ENV, makeEmbeddedTemplate, makePostgresTemplate } from "./database-templates.js";
+import { BUF_IMAGE_ENV, buildBufImage } from "./buf.js";
 import { KEY_PAIR_POOL_ENV, ensureKeyPairPool } from "./key-pair-pool.js";
 import { TEST_BUNDLE_ENV } from "./keygate-process.js";
 import { startThrowawayPostgres } from "./throwaway-postgres.js";
@@ -39,15 +41,17 @@ export default async function globalSetup(): Promise<void> {
       serverUrl = cluster.url;
       process.env.TEST_DATABASE_URL = serverUrl;
     }
-    const [embedded, postgres, built] = await Promise.allSettled([embeddedTemplate, makePostgresTemplate(serverUrl), bundle]);
+    const [embedded, postgres, built, image] = await Promise.allSettled([embeddedTemplate, makePostgresTemplate(serverUrl), bundle, buildBufImage()]);
     // Templates go before the cluster's stop: dropping one needs the server.
-    for (const made of [embedded, postgres, built]) if (made.status === "fulfilled") cleanup.steps.unshift(made.value.remove);
+    for (const made of [embedded, postgres, built, image]) if (made.status === "fulfilled") cleanup.steps.unshift(made.value.remove);
     if (embedded.status === "rejected") throw embedded.reason;
     if (postgres.status === "rejected") throw postgres.reason;
     if (built.status === "rejected") throw built.reason;
+    if (image.status === "rejected") throw image.reason;
     process.env[EMBEDDED_TEMPLATE_ENV] = embedded.value.dir;
     process.env[POSTGRES_TEMPLATE_ENV] = postgres.value.name;
     process.env[TEST_BUNDLE_ENV] = built.value.file;
+    process.env[BUF_IMAGE_ENV] = image.value.file;
     process.env[KEY_PAIR_POOL_ENV] = await keyPairPool;
   } catch (error) {
     // Jest does not run the teardown after a failed setup.

@@ -1,30 +1,11 @@
-/** `buf curl` (from the @bufbuild/buf npm package) with keygate's proto sources as the schema. */
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
+/** `buf curl` (from the @bufbuild/buf npm package) with keygate's proto sources (an image of them, see support/buf.ts) as the schema. */
 import { Code } from "@connectrpc/connect";
 import { ManagementService } from "../../../src/gen/zitadel/management_pb.js";
+import { bufSchema, runBuf, type BufRun } from "../../support/buf.js";
 import { CallFailure, type CallError, type CallOptions, type ClientUnderTest, type Session } from "./types.js";
 import { errorDetailFrom, jsonAddedApp, jsonAddedProject, jsonReadApp } from "./wire.js";
 
-const repo = fileURLToPath(new URL("../../../", import.meta.url));
-const buf = `${repo}node_modules/.bin/buf`;
-
 type Protocol = "grpc" | "grpcweb" | "connect";
-
-interface Run {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    execFile(buf, args, { cwd: repo, timeout: 60_000, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== "number") reject(error);
-      else resolve({ exitCode: error ? (error.code as number) : 0, stdout, stderr });
-    });
-  });
-}
 
 /** "permission_denied" -> Code.PermissionDenied */
 function codeFromName(name: string): number {
@@ -35,7 +16,7 @@ function codeFromName(name: string): number {
 }
 
 /** buf curl prints a failed RPC as Connect's error JSON on stderr and exits with the code shifted left by 3. */
-function bufCallError({ exitCode, stderr }: Run): CallError {
+function bufCallError({ exitCode, stderr }: BufRun): CallError {
   let body: { code: string; message: string; details?: Array<{ type: string; value: string }> };
   try {
     body = JSON.parse(stderr);
@@ -50,12 +31,12 @@ function bufCallError({ exitCode, stderr }: Run): CallError {
 
 function connect(protocol: Protocol, http2: boolean, url: string, token: string | undefined): Session {
   async function call(method: string, request: object, options?: CallOptions): Promise<unknown> {
-    const args = ["curl", "--schema", `${repo}proto`, "--protocol", protocol];
+    const args = ["curl", "--schema", bufSchema(), "--protocol", protocol];
     if (http2) args.push("--http2-prior-knowledge");
     if (token !== undefined) args.push("-H", `authorization: Bearer ${token}`);
     if (options?.orgId !== undefined) args.push("-H", `x-zitadel-orgid: ${options.orgId}`);
     args.push("-d", JSON.stringify(request), `${url}/${ManagementService.typeName}/${method}`);
-    const result = await run(args);
+    const result = await runBuf(args);
     if (result.exitCode !== 0) throw new CallFailure(bufCallError(result));
     return JSON.parse(result.stdout);
   }
