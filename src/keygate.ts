@@ -172,7 +172,9 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
       tls,
       onError: (error) => logger.error({ err: error }, "server error"),
       http2IdleTimeoutMs: config.http2IdleTimeoutMs,
-      peerLimits: createPeerLimits(defaultPeerLimits, (peer) => logger.warn({ peer, cooldownMs: defaultPeerLimits.cooldownMs }, "a peer over its HTTP/2 stream or reset budget was disconnected and is refused for a while")),
+      peerLimits: createPeerLimits(defaultPeerLimits, (peer) =>
+        logger.warn({ peer, probationMs: defaultPeerLimits.probationMs }, "an HTTP/2 connection that reset too many streams was closed; its address's new HTTP/2 connections are on probation"),
+      ),
     });
     const address = await server.listen(config.port, config.host);
     const host = address.host === "0.0.0.0" || address.host === "::" ? "127.0.0.1" : address.host;

@@ -116,7 +116,12 @@ export function createMuxServer(handler: NodeHandler, options: MuxServerOptions 
   });
 
   const h2 = http2.createServer({ settings: options.http2Settings });
-  h2.on("request", serve);
+  h2.on("request", (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
+    // A stream reset before keygate began it (in the read that brought it) is nobody's call.
+    if (req.stream.destroyed) return;
+    guardTrailers(req.stream, onError);
+    serve(req, res);
+  });
   const http2IdleTimeoutMs = options.http2IdleTimeoutMs ?? 120_000;
   const peerLimits = options.peerLimits ?? createPeerLimits();
   h2.on("session", (session: http2.ServerHttp2Session) => {
@@ -130,10 +135,7 @@ export function createMuxServer(handler: NodeHandler, options: MuxServerOptions 
     }
   });
 
-  /**
-   * Tracks a new connection; false when it was dropped: it came too late (draining), or from a peer
-   * over its HTTP/2 budget, refused before a byte is read (see http2-peer-limits.ts).
-   */
+  /** Tracks a new connection; false when it was dropped: it came too late (draining). */
   function accept(socket: net.Socket, state: ConnectionState): boolean {
     connections.set(socket, state);
     socket.once("close", () => {
@@ -143,9 +145,8 @@ export function createMuxServer(handler: NodeHandler, options: MuxServerOptions 
     // A reset before the hand-off must not crash the process; after it the
     // protocol servers report socket errors themselves.
     socket.on("error", ignore);
-    const admitted = !draining && peerLimits.admit(socket);
-    if (!admitted) socket.destroy();
-    return admitted;
+    if (draining) socket.destroy();
+    return !draining;
   }
 
   const server = options.tls
@@ -159,9 +160,14 @@ export function createMuxServer(handler: NodeHandler, options: MuxServerOptions 
   // A failed handshake concerns that client only (its socket is destroyed by Node).
   server.on("tlsClientError", ignore);
 
-  function handOff(socket: net.Socket, protocol: "http1" | "http2"): void {
+  /** `firstBytes`: what sniffing read (and unshifted); nothing with TLS. */
+  function handOff(socket: net.Socket, protocol: "http1" | "http2", firstBytes: Buffer = Buffer.alloc(0)): void {
     connections.set(socket, protocol);
     if (protocol === "http2") {
+      // Connections of an address on probation for HTTP/2 abuse are let in at a limited rate, and
+      // one whose first bytes already reset too many streams not at all: closed before the
+      // session parses a byte of them (see http2-peer-limits.ts).
+      if (!peerLimits.admit(socket, firstBytes)) return void socket.destroy();
       // Do NOT resume(): the Http2Session reads the unshifted bytes with
       // socket.read() on the next tick (nodejs/node#35475). Resuming would
       // flush the preface to nobody and clients would see RST_STREAM.
@@ -195,7 +201,7 @@ export function createMuxServer(handler: NodeHandler, options: MuxServerOptions 
       stop();
       socket.pause();
       socket.unshift(buffered);
-      handOff(socket, protocol);
+      handOff(socket, protocol, buffered);
     };
     socket.on("data", onData);
     socket.once("end", onEnd);
@@ -258,6 +264,23 @@ export function createMuxServer(handler: NodeHandler, options: MuxServerOptions 
       if (!(server instanceof tls.Server)) throw new Error("this server was started without TLS");
       server.setSecureContext(files);
     },
+  };
+}
+
+/**
+ * Node sends a response's trailers from an event listener (the stream's "wantTrailers"), where a
+ * throw cannot be caught and ends the process: trailers it refuses (a connection-specific field,
+ * whoever set it) reset that stream instead, which gRPC clients read as Internal.
+ */
+function guardTrailers(stream: http2.ServerHttp2Stream, onError: (error: unknown) => void): void {
+  const sendTrailers = stream.sendTrailers;
+  stream.sendTrailers = (headers) => {
+    try {
+      sendTrailers.call(stream, headers);
+    } catch (error) {
+      onError(error);
+      stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+    }
   };
 }
 

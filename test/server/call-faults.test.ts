@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
 import * as http2 from "node:http2";
 import { Code, ConnectError, type ConnectRouter, type Interceptor } from "@connectrpc/connect";
+import { Health, HealthCheckResponse_ServingStatus } from "../../src/gen/grpc/health/v1/health_pb.js";
 import { ManagementService } from "../../src/gen/zitadel/management_pb.js";
 import { createConnectHandler } from "../../src/server/connect-handler.js";
 import { createMuxServer, type MuxServer } from "../../src/server/mux.js";
@@ -33,13 +34,23 @@ const badMetadata: Interceptor = (next) => async (req) => {
   return res;
 };
 
-/** ListProjects answers; Healthz sets a trailer Node refuses in its context, then fails. */
+/**
+ * ListProjects answers; Healthz sets a trailer Node refuses in its context, then fails; Health's
+ * Watch (a server stream, which only connect's own path serves) sets one and answers.
+ */
 function routes(router: ConnectRouter): void {
   router.service(ManagementService, {
     listProjects: () => ({}),
     healthz(_req, ctx) {
       ctx.responseTrailer.set("connection", "close");
       throw new ConnectError("not today", Code.NotFound);
+    },
+  });
+  router.service(Health, {
+    check: () => ({}),
+    async *watch(_req, ctx) {
+      ctx.responseTrailer.set("connection", "close");
+      yield { status: HealthCheckResponse_ServingStatus.SERVING };
     },
   });
 }
@@ -105,6 +116,17 @@ describe("a throw on a call's path fails the call and is reported once", () => {
     const outcome = await rpcRaw(target, "grpc", ManagementService.method.healthz, new Uint8Array(0)).catch((error: unknown) => String(error));
     expect(outcome).toContain("NGHTTP2_INTERNAL_ERROR");
     expect(reported).toHaveLength(1);
+    expect((await rpcRaw(target, "grpc", listProjects, new Uint8Array(0))).code).toBe(0);
+  });
+
+  test("a server stream whose trailers Node refuses (connect's own path): the stream is reset once its messages went out", async () => {
+    const outcome = await h2cRequest(target.port, { ":path": "/grpc.health.v1.Health/Watch", "content-type": "application/grpc", te: "trailers" }, envelope(new Uint8Array(0))).then(
+      (res) => `answered ${JSON.stringify(res.trailers)}`,
+      (error: unknown) => String(error),
+    );
+    expect(outcome).toContain("NGHTTP2_INTERNAL_ERROR");
+    expect(reported).toHaveLength(1);
+    expect(String(reported[0])).toContain("connection");
     expect((await rpcRaw(target, "grpc", listProjects, new Uint8Array(0))).code).toBe(0);
   });
 

@@ -1,17 +1,17 @@
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
+import * as http from "node:http";
 import * as http2 from "node:http2";
-import { execFile } from "node:child_process";
 import * as net from "node:net";
 import { createPeerLimits } from "../../src/server/http2-peer-limits.js";
 import { createMuxServer, type MuxServer } from "../../src/server/mux.js";
 import { writeResponse } from "../../src/server/node-http.js";
+import { rapidResetAttack } from "../support/rapid-reset-attack.js";
+import { clientStart, rapidResets } from "./rapid-reset-frames.js";
 
 /*
- * Abuse is bounded per peer across its connections (issue 12). The abuser connects from 127.0.0.2,
- * everyone else from 127.0.0.1: Linux routes all of 127/8 to the loopback interface.
+ * HTTP/2 rapid reset bounded by connection, with a probation for the abuser's address (issue 12).
+ * Each test uses addresses of its own: Linux routes all of 127/8 to the loopback interface.
  */
-
-const ENHANCE_YOUR_CALM = 0xb;
 
 const connectFrom = (localAddress: string, port: number) =>
   http2.connect(`http://127.0.0.1:${port}`, { createConnection: () => net.connect({ port, host: "127.0.0.1", localAddress }) });
@@ -19,8 +19,10 @@ const connectFrom = (localAddress: string, port: number) =>
 /** A GET that answers: the status, or the error the session or stream ended with. */
 function get(session: http2.ClientHttp2Session): Promise<number | string> {
   return new Promise((resolve) => {
-    session.once("error", (error) => resolve(String(error)));
+    const failed = (error: unknown) => resolve(String(error));
+    session.once("error", failed);
     const stream = session.request({ ":path": "/ok" });
+    stream.once("close", () => session.off("error", failed));
     let status = 0;
     stream.on("response", (headers) => (status = Number(headers[":status"])));
     stream.on("error", (error) => resolve(String(error)));
@@ -29,58 +31,120 @@ function get(session: http2.ClientHttp2Session): Promise<number | string> {
   });
 }
 
-/** The rapid-reset client (test/faults/support) as its own process, from `localAddress`, for `seconds`. */
-function rapidResetProcess(port: number, localAddress: string, seconds: number): Promise<{ connections: number; resets: number; goaways: Record<string, number> }> {
-  const { NODE_OPTIONS: _jestOptions, ...env } = process.env;
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, ["--import", "tsx", "test/faults/support/rapid-reset-client.ts", String(port), localAddress, String(seconds)], { env }, (error, stdout) =>
-      error ? reject(error) : resolve(JSON.parse(stdout) as { connections: number; resets: number; goaways: Record<string, number> }),
-    );
+/**
+ * A call cancelled by the client once its start reached the server: its first body bytes were
+ * handed to the socket (a stream closed before that never leaves the client). Resolves when closed.
+ */
+function cancelledCall(session: http2.ClientHttp2Session): Promise<void> {
+  return new Promise((resolve) => {
+    const stream = session.request({ ":method": "POST", ":path": "/ok" });
+    stream.on("error", () => {});
+    stream.on("close", () => resolve());
+    stream.write("x", () => stream.close(http2.constants.NGHTTP2_CANCEL));
   });
 }
 
-describe("HTTP/2 peers over their budget", () => {
+/** A raw connection from `localAddress` that writes `bytes` at once: whether the server sent anything before it closed the socket. */
+function rawConnection(port: number, localAddress: string, bytes: Buffer): Promise<{ heard: boolean }> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: "127.0.0.1", localAddress }, () => socket.write(bytes));
+    let heard = false;
+    socket.on("data", () => (heard = true));
+    socket.on("error", () => {});
+    socket.on("close", () => resolve({ heard }));
+    // A connection let in stays open (idle timeout 300 ms here): end it after a look.
+    setTimeout(() => socket.destroy(), 200);
+  });
+}
+
+/** A GET over HTTP/1.1 from `localAddress`: its status, or the error. */
+function getHttp1(port: number, localAddress: string): Promise<number | string> {
+  return new Promise((resolve) => {
+    http
+      .get({ host: "127.0.0.1", port, path: "/ok", localAddress, agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+      .on("error", (error) => resolve(String(error)));
+  });
+}
+
+describe("HTTP/2 connections over their reset budget", () => {
   let server: MuxServer;
   let port: number;
-  const refused: string[] = [];
+  const probations: string[] = [];
+  const limits = { resetsPerSecond: 20, probationResetsPerSecond: 2, probationConnectionsPerSecond: 2, probationMs: 1_000 };
   beforeAll(async () => {
     const handler = (_req: unknown, res: Parameters<typeof writeResponse>[0]) => setTimeout(() => writeResponse(res, 200, {}, Buffer.from("ok")), 5);
     server = createMuxServer(handler, {
-      peerLimits: createPeerLimits({ streamsPerSecond: 10_000, resetsPerSecond: 20, cooldownMs: 1_000 }, (peer) => refused.push(peer)),
+      peerLimits: createPeerLimits(limits, (address) => probations.push(address)),
       http2IdleTimeoutMs: 300,
       headersTimeoutMs: 300,
     });
     ({ port } = await server.listen(0, "127.0.0.1"));
   });
   afterAll(() => server.close(500));
-
-  test("a rapid-reset peer gets ENHANCE_YOUR_CALM, is refused on reconnecting, other peers are served, and after the cooldown it is let in again", async () => {
-    const attack = rapidResetProcess(port, "127.0.0.2", 2);
-    const other = connectFrom("127.0.0.1", port);
-    const during: (number | string)[] = [];
-    while (refused.length === 0) during.push(await get(other));
-    other.close();
-    const stats = await attack;
-    expect(refused[0]).toBe("127.0.0.2");
-    expect(stats.goaways[ENHANCE_YOUR_CALM]).toBeGreaterThanOrEqual(1);
-    // Most reconnections were refused before a GOAWAY could be sent: their sockets were closed at once.
-    expect(stats.connections).toBeGreaterThan(stats.goaways[ENHANCE_YOUR_CALM]! + 1);
-    expect(new Set(during)).toEqual(new Set([200]));
-
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    const later = connectFrom("127.0.0.2", port);
-    expect(await get(later)).toBe(200);
-    later.close();
+  beforeEach(async () => {
+    // Each test starts with no address on probation.
+    await new Promise((resolve) => setTimeout(resolve, limits.probationMs + 50));
+    probations.length = 0;
   });
 
-  test("an honest client cancelling a few calls is not refused", async () => {
-    refused.length = 0;
-    const session = connectFrom("127.0.0.3", port);
+  test("a rapid-reset client's connections are closed, alone: a client on the same address keeps its connection and is served throughout", async () => {
+    const honest = connectFrom("127.0.0.2", port);
+    expect(await get(honest)).toBe(200);
+    const attack = rapidResetAttack(port, "127.0.0.2", 2);
+    const during: (number | string)[] = [];
+    let attacking = true;
+    void attack.finally(() => (attacking = false));
+    while (attacking) during.push(await get(honest));
+    const stats = await attack;
+    honest.close();
+    expect(probations).toEqual(["127.0.0.2"]);
+    // Reconnecting over and over, the abuser was mostly closed before the server sent a byte.
+    expect(stats.connections).toBeGreaterThan(10);
+    expect(stats.refused).toBeGreaterThan(stats.connections / 2);
+    expect(during.length).toBeGreaterThan(10);
+    expect(new Set(during)).toEqual(new Set([200]));
+  });
+
+  test("a connection whose first bytes reset more streams than its budget is closed unread; on probation, its address's new HTTP/2 connections are let in at the probation rate, its HTTP/1.1 ones always", async () => {
+    const authority = `127.0.0.1:${port}`;
+    expect(await rawConnection(port, "127.0.0.3", Buffer.concat([clientStart(), rapidResets(1, 2 * limits.resetsPerSecond + 1, authority)]))).toEqual({ heard: false });
+    expect(probations).toEqual(["127.0.0.3"]);
+    // Well-behaved new connections, all at once: the probation burst (2 a second, 4 at once) is let in, the rest not.
+    const admitted = await Promise.all(Array.from({ length: 8 }, () => rawConnection(port, "127.0.0.3", clientStart())));
+    expect(admitted.filter(({ heard }) => heard).length).toBe(4);
+    expect(await getHttp1(port, "127.0.0.3")).toBe(200);
+    // Other addresses are not concerned.
+    expect(await rawConnection(port, "127.0.0.4", clientStart())).toEqual({ heard: true });
+    // After the probation a new HTTP/2 connection is let in again, with the full budget.
+    await new Promise((resolve) => setTimeout(resolve, limits.probationMs + 50));
+    expect(await rawConnection(port, "127.0.0.3", Buffer.concat([clientStart(), rapidResets(1, limits.resetsPerSecond, authority)]))).toEqual({ heard: true });
+    expect(probations).toEqual(["127.0.0.3"]);
+  });
+
+  test("on probation, a new connection has the small budget: a few resets after its start close it", async () => {
+    const authority = `127.0.0.1:${port}`;
+    await rawConnection(port, "127.0.0.5", Buffer.concat([clientStart(), rapidResets(1, 2 * limits.resetsPerSecond + 1, authority)]));
+    expect(probations).toEqual(["127.0.0.5"]);
+    const session = connectFrom("127.0.0.5", port);
     session.on("error", () => {});
-    for (let i = 0; i < 10; i++) session.request({ ":path": "/ok" }).close(http2.constants.NGHTTP2_CANCEL);
+    expect(await get(session)).toBe(200);
+    const closed = new Promise((resolve) => session.once("close", resolve));
+    for (let i = 0; i < 2 * limits.probationResetsPerSecond + 1; i++) void cancelledCall(session);
+    await closed;
+    expect(probations).toEqual(["127.0.0.5"]);
+  });
+
+  test("an honest client cancelling a few calls keeps its connection", async () => {
+    const session = connectFrom("127.0.0.6", port);
+    session.on("error", () => {});
+    expect(await get(session)).toBe(200);
+    await Promise.all(Array.from({ length: 10 }, () => cancelledCall(session)));
     expect(await get(session)).toBe(200);
     session.close();
-    expect(refused).toEqual([]);
+    expect(probations).toEqual([]);
   });
 
   test("an idle HTTP/2 session is closed with GOAWAY after the idle timeout", async () => {
