@@ -120,6 +120,25 @@ describeEachBackend("keygate.v1 page tokens", (backend) => {
     expect(stable.filter((id) => !seenSet.has(id))).toEqual([]);
   });
 
+  test("the item a token names may be gone: the next page starts after its position, and skips nothing", async () => {
+    const project = (await session.admin.addProject({ name: "cursor-gone" })).id;
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push((await session.admin.addAPIApp({ projectId: project, name: `c-${i}` })).appId);
+    ids.sort();
+    const first = await apps().listApps({ projectId: project, limit: 3 });
+    expect(first.apps.map((a) => a.id)).toEqual(ids.slice(0, 3));
+    // The last app seen and the first not yet seen are removed; an app is added (at the end, its id is newer).
+    await session.admin.removeApp({ projectId: project, appId: ids[2]! });
+    await session.admin.removeApp({ projectId: project, appId: ids[3]! });
+    const added = (await session.admin.addAPIApp({ projectId: project, name: "c-new" })).appId;
+    const second = await apps().listApps({ projectId: project, limit: 3, pageToken: first.nextPageToken });
+    // With an offset of 3 the page would have started at ids[6], skipping ids[4] and ids[5].
+    expect(second.apps.map((a) => a.id)).toEqual(ids.slice(4, 7));
+    const third = await apps().listApps({ projectId: project, limit: 3, pageToken: second.nextPageToken });
+    expect(third.apps.map((a) => a.id)).toEqual([ids[7], added]);
+    expect(third.nextPageToken).toBe("");
+  });
+
   test("projects page the same way", async () => {
     const projects = keygateV1Client(ProjectService, session.keygate.url, session.keygate.adminToken);
     const all = await projects.listProjects({});
