@@ -47,7 +47,7 @@ export interface NewAccessToken {
 }
 
 /** ZITADEL's auth method names in `oidc_session.added`. */
-const AUTH_METHOD = { secret: "password", key: "private_key" } as const;
+export const AUTH_METHOD = { secret: "password", key: "private_key" } as const;
 
 /** One session per token, as ZITADEL records the client credentials and JWT profile grants. */
 export function issueAccessToken(token: NewAccessToken): Decision {

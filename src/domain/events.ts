@@ -58,6 +58,10 @@ export interface EventPayloads {
   "project.application.oidc.key.removed": { keyId: string };
   /** keygate's own (keygate.v1): the metadata fields named, each replacing what the app had. */
   "project.application.keygate.metadata.set": AppMetadataChange & { appId: string };
+  /** keygate's own (issue 15): project roles an API app holds, and its opt-in to the client credentials grant. */
+  "keygate.app.role.added": { appId: string; roleKey: string };
+  "keygate.app.role.removed": { appId: string; roleKey: string };
+  "keygate.app.client_credentials.set": { appId: string; enabled: boolean; accessTokenType?: number };
 
   "user.machine.added": { userName: string; name: string; description?: string; accessTokenType?: number };
   "user.machine.changed": { name?: string; description?: string; accessTokenType?: number };
@@ -79,6 +83,24 @@ export interface EventPayloads {
   /** `tokenDigest` for opaque tokens only; `keyID` when the user authenticated with one of its keys. */
   "oidc_session.access_token.added": { id: string; scope: string[]; lifetime: number; expiration: string; tokenDigest?: string; tokenType: "bearer" | "jwt"; keyID?: string };
   "oidc_session.access_token.revoked": { id: string };
+  /**
+   * keygate's own: a token an API app obtained for itself (client credentials grant), one event per
+   * token. `keyID` when the app authenticated with one of its keys, `tokenDigest` for opaque tokens.
+   */
+  "keygate.app.token.added": {
+    appId: string;
+    projectId: string;
+    clientID: string;
+    audience: string[];
+    scope: string[];
+    authMethods: string[];
+    authTime: string;
+    expiration: string;
+    tokenType: "bearer" | "jwt";
+    tokenDigest?: string;
+    keyID?: string;
+    secretID?: string;
+  };
 }
 
 export type EventType = keyof EventPayloads;

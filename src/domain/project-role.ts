@@ -1,3 +1,4 @@
+import { appRolesOfRemovedProjectRole } from "./app-access.js";
 import { decide, type Decision } from "./decision.js";
 import { failedPrecondition, invalidArgument, notFound } from "./errors.js";
 import { event } from "./events.js";
@@ -49,10 +50,17 @@ export function changeProjectRole(project: ProjectState | undefined, role: Proje
   return decide([event("project", current.id, "project.role.changed", { key: existing.key, ...changed })]);
 }
 
-/** Like ZITADEL, removal asks only whether the role exists (a removed project has none). */
-export function removeProjectRole(projectId: string, role: ProjectRoleState | undefined): Decision {
+/**
+ * Like ZITADEL, removal asks only whether the role exists (a removed project has none). The apps
+ * that hold the role (`holders`, read under the project's lock) lose it in the same command, each
+ * by an event of its own, as ZITADEL cascades a removed role to the grants that held it.
+ */
+export function removeProjectRole(projectId: string, role: ProjectRoleState | undefined, holders: readonly string[]): Decision {
   const existing = requireRole(role, "COMMAND-m9vMf");
-  return decide([event("project", projectId, "project.role.removed", { key: existing.key })], [releaseProjectRole(projectId, existing.key)]);
+  return decide(
+    [event("project", projectId, "project.role.removed", { key: existing.key }), ...appRolesOfRemovedProjectRole(projectId, existing.key, holders)],
+    [releaseProjectRole(projectId, existing.key)],
+  );
 }
 
 function requireProject(project: ProjectState | undefined): ProjectState {

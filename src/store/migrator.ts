@@ -8,6 +8,7 @@ import * as projectRoles from "./migrations/0005-project-roles.js";
 import * as oauth from "./migrations/0006-oauth.js";
 import * as appSecrets from "./migrations/0007-app-secrets.js";
 import * as objectMetadata from "./migrations/0008-object-metadata.js";
+import * as appAccess from "./migrations/0009-app-access.js";
 
 /** Migrations are listed in code, not read from a folder, so they work from sources and from a build alike. */
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   "0006-oauth": oauth,
   "0007-app-secrets": appSecrets,
   "0008-object-metadata": objectMetadata,
+  "0009-app-access": appAccess,
 };
 
 /** This build's migrations, in the order they run. */

@@ -1,13 +1,15 @@
 import type { NewAccessToken } from "../domain/access-token.js";
+import type { NewAppAccessToken } from "../domain/app-access-token.js";
 import type { KeyLifetimes, SigningKeyState } from "../domain/signing-key.js";
-import { ensureSigningKey, recordIssuedToken, revokeIssuedToken } from "./commands/oauth-commands.js";
+import { ensureSigningKey, recordAppToken, recordIssuedToken, revokeIssuedToken } from "./commands/oauth-commands.js";
+import { findAppGrant, findAppRoleKeys, findAppToken, type AppGrant, type IssuedAppToken } from "./queries/app-token-queries.js";
 import type { Actor } from "./event-store.js";
 import { AccessTokenType } from "../domain/user.js";
 import type { Store } from "./open-store.js";
 import { findMachineKey, findMachineUserByClientId, findMachineUserById, type MachineUserCredentials } from "./queries/machine-credential-queries.js";
 import { existingProjects, findApiClient, findApiClientKey, findIssuedToken, findSigningKeys, recordSecretUse, useAssertionId, type ApiClient, type IssuedToken, type StoredSecret } from "./queries/oauth-queries.js";
 
-export type { ApiClient, IssuedToken, StoredSecret };
+export type { ApiClient, AppGrant, IssuedAppToken, IssuedToken, StoredSecret };
 
 /** A service user as the token endpoint authenticates it. */
 export interface MachineClient {
@@ -39,6 +41,12 @@ export interface OAuthStore {
   machineUser(userId: string): Promise<MachineClient | undefined>;
   /** The public key (PEM) of an unexpired key of the service user. */
   machineKey(userId: string, keyId: string, now: Date): Promise<string | undefined>;
+  /** An API app's org and client credentials setting. */
+  appGrant(appId: string): Promise<AppGrant | undefined>;
+  /** Records an app's own token if its credential and setting still hold; returns the roles it holds then. */
+  recordAppToken(orgId: string, token: NewAppAccessToken): Promise<string[]>;
+  appToken(by: { digest: string } | { id: string }, now: Date): Promise<IssuedAppToken | undefined>;
+  appRoleKeys(appId: string): Promise<string[]>;
 }
 
 export function createOAuthStore(store: Pick<Store, "db" | "events">, instanceId: string): OAuthStore {
@@ -57,6 +65,10 @@ export function createOAuthStore(store: Pick<Store, "db" | "events">, instanceId
     revokeIssuedToken: (actor, tokenId) => revokeIssuedToken(events, actor, tokenId),
     machineClient: async (clientId) => machineClientOf(await findMachineUserByClientId(db, clientId)),
     machineUser: async (userId) => machineClientOf(await findMachineUserById(db, userId)),
+    appGrant: (appId) => findAppGrant(db, instanceId, appId),
+    recordAppToken: (orgId, token) => recordAppToken(events, instanceId, orgId, token),
+    appToken: (by, now) => findAppToken(db, instanceId, by, now),
+    appRoleKeys: (appId) => findAppRoleKeys(db, instanceId, appId),
     async machineKey(userId, keyId, now) {
       const key = await findMachineKey(db, userId, keyId);
       return key && key.expiration.getTime() > now.getTime() ? key.publicKeyPem : undefined;

@@ -14,12 +14,14 @@ export interface Database {
   app_keys: AppKeysTable;
   app_secrets: AppSecretsTable;
   app_secret_uses: AppSecretUsesTable;
+  app_roles: AppRolesTable;
   users: UsersTable;
   personal_access_tokens: PersonalAccessTokensTable;
   machine_keys: MachineKeysTable;
   members: MembersTable;
   signing_keys: SigningKeysTable;
   access_tokens: AccessTokensTable;
+  app_access_tokens: AppAccessTokensTable;
   used_client_assertions: UsedClientAssertionsTable;
 }
 
@@ -123,6 +125,21 @@ export interface AppApiConfigsTable {
   app_id: string;
   client_id: string;
   auth_method: number;
+  /** Whether the app may obtain tokens for itself with the client credentials grant (keygate's opt-in). */
+  client_credentials: Generated<boolean>;
+  /** The token type the grant issues the app (0 bearer, 1 JWT: a service user's AccessTokenType). */
+  client_credentials_token_type: Generated<number>;
+}
+
+/** The project roles an API app holds (keygate's extension). */
+export interface AppRolesTable {
+  instance_id: string;
+  app_id: string;
+  role_key: string;
+  project_id: string;
+  owner: string;
+  creation_date: Timestamp;
+  sequence: number;
 }
 
 /** The secrets of API apps (app-secret.ts); the plaintext never, only its hash and last four characters. */
@@ -222,6 +239,24 @@ export interface AccessTokensTable extends ProjectedRow {
   token_digest: string | null;
   key_id: string | null;
   expiration: Timestamp | null;
+}
+
+/** Tokens API apps obtained for themselves (client credentials grant), one row per token; opaque ones only as digests. */
+export interface AppAccessTokensTable extends ProjectedRow {
+  id: string;
+  app_id: string;
+  project_id: string;
+  owner: string;
+  client_id: string;
+  audience: string[];
+  scopes: string[];
+  /** "secret" or "key": the credential the app authenticated with; its id in secret_id or key_id. */
+  auth_method: string;
+  token_type: string;
+  token_digest: string | null;
+  key_id: string | null;
+  secret_id: string | null;
+  expiration: Timestamp;
 }
 
 /** Client assertions with a `jti` already used, until they expire (replay protection, not derived from events). */

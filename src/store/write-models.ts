@@ -2,6 +2,8 @@ import type { Kysely } from "kysely";
 import type { ClientCredential, CredentialState } from "../domain/access-token.js";
 import type { AppKeyState } from "../domain/app-key.js";
 import type { AppSecretsState } from "../domain/app-secret.js";
+import type { AppAccessState } from "../domain/app-access.js";
+import type { AppCredential, AppCredentialState } from "../domain/app-access-token.js";
 import type { ApiAuthMethod, AppState } from "../domain/app.js";
 import type { MemberState, MemberTarget } from "../domain/member.js";
 import type { LifecycleState, ProjectState } from "../domain/project.js";
@@ -11,6 +13,7 @@ import type { MachineKeyState } from "../domain/machine-key.js";
 import type { AccessTokenType, MachineUserState, UserState } from "../domain/user.js";
 import { precompile, rowsOf } from "./precompiled.js";
 import { ACTIVE } from "./projections/row-metadata.js";
+import { findAppRoleKeys } from "./queries/app-token-queries.js";
 import { findProjectRow } from "./queries/project-queries.js";
 import type { Database } from "./schema.js";
 
@@ -94,6 +97,36 @@ export async function loadAppSecrets(scope: Scope, projectId: string, appId: str
     scope.tx.selectFrom("app_secrets").select("id").where("instance_id", "=", scope.instanceId).where("owner", "=", scope.orgId).where("app_id", "=", appId).execute(),
   ]);
   return app && { app, secretIds: rows.map((row) => row.id) };
+}
+
+/** An API app with the roles it holds and its client credentials setting. */
+export async function loadAppAccess(scope: Scope, projectId: string, appId: string): Promise<AppAccessState | undefined> {
+  const [app, config, roles] = await Promise.all([
+    loadApiApp(scope, projectId, appId),
+    scope.tx.selectFrom("app_api_configs").select(["client_credentials", "client_credentials_token_type"]).where("instance_id", "=", scope.instanceId).where("app_id", "=", appId).executeTakeFirst(),
+    findAppRoleKeys(scope.tx, scope.instanceId, appId),
+  ]);
+  if (!app || !config) return undefined;
+  return { app, roleKeys: roles, clientCredentials: config.client_credentials, accessTokenType: config.client_credentials_token_type as AccessTokenType };
+}
+
+/** The keys of a project's roles (exact), as an app's role assignment checks them. */
+export async function loadProjectRoleKeys({ tx, instanceId, orgId }: Scope, projectId: string): Promise<Set<string>> {
+  const rows = await tx.selectFrom("project_roles").select("key").where("instance_id", "=", instanceId).where("owner", "=", orgId).where("project_id", "=", projectId).execute();
+  return new Set(rows.map((row) => row.key));
+}
+
+/** The apps of a project that hold the role with this exact key. */
+export async function loadRoleHolders({ tx, instanceId }: Scope, projectId: string, roleKey: string): Promise<string[]> {
+  const rows = await tx
+    .selectFrom("app_roles")
+    .select("app_id")
+    .where("instance_id", "=", instanceId)
+    .where("project_id", "=", projectId)
+    .where("role_key", "=", roleKey)
+    .orderBy("app_id")
+    .execute();
+  return rows.map((row) => row.app_id);
 }
 
 /** Whether an app with this id exists anywhere in the instance (not confined to the acting org). */
@@ -216,6 +249,45 @@ export async function loadCredentialState({ tx, instanceId }: Omit<Scope, "orgId
   return {
     userActive: user.state === ACTIVE,
     ...(user.secret_hash === null ? {} : { secretHash: user.secret_hash }),
+    ...(key ? { keyExpiration: key.expiration } : {}),
+  };
+}
+
+/** An app and the credential its token is about to be issued on, as they are now (any org: the token endpoint acts for the app). */
+export async function loadAppCredentialState({ tx, instanceId }: Omit<Scope, "orgId">, appId: string, credential: AppCredential, now: Date): Promise<AppCredentialState | undefined> {
+  const [app, secrets] = await Promise.all([
+    tx
+      .selectFrom("apps")
+      .innerJoin("app_api_configs", (join) => join.onRef("app_api_configs.instance_id", "=", "apps.instance_id").onRef("app_api_configs.app_id", "=", "apps.id"))
+      .select(["apps.state", "app_api_configs.auth_method", "app_api_configs.client_credentials"])
+      .where("apps.instance_id", "=", instanceId)
+      .where("apps.id", "=", appId)
+      .executeTakeFirst(),
+    tx
+      .selectFrom("app_secrets")
+      .select("id")
+      .where("instance_id", "=", instanceId)
+      .where("app_id", "=", appId)
+      .where((eb) => eb.or([eb("expiration", "is", null), eb("expiration", ">", now)]))
+      .execute(),
+  ]);
+  if (!app) return undefined;
+  const key =
+    credential.kind === "key"
+      ? await tx
+          .selectFrom("app_keys")
+          .select("expiration")
+          .where("instance_id", "=", instanceId)
+          .where("app_id", "=", appId)
+          .where("id", "=", credential.keyId)
+          .where("enabled", "=", true)
+          .executeTakeFirst()
+      : undefined;
+  return {
+    active: app.state === ACTIVE,
+    clientCredentials: app.client_credentials,
+    authMethod: app.auth_method as ApiAuthMethod,
+    liveSecretIds: secrets.map((secret) => secret.id),
     ...(key ? { keyExpiration: key.expiration } : {}),
   };
 }

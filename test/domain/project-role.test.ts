@@ -63,12 +63,20 @@ describe("changeProjectRole", () => {
 
 describe("removeProjectRole", () => {
   test("emits project.role.removed {key} and releases the key", () => {
-    const decision = removeProjectRole("p1", admin);
+    const decision = removeProjectRole("p1", admin, []);
     expect(decision.events).toStrictEqual([onProject("project.role.removed", { key: "admin" })]);
     expect(constraintKeys(decision.uniqueConstraints)).toEqual([{ action: "remove", type: "project_role", field: "admin:p1" }]);
   });
 
+  test("the apps holding the role lose it in the same decision, one keygate event per app", () => {
+    expect(removeProjectRole("p1", admin, ["a1", "a2"]).events).toStrictEqual([
+      onProject("project.role.removed", { key: "admin" }),
+      onProject("keygate.app.role.removed", { appId: "a1", roleKey: "admin" }),
+      onProject("keygate.app.role.removed", { appId: "a2", roleKey: "admin" }),
+    ]);
+  });
+
   test("a missing role is NotFound (COMMAND-m9vMf)", () => {
-    expectDomainError(() => removeProjectRole("p1", undefined), "NotFound", "COMMAND-m9vMf", "Role doesn't exist");
+    expectDomainError(() => removeProjectRole("p1", undefined, ["a1"]), "NotFound", "COMMAND-m9vMf", "Role doesn't exist");
   });
 });

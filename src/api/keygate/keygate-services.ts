@@ -1,11 +1,13 @@
 import type { DescMethod, DescService } from "@bufbuild/protobuf";
 import type { ConnectRouter, ServiceImpl } from "@connectrpc/connect";
 import { AppSecretService } from "../../gen/keygate/v1/app_secrets_pb.js";
+import { AppAccessService } from "../../gen/keygate/v1/app_roles_pb.js";
 import { AppService } from "../../gen/keygate/v1/apps_pb.js";
 import { ProjectService } from "../../gen/keygate/v1/projects_pb.js";
 import type { MethodPermission } from "../method-permissions.js";
 import type { ServiceDeps } from "../services/service-deps.js";
 import { appSecretService, APP_SECRET_PERMISSIONS } from "./app-secret-service.js";
+import { appAccessService, APP_ACCESS_PERMISSIONS } from "./app-access-service.js";
 import { appService, APP_PERMISSIONS } from "./app-service.js";
 import type { KeygatePermissions } from "./keygate-permissions.js";
 import { projectService, PROJECT_PERMISSIONS } from "./project-service.js";
@@ -39,6 +41,7 @@ export const KEYGATE_SERVICES: readonly KeygateService[] = [
   keygateService(AppService, APP_PERMISSIONS, appService),
   keygateService(ProjectService, PROJECT_PERMISSIONS, projectService),
   keygateService(AppSecretService, APP_SECRET_PERMISSIONS, appSecretService),
+  keygateService(AppAccessService, APP_ACCESS_PERMISSIONS, appAccessService),
 ];
 
 const byName = new Map(KEYGATE_SERVICES.map((entry) => [entry.service.typeName, entry]));

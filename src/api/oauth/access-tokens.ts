@@ -29,30 +29,41 @@ export async function issueAccessToken(deps: OAuthDeps, user: MachineClient, cre
     const unknown = granted.projectIds.find((id) => !existing.has(id));
     if (unknown !== undefined) throw invalidScope(`project ${unknown} does not exist`);
   }
-  const id = deps.ids.next();
-  const issuedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
-  const expiresAt = new Date(issuedAt.getTime() + deps.accessTokenLifetimeSeconds * 1000);
   const audience = audienceOf(granted, deps.store.instanceId);
   const type: AccessTokenType = user.accessTokenType;
-  const claims = { id, userId: user.userId, clientId, audience, scopes: granted.scopes, issuedAt, expiresAt };
-  const accessToken = type === "jwt" ? await signAccessToken(deps, claims) : generateAccessToken();
+  const claims = { ...newTokenTimes(deps), clientId, audience, scopes: granted.scopes };
+  const accessToken = type === "jwt" ? await signAccessToken(deps, { ...claims, subject: user.userId }) : generateAccessToken();
   await deps.store
     .recordIssuedToken(user.orgId, {
       ...claims,
+      userId: user.userId,
       type,
       credential,
       ...(type === "bearer" ? { digest: accessTokenDigest(accessToken) } : {}),
     })
-    .catch((error: unknown) => {
-      // Its secret or key was taken away (or the user deactivated) since it was checked: the client is not authenticated.
-      throw error instanceof DomainError && error.id === credentialGone().id ? invalidClient("client authentication failed") : error;
-    });
-  return { access_token: accessToken, token_type: "Bearer", expires_in: deps.accessTokenLifetimeSeconds, scope: granted.scopes.join(" ") };
+    .catch(credentialGoneIsInvalidClient);
+  return tokenResponse(deps, accessToken, granted.scopes);
 }
 
-interface AccessTokenClaims {
+/** A new token's id (its `jti`), issue time (whole seconds, as `iat`) and expiry. */
+export function newTokenTimes(deps: Pick<OAuthDeps, "ids" | "accessTokenLifetimeSeconds">): { id: string; issuedAt: Date; expiresAt: Date } {
+  const issuedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+  return { id: deps.ids.next(), issuedAt, expiresAt: new Date(issuedAt.getTime() + deps.accessTokenLifetimeSeconds * 1000) };
+}
+
+/** The client's secret or key was taken away (or the client deactivated) since it was checked: the client is not authenticated. */
+export function credentialGoneIsInvalidClient(error: unknown): never {
+  throw error instanceof DomainError && error.id === credentialGone().id ? invalidClient("client authentication failed") : error;
+}
+
+export function tokenResponse(deps: Pick<OAuthDeps, "accessTokenLifetimeSeconds">, accessToken: string, scopes: readonly string[]): TokenResponse {
+  return { access_token: accessToken, token_type: "Bearer", expires_in: deps.accessTokenLifetimeSeconds, scope: scopes.join(" ") };
+}
+
+export interface AccessTokenClaims {
   id: string;
-  userId: string;
+  /** The service user's id, or the client id of an app that got the token for itself. */
+  subject: string;
   clientId: string;
   audience: string[];
   scopes: string[];
@@ -60,13 +71,13 @@ interface AccessTokenClaims {
   expiresAt: Date;
 }
 
-/** A JWT access token as ZITADEL's: iss, sub, aud, exp, iat, nbf, jti, client_id and scope. */
-async function signAccessToken(deps: OAuthDeps, claims: AccessTokenClaims): Promise<string> {
+/** A JWT access token as ZITADEL's: iss, sub, aud, exp, iat, nbf, jti, client_id and scope (and `extra`, such as role claims). */
+export async function signAccessToken(deps: OAuthDeps, claims: AccessTokenClaims, extra: Record<string, unknown> = {}): Promise<string> {
   const signer = await deps.keys.signer();
-  return new SignJWT({ client_id: claims.clientId, scope: claims.scopes.join(" ") })
+  return new SignJWT({ ...extra, client_id: claims.clientId, scope: claims.scopes.join(" ") })
     .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: signer.kid, typ: "JWT" })
     .setIssuer(deps.issuer)
-    .setSubject(claims.userId)
+    .setSubject(claims.subject)
     .setAudience(claims.audience)
     .setIssuedAt(claims.issuedAt)
     .setNotBefore(claims.issuedAt)
@@ -85,22 +96,45 @@ export async function isOwnJwt(deps: Pick<OAuthDeps, "keys">, token: string): Pr
 }
 
 /**
- * The unexpired, unrevoked token keygate issued, whatever the state of its user (callers decide):
- * an opaque token by its digest; a JWT by its `jti` once its signature, issuer and expiry hold.
+ * How a presented token is looked up: an opaque token by its digest; a JWT by its `jti` (and the
+ * `sub` it must belong to) once its signature, issuer and expiry hold. Undefined for a JWT that is
+ * not keygate's or does not verify.
  */
-export async function findIssuedToken(deps: Pick<OAuthDeps, "keys" | "store" | "issuer">, token: string): Promise<IssuedToken | undefined> {
-  const now = new Date();
-  if (!JWT_SHAPE.test(token)) return deps.store.issuedToken({ digest: accessTokenDigest(token) }, now);
+export type TokenLookup = { digest: string } | { id: string; subject: string };
+
+export async function tokenLookup(deps: Pick<OAuthDeps, "keys" | "issuer">, token: string, now: Date): Promise<TokenLookup | undefined> {
+  if (!JWT_SHAPE.test(token)) return { digest: accessTokenDigest(token) };
   const kid = kidOf(token);
   const key = kid === undefined ? undefined : await deps.keys.verificationKey(kid);
   if (!key) return undefined;
   try {
     const { payload } = await jwtVerify(token, key, { issuer: deps.issuer, algorithms: [SIGNING_ALGORITHM], requiredClaims: ["jti", "sub", "exp"], currentDate: now });
-    const found = await deps.store.issuedToken({ id: payload.jti! }, now);
-    return found?.tokenType === "jwt" && found.userId === payload.sub ? found : undefined;
+    return { id: payload.jti!, subject: payload.sub! };
   } catch {
     return undefined;
   }
+}
+
+/** The unexpired, unrevoked token keygate issued to a service user, whatever the state of its user (callers decide). */
+export async function findIssuedToken(deps: Pick<OAuthDeps, "keys" | "store" | "issuer">, token: string): Promise<IssuedToken | undefined> {
+  const now = new Date();
+  const lookup = await tokenLookup(deps, token, now);
+  return lookup && userToken(deps, lookup, now);
+}
+
+export const userToken = (deps: Pick<OAuthDeps, "store">, lookup: TokenLookup, now: Date) =>
+  findByLookup((by, at) => deps.store.issuedToken(by, at), (found) => found.userId, lookup, now);
+
+/** A token found as `lookup` says; a JWT's row must be a JWT's and belong to the JWT's `sub`. */
+export async function findByLookup<T extends { tokenType: "bearer" | "jwt" }>(
+  find: (by: { digest: string } | { id: string }, now: Date) => Promise<T | undefined>,
+  subjectOf: (found: T) => string,
+  lookup: TokenLookup,
+  now: Date,
+): Promise<T | undefined> {
+  if ("digest" in lookup) return find(lookup, now);
+  const found = await find({ id: lookup.id }, now);
+  return found?.tokenType === "jwt" && subjectOf(found) === lookup.subject ? found : undefined;
 }
 
 function kidOf(token: string): string | undefined {

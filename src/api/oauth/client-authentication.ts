@@ -1,4 +1,5 @@
 import type { ClientCredential } from "../../domain/access-token.js";
+import type { AppCredential } from "../../domain/app-access-token.js";
 import { ApiAuthMethod } from "../../domain/app.js";
 import { verifySecret } from "../../domain/secrets.js";
 import { isExpired } from "../../domain/app-secret.js";
@@ -12,8 +13,6 @@ import type { OAuthEndpointName, OAuthRequest } from "./oauth-request.js";
 /** What every failed client authentication says: which check failed is not the client's business. */
 const CLIENT_AUTH_FAILED = "client authentication failed";
 
-/** How an API app proved who it is: one of its secrets (by id), or one of its keys. */
-export type AppCredential = { kind: "secret"; secretId: string } | { kind: "key"; keyId: string };
 
 /**
  * The API app calling the introspection endpoint, with any of its live secrets (client_secret_basic)
@@ -130,4 +129,38 @@ async function checkClientAssertion(deps: OAuthDeps, assertion: string, signer: 
   } catch (error) {
     throw error instanceof AssertionError ? invalidClient(CLIENT_AUTH_FAILED) : error;
   }
+}
+
+/** Who asks for a token with the client credentials grant. */
+export type GrantClient = { kind: "user"; user: MachineClient; credential: ClientCredential } | { kind: "app"; app: ApiClient; credential: AppCredential };
+
+const GRANT_METHODS: readonly ClientAuthMethod[] = ["client_secret_basic", "client_secret_post", "private_key_jwt"];
+
+/**
+ * The client of the client credentials grant: a service user (its user name and secret, checked
+ * first and exactly as before), else an API app (its client id and any live secret, or a JWT
+ * signed by one of its keys), which also reports every failure. A user name that happens to equal
+ * an app's client id does not shadow the app: the app is tried when the user's secret does not match.
+ */
+export async function authenticateGrantClient(deps: OAuthDeps, request: OAuthRequest): Promise<GrantClient> {
+  const user = await machineClientBySecret(deps, request);
+  if (user) return { kind: "user", ...user };
+  const app = await authenticateApiClient(deps, request, "token", GRANT_METHODS);
+  return { kind: "app", app, credential: app.credential };
+}
+
+/** The active service user whose user name and secret the request presents, or undefined for anything else. */
+async function machineClientBySecret(deps: OAuthDeps, request: OAuthRequest): Promise<{ user: MachineClient; credential: ClientCredential } | undefined> {
+  let presented;
+  try {
+    presented = presentedCredentials(request, GRANT_METHODS);
+  } catch (error) {
+    if (error instanceof OAuthError) return undefined;
+    throw error;
+  }
+  if (presented.method === "private_key_jwt") return undefined;
+  const user = await deps.store.machineClient(presented.clientId);
+  if (!user?.active || user.secretHash === undefined) return undefined;
+  if (!(await secretMatches(deps, presented.secret, user.secretHash, user.userId, Number.POSITIVE_INFINITY))) return undefined;
+  return { user, credential: { kind: "secret", secretHash: user.secretHash } };
 }

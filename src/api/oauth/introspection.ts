@@ -1,6 +1,8 @@
 import { SCOPE_RESOURCE_OWNER } from "../../domain/oauth-scopes.js";
-import type { IssuedToken } from "../../store/oauth-store.js";
-import { findIssuedToken } from "./access-tokens.js";
+import { roleClaims } from "../../domain/project-role-claims.js";
+import type { IssuedAppToken, IssuedToken } from "../../store/oauth-store.js";
+import { tokenLookup, userToken } from "./access-tokens.js";
+import { appToken } from "./app-tokens.js";
 import { authenticateApiClient } from "./client-authentication.js";
 import type { OAuthDeps } from "./oauth-deps.js";
 import { invalidRequest } from "./oauth-error.js";
@@ -9,23 +11,42 @@ import { tokenKey } from "./recent-lookups.js";
 
 const INACTIVE = { active: false } as const;
 
+/** A token as introspection found it: a service user's, or an app's own with the roles the app holds now. */
+type FoundToken = { kind: "user"; token: IssuedToken } | { kind: "app"; token: IssuedAppToken; roleKeys: string[] };
+
 /**
  * `POST /oauth/v2/introspect` (RFC 7662) for an API app. As in ZITADEL, an app sees a token as
  * active only when the token is meant for the app's project (its audience names the project);
- * unknown, expired and revoked tokens, and those of deactivated or removed users, are inactive.
+ * unknown, expired and revoked tokens, and those of deactivated or removed users or apps, are
+ * inactive. A token an app got for itself shows the roles that app holds when it is introspected.
  */
 export async function introspectionEndpoint(deps: OAuthDeps, request: OAuthRequest): Promise<Record<string, unknown>> {
   const app = await authenticateApiClient(deps, request, "introspect");
   const token = request.params.get("token");
   if (!token) throw invalidRequest("token missing");
   // An app introspects the tokens its callers bring, the same ones again and again.
-  const found = await deps.lookups.remembered(tokenKey(token), () => findIssuedToken(deps, token), (facts) => facts.expiresAt.getTime());
-  if (!found?.userActive || !found.audience.includes(app.projectId)) return INACTIVE;
-  return introspectionOf(found, deps.issuer);
+  const found = await deps.lookups.remembered(tokenKey(token), () => findToken(deps, token), (facts) => facts.token.expiresAt.getTime());
+  if (!found?.token.audience.includes(app.projectId)) return INACTIVE;
+  if (found.kind === "user") return found.token.userActive ? { ...introspectionOf(found.token, found.token.userId, deps.issuer), username: found.token.userName } : INACTIVE;
+  const own = found.token;
+  if (!own.appActive) return INACTIVE;
+  return { ...introspectionOf(own, own.clientId, deps.issuer), ...roleClaims(own.projectId, found.roleKeys, { orgId: own.orgId, primaryDomain: own.orgPrimaryDomain }) };
 }
 
-/** The fields ZITADEL's introspection answers with for a service user's token. */
-function introspectionOf(token: IssuedToken, issuer: string): Record<string, unknown> {
+async function findToken(deps: OAuthDeps, token: string): Promise<FoundToken | undefined> {
+  const now = new Date();
+  const lookup = await tokenLookup(deps, token, now);
+  if (!lookup) return undefined;
+  const user = await userToken(deps, lookup, now);
+  if (user) return { kind: "user", token: user };
+  const own = await appToken(deps, lookup, now);
+  return own && { kind: "app", token: own, roleKeys: await deps.store.appRoleKeys(own.appId) };
+}
+
+type Introspected = Pick<IssuedToken & IssuedAppToken, "id" | "clientId" | "orgId" | "orgName" | "orgPrimaryDomain" | "audience" | "scopes" | "issuedAt" | "expiresAt">;
+
+/** The fields ZITADEL's introspection answers with for a token of `subject` (a service user's adds its user name). */
+function introspectionOf(token: Introspected, subject: string, issuer: string): Record<string, unknown> {
   const iat = Math.floor(token.issuedAt.getTime() / 1000);
   return {
     active: true,
@@ -35,11 +56,10 @@ function introspectionOf(token: IssuedToken, issuer: string): Record<string, unk
     exp: Math.floor(token.expiresAt.getTime() / 1000),
     iat,
     nbf: iat,
-    sub: token.userId,
+    sub: subject,
     aud: token.audience,
     iss: issuer,
     jti: token.id,
-    username: token.userName,
     ...(token.scopes.includes(SCOPE_RESOURCE_OWNER)
       ? {
           [`${SCOPE_RESOURCE_OWNER}:id`]: token.orgId,

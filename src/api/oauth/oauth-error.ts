@@ -22,4 +22,5 @@ export const invalidRequest = (description: string) => new OAuthError("invalid_r
 export const invalidClient = (description: string) => new OAuthError("invalid_client", description);
 export const invalidGrant = (description: string) => new OAuthError("invalid_grant", description);
 export const invalidScope = (description: string) => new OAuthError("invalid_scope", description);
+export const unauthorizedClient = (description: string) => new OAuthError("unauthorized_client", description);
 export const unsupportedGrantType = (description: string) => new OAuthError("unsupported_grant_type", description);

@@ -29,7 +29,7 @@ export const RECENT_LOOKUPS_TTL_MS = DEFAULT_AUTH_CACHE_TTL_MS;
 const MAX_ENTRIES = 10_000;
 
 /** A new token changes nothing that was found before it: issuing tokens does not forget. */
-const ISSUANCE = new Set(["oidc_session.added", "oidc_session.access_token.added"]);
+const ISSUANCE = new Set(["oidc_session.added", "oidc_session.access_token.added", "keygate.app.token.added"]);
 
 /** Keys of bearer tokens are digests, so the memory never holds a token itself. */
 export const tokenKey = (token: string) => `token:${accessTokenDigest(token)}`;

@@ -1,5 +1,6 @@
 import { issueAccessToken, type TokenResponse } from "./access-tokens.js";
-import { authenticateMachineClient } from "./client-authentication.js";
+import { issueAppAccessToken } from "./app-tokens.js";
+import { authenticateGrantClient } from "./client-authentication.js";
 import { AssertionError, assertionSigner, verifyAssertion } from "./jwt-assertion.js";
 import type { OAuthDeps } from "./oauth-deps.js";
 import { invalidGrant, invalidRequest, unsupportedGrantType } from "./oauth-error.js";
@@ -18,10 +19,15 @@ export async function tokenEndpoint(deps: OAuthDeps, request: OAuthRequest): Pro
   throw unsupportedGrantType(`grant_type ${JSON.stringify(grantType.slice(0, 100))} is not supported`);
 }
 
-/** The client id is the service user's user name, as in ZITADEL; its secret is the client secret. */
+/**
+ * For a service user, the client id is its user name, as in ZITADEL, and its secret the client
+ * secret; an API app (keygate's extension) uses its client id and secret or a JWT signed by its key.
+ */
 async function clientCredentials(deps: OAuthDeps, request: OAuthRequest): Promise<TokenResponse> {
-  const { user, credential } = await authenticateMachineClient(deps, request, "token", ["client_secret_basic", "client_secret_post"]);
-  return issueAccessToken(deps, user, credential, user.userName, request.params.get("scope"));
+  const client = await authenticateGrantClient(deps, request);
+  const scope = request.params.get("scope");
+  if (client.kind === "app") return issueAppAccessToken(deps, client.app, client.credential, scope);
+  return issueAccessToken(deps, client.user, client.credential, client.user.userName, scope);
 }
 
 /**

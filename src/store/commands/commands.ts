@@ -1,10 +1,12 @@
 import type { ApiAuthMethod } from "../../domain/app.js";
+import type { ClientCredentialsSetting } from "../../domain/app-access.js";
 import type { MemberTarget } from "../../domain/member.js";
 import type { AppMetadataChange, MetadataChange } from "../../domain/object-metadata.js";
 import type { ProjectInput, ProjectUpdate } from "../../domain/project.js";
 import type { ProjectRoleChanges, ProjectRoleState } from "../../domain/project-role.js";
 import type { MachineChanges, NewMachineUser } from "../../domain/user.js";
 import type { Actor } from "../event-store.js";
+import * as appAccess from "./app-access-commands.js";
 import * as apps from "./app-commands.js";
 import * as appKeys from "./app-key-commands.js";
 import * as appSecrets from "./app-secret-commands.js";
@@ -98,6 +100,16 @@ export class CallerCommands {
   }
   removeApp(projectId: string, appId: string) {
     return apps.removeApp(this.deps, this.actor, projectId, appId);
+  }
+
+  addAppRoles(projectId: string, appId: string, roleKeys: readonly string[]) {
+    return appAccess.addAppRoles(this.deps, this.actor, projectId, appId, roleKeys);
+  }
+  removeAppRole(projectId: string, appId: string, roleKey: string) {
+    return appAccess.removeAppRole(this.deps, this.actor, projectId, appId, roleKey);
+  }
+  setAppClientCredentials(projectId: string, appId: string, setting: ClientCredentialsSetting) {
+    return appAccess.setAppClientCredentials(this.deps, this.actor, projectId, appId, setting);
   }
 
   addAppKey(projectId: string, appId: string, expiration: Date | undefined) {

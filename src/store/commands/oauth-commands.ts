@@ -1,8 +1,10 @@
 import { issueAccessToken as decideIssue, requireCredentialHolds, revokeAccessToken as decideRevoke, type NewAccessToken } from "../../domain/access-token.js";
+import { issueAppAccessToken, requireAppCredentialHolds, type NewAppAccessToken } from "../../domain/app-access-token.js";
 import { addSigningKey, type KeyLifetimes, type SigningKeyState } from "../../domain/signing-key.js";
 import type { Actor, EventStore } from "../event-store.js";
+import { findAppRoleKeys } from "../queries/app-token-queries.js";
 import { findSigningKeys } from "../queries/oauth-queries.js";
-import { loadCredentialState } from "../write-models.js";
+import { loadAppCredentialState, loadCredentialState } from "../write-models.js";
 
 /** ZITADEL's creator of events the system writes on its own. */
 const SYSTEM = "SYSTEM";
@@ -31,6 +33,28 @@ export async function recordIssuedToken(store: EventStore, instanceId: string, o
     },
     { hold: [{ type: "user", id: token.userId }] },
   );
+}
+
+/**
+ * Records a token an API app obtained for itself, owned by the app's org, holding the app's project
+ * (the aggregate its roles, secrets, keys and setting live in): the app's credential and setting are
+ * checked, and its roles read, as they are when the token lands. Returns those roles, for a JWT's claims.
+ */
+export async function recordAppToken(store: EventStore, instanceId: string, orgId: string, token: NewAppAccessToken): Promise<string[]> {
+  let roleKeys: string[] = [];
+  await store.execute(
+    { instanceId, orgId, userId: token.appId },
+    { type: "oidc_session", id: token.id, owner: orgId },
+    async (tx) => {
+      const scope = { tx, instanceId };
+      const [state, roles] = await Promise.all([loadAppCredentialState(scope, token.appId, token.credential, new Date()), findAppRoleKeys(tx, instanceId, token.appId)]);
+      requireAppCredentialHolds(token.credential, state, new Date());
+      roleKeys = roles;
+      return issueAppAccessToken(token);
+    },
+    { hold: [{ type: "project", id: token.projectId }] },
+  );
+  return roleKeys;
 }
 
 /** Revokes an issued token, if it is still there. */

@@ -1,7 +1,7 @@
 import * as role from "../../domain/project-role.js";
 import type { ProjectRoleChanges, ProjectRoleState } from "../../domain/project-role.js";
 import type { Actor } from "../event-store.js";
-import { loadProject, loadProjectRole, type ProjectSnapshot, type Scope } from "../write-models.js";
+import { loadProject, loadProjectRole, loadRoleHolders, type ProjectSnapshot, type Scope } from "../write-models.js";
 import { detailsOf, type CommandDeps, type WriteDetails } from "./command-deps.js";
 
 const scopeOf = (tx: Scope["tx"], actor: Actor): Scope => ({ tx, instanceId: actor.instanceId, orgId: actor.orgId });
@@ -30,7 +30,12 @@ export const changeProjectRole = (deps: CommandDeps, actor: Actor, projectId: st
     })
     .then(detailsOf);
 
+/** The apps holding the role are read under the project's lock, the one their role assignments take too. */
 export const removeProjectRole = (deps: CommandDeps, actor: Actor, projectId: string, key: string) =>
   deps.store
-    .execute(actor, { type: "project", id: projectId }, async (tx) => role.removeProjectRole(projectId, await loadProjectRole(scopeOf(tx, actor), projectId, key)))
+    .execute(actor, { type: "project", id: projectId }, async (tx) => {
+      const scope = scopeOf(tx, actor);
+      const [existing, holders] = await Promise.all([loadProjectRole(scope, projectId, key), loadRoleHolders(scope, projectId, key)]);
+      return role.removeProjectRole(projectId, existing, holders);
+    })
     .then(detailsOf);

@@ -34,6 +34,11 @@ export const appsProjection: Projection = {
     "project.application.config.api.secret.changed": (db, event) => [updateRow(db, "apps", event, event.payload.appId, {})],
     "keygate.app.secret.added": (db, event) => [updateRow(db, "apps", event, event.payload.appId, {})],
     "keygate.app.secret.removed": (db, event) => [updateRow(db, "apps", event, event.payload.appId, {})],
+    "keygate.app.client_credentials.set": (db, event) =>
+      updateConfig(db, event, event.payload.appId, { client_credentials: event.payload.enabled, client_credentials_token_type: event.payload.accessTokenType ?? 0 }),
+    // A role assigned or taken away is a change of the app (its sequence and change date), as every app event is.
+    "keygate.app.role.added": (db, event) => [updateRow(db, "apps", event, event.payload.appId, {})],
+    "keygate.app.role.removed": (db, event) => [updateRow(db, "apps", event, event.payload.appId, {})],
     "project.removed": (db, event) => [deleteWhere(db, "apps", { instance_id: event.instanceId, project_id: event.aggregateId })],
   },
 };

@@ -1,5 +1,7 @@
 import { Projector } from "../projector.js";
 import { accessTokensProjection } from "./access-tokens.js";
+import { appAccessTokensProjection } from "./app-access-tokens.js";
+import { appRolesProjection } from "./app-roles.js";
 import { appKeysProjection } from "./app-keys.js";
 import { appSecretsProjection } from "./app-secrets.js";
 import { appsProjection } from "./apps.js";
@@ -15,9 +17,11 @@ import { usersProjection } from "./users.js";
 export function createProjector(): Projector {
   return new Projector([
     accessTokensProjection,
+    appAccessTokensProjection,
     signingKeysProjection,
     appKeysProjection,
     appSecretsProjection,
+    appRolesProjection,
     appsProjection,
     projectRolesProjection,
     projectsProjection,

@@ -55,6 +55,9 @@ export const projectsProjection: Projection = {
     "project.application.config.api.changed": appTouched,
     "project.application.config.api.secret.changed": appTouched,
     "project.application.keygate.metadata.set": appTouched,
+    "keygate.app.role.added": appTouched,
+    "keygate.app.role.removed": appTouched,
+    "keygate.app.client_credentials.set": appTouched,
   },
 };
 

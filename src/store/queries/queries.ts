@@ -4,6 +4,7 @@ import type { Actor } from "../event-store.js";
 import type { Database } from "../schema.js";
 import type { ReadScope } from "../../domain/authorization.js";
 import { listAppKeysPaged, listAppSecrets } from "./app-credential-queries.js";
+import { getAppAccess } from "./app-access-queries.js";
 import { getAppKey, listAppKeys, listKeysInScope, type AppKeyCondition, type AppKeySortColumn } from "./app-key-queries.js";
 import { getKeygateApp, listKeygateApps, type KeygateAppFilter } from "./keygate-app-queries.js";
 import { getKeygateProject, listKeygateProjects, type KeygateProjectFilter } from "./keygate-project-queries.js";
@@ -115,6 +116,10 @@ export class CallerQueries {
   }
   listAppChanges(projectId: string, appId: string, query: ChangeQuery) {
     return listAppChanges(this.db, this.instanceId, this.orgId, projectId, appId, query);
+  }
+
+  getAppAccess(projectId: string, appId: string) {
+    return getAppAccess(this.db, this.instanceId, this.orgId, projectId, appId);
   }
 
   getAppKey(projectId: string, appId: string, keyId: string) {
