@@ -11,8 +11,7 @@ import { Code, createClient, type Client } from "@connectrpc/connect";
 import { createRemoteJWKSet, importPKCS8, jwtVerify, SignJWT } from "jose";
 import * as oidc from "openid-client";
 import { AppAccessService, AppAccessTokenType } from "../../../src/gen/keygate/v1/app_roles_pb.js";
-import { hashSecret } from "../../../src/domain/secrets.js";
-import { Commands } from "../../../src/store/commands/commands.js";
+import { AppSecretService } from "../../../src/gen/keygate/v1/app_secrets_pb.js";
 import { describeEachBackend } from "../../support/backends.js";
 import { expectError } from "../../support/expect-error.js";
 import { eventCountOf, uniqueName } from "../../support/auth-fixtures.js";
@@ -107,18 +106,13 @@ describeEachBackend("roles on apps, and tokens for apps", (backend) => {
   });
 
   test("any live secret gets a token; removing a secret ends the tokens issued with it, not the others'", async () => {
-    // keygate.v1's secret RPCs are another helper's; the store's commands add and remove secrets here.
-    const commands = new Commands({ store: session.keygate.store.events, ids: session.keygate.store.ids, hashSecret: async (secret) => hashSecret(secret) }).as({
-      instanceId: session.keygate.instanceId,
-      orgId: session.orgId,
-      userId: "test",
-    });
+    const secrets = keygateV1Client(AppSecretService, session.keygate.url, session.keygate.adminToken);
     const app = await appWithRoles(["reader"]);
     const byFirst = (await tokenBySecret(app)).body!.access_token as string;
-    const second = await commands.addAppSecret(projectId, app.appId, { expiration: undefined, now: new Date() });
+    const second = await secrets.addAppSecret({ projectId, appId: app.appId });
     const bySecond = (await tokenBySecret({ ...app, clientSecret: second.clientSecret })).body!.access_token as string;
     expect(await introspect(bySecond)).toMatchObject({ active: true, [ROLES]: rolesClaim("reader") });
-    await commands.removeAppSecret(projectId, app.appId, second.secretId);
+    await secrets.removeAppSecret({ projectId, appId: app.appId, secretId: second.secret!.id });
     expect(await introspect(bySecond)).toEqual({ active: false });
     expect(await introspect(byFirst)).toMatchObject({ active: true });
     expect((await tokenBySecret({ ...app, clientSecret: second.clientSecret })).body?.error).toBe("invalid_client");
