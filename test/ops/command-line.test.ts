@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import type { DatabaseTarget } from "../../src/store/database.js";
 import { describeEachBackend, type Backend } from "../support/backends.js";
+import { copyEmbeddedTemplate } from "../support/database-templates.js";
 import { keygateArgs } from "../support/keygate-process.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
@@ -44,11 +45,16 @@ async function tempDir(): Promise<string> {
   return dir;
 }
 
-/** The environment that points keygate at a fresh database of `backend`. */
-async function databaseEnv(backend: Backend): Promise<Record<string, string>> {
-  // Empty: the command line's own migrate is under test. The embedded database lives in the data dir.
-  const target: DatabaseTarget = backend.name === "postgres" ? await backend.create({ empty: true }) : { kind: "embedded", dataDir: undefined };
+/**
+ * The environment that points keygate at a fresh database of `backend`: empty (the command line's own
+ * migrate and import are under test), or `migrated` (a copy of the run's template: no initdb and
+ * migrations, seconds of CPU on the embedded database, where they are not under test).
+ */
+async function databaseEnv(backend: Backend, { migrated = false } = {}): Promise<Record<string, string>> {
+  const target: DatabaseTarget = backend.name === "postgres" ? await backend.create({ empty: !migrated }) : { kind: "embedded", dataDir: undefined };
   const dataDir = await tempDir();
+  // The embedded database lives in the data dir's db/ (see databaseTarget).
+  if (migrated && target.kind === "embedded" && !(await copyEmbeddedTemplate(join(dataDir, "db")))) throw new Error("no embedded template: run the tests through jest's global setup");
   // On Postgres keygate needs a master key for its signing keys (the embedded one makes its own).
   return target.kind === "postgres" ? { DATABASE_URL: target.url, KEYGATE_DATA_DIR: dataDir, KEYGATE_MASTERKEY: "cli-test-master-key-0123456789ab" } : { KEYGATE_DATA_DIR: dataDir };
 }
@@ -98,7 +104,7 @@ describeEachBackend("keygate's command line", (backend) => {
   let source: Record<string, string>;
   let dump: Run;
   beforeAll(async () => {
-    source = await databaseEnv(backend);
+    source = await databaseEnv(backend, { migrated: true });
     // A first start writes the bootstrap's events (instance, org, admin, token): something to export.
     const token = randomBytes(32).toString("base64url");
     const served = spawn(process.execPath, keygateArgs([]), {

@@ -52,11 +52,11 @@ export async function makePostgresTemplate(serverUrl: string): Promise<{ name: s
   return { name, remove: () => onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-/** A copy of the run's embedded template in a new directory, or undefined when there is none. */
-export async function copyEmbeddedTemplate(): Promise<string | undefined> {
+/** A copy of the run's embedded template in `dir` (a new temporary directory by default), or undefined when there is none. */
+export async function copyEmbeddedTemplate(dir?: string): Promise<string | undefined> {
   const template = process.env[EMBEDDED_TEMPLATE_ENV];
   if (!template) return undefined;
-  const dir = await mkdtemp(join(tmpdir(), "keygate-test-db-"));
+  dir ??= await mkdtemp(join(tmpdir(), "keygate-test-db-"));
   await cp(template, dir, { recursive: true });
   return dir;
 }
