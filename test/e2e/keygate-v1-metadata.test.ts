@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { AppService } from "../../src/gen/keygate/v1/apps_pb.js";
 import { ProjectService } from "../../src/gen/keygate/v1/projects_pb.js";
+import { addOrgMemberUser } from "../support/auth-fixtures.js";
 import { describeEachBackend } from "../support/backends.js";
 import { expectError } from "../support/expect-error.js";
 import { startAdminSession, type AdminSession } from "../support/keygate-server.js";
@@ -174,6 +175,29 @@ describeEachBackend("keygate.v1 app and project metadata", (backend) => {
     // Positive control: in their own context all of it is there.
     expect((await theirApps.listApps({ labelSelector: "secret=yes" })).apps.map((a) => a.id)).toEqual([theirApp.id]);
     expect((await theirProjects.listProjects({ labelSelector: "secret=yes" })).projects.map((p) => p.id)).toEqual([theirProject.id]);
+  });
+
+  test("an org owner of this org cannot act in another org through x-zitadel-orgid: every call is NotFound (membership not found), nothing written", async () => {
+    const otherOrg = (await session.admin.addOrg({ name: "Forged Header Target" })).id;
+    const theirProject = (await keygateV1Client(ProjectService, session.keygate.url, session.keygate.adminToken, otherOrg).createProject({ name: "target" })).project!;
+    const owner = await addOrgMemberUser(session.admin, "kg-v1-owner", ["ORG_OWNER"]);
+    const forgedApps = keygateV1Client(AppService, session.keygate.url, owner.token, otherOrg);
+    const forgedProjects = keygateV1Client(ProjectService, session.keygate.url, owner.token, otherOrg);
+    const events = await eventCount();
+    for (const call of [
+      forgedProjects.createProject({ name: "planted" }),
+      forgedProjects.getProject({ projectId: theirProject.id }),
+      forgedProjects.updateProject({ projectId: theirProject.id, description: "x" }),
+      forgedProjects.listProjects({}),
+      forgedApps.createApp({ projectId: theirProject.id, name: "planted" }),
+      forgedApps.listApps({}),
+    ]) {
+      // As ManagementService answers (ZITADEL's interceptor): no membership in the org at all.
+      await expectError(call, Code.NotFound, "membership not found (AUTHZ-cdgFk)");
+    }
+    expect(await eventCount()).toBe(events);
+    // Positive control: in its own org the same token works.
+    expect((await keygateV1Client(ProjectService, session.keygate.url, owner.token).listProjects({})).projects.length).toBeGreaterThan(0);
   });
 
   test("a caller with a project role sees only its project's apps in an org-wide list", async () => {
