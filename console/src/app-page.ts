@@ -1,8 +1,8 @@
 import { AppState, type App } from "../../src/gen/keygate/v1/apps_pb.js";
-import { createAboutForm } from "./app-about.js";
 import { inOrg, type KeygateAppClient } from "./client.js";
 import { byId, h } from "./dom.js";
 import { attempt } from "./messages.js";
+import { createMetadataForm } from "./metadata-form.js";
 import { revealSecret } from "./reveal.js";
 
 /** Which app a page shows: keygate.v1 acts in the org named, so the org is part of it. */
@@ -35,7 +35,12 @@ export function createAppPage(client: KeygateAppClient, sections: AppSection[]):
   const title = byId("app-title");
   const facts = byId("app-facts");
   const reveal = byId("app-reveal");
-  const about = createAboutForm(client, (app) => renderFacts(app));
+  const about = createMetadataForm<App>(
+    "about",
+    true,
+    async (app, changes) => (await client.updateApp({ projectId: app.projectId, appId: app.id, ...changes }, inOrg(app.orgId))).app,
+    (app) => renderFacts(app),
+  );
   let pendingSecret: { appId: string; clientSecret: string } | undefined;
   // Counts the page's openings and leavings, so an answer for a page already left shows nothing.
   let visit = 0;

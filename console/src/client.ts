@@ -3,6 +3,7 @@ import type { CallOptions, Client, Transport } from "@connectrpc/connect";
 import { createGrpcWebTransport } from "@connectrpc/connect-web";
 import { AppSecretService } from "../../src/gen/keygate/v1/app_secrets_pb.js";
 import { AppService } from "../../src/gen/keygate/v1/apps_pb.js";
+import { ProjectService as KeygateProjectService } from "../../src/gen/keygate/v1/projects_pb.js";
 import { ApplicationService } from "../../src/gen/zitadel/application/v2/application_service_pb.js";
 import { ManagementService } from "../../src/gen/zitadel/management_pb.js";
 import { ProjectService } from "../../src/gen/zitadel/project/v2/project_service_pb.js";
@@ -12,6 +13,7 @@ export type ManagementClient = Client<typeof ManagementService>;
 export type ApplicationClient = Client<typeof ApplicationService>;
 export type ProjectClient = Client<typeof ProjectService>;
 export type KeygateAppClient = Client<typeof AppService>;
+export type KeygateProjectClient = Client<typeof KeygateProjectService>;
 export type AppSecretClient = Client<typeof AppSecretService>;
 
 /** The services the console calls, over one transport. */
@@ -22,6 +24,8 @@ export interface ConsoleClients {
   applications: ApplicationClient;
   /** keygate's own extension: apps with version, description, labels and contacts. */
   keygateApps: KeygateAppClient;
+  /** keygate's own extension: projects with description, labels and contacts. */
+  keygateProjects: KeygateProjectClient;
   appSecrets: AppSecretClient;
 }
 
@@ -37,6 +41,7 @@ export function createConsoleClients(credentials: () => Session | undefined): Co
     projects: createClient(ProjectService, transport),
     applications: createClient(ApplicationService, transport),
     keygateApps: createClient(AppService, transport),
+    keygateProjects: createClient(KeygateProjectService, transport),
     appSecrets: createClient(AppSecretService, transport),
   };
 }

@@ -4,6 +4,7 @@ import { createAppsPanel } from "./apps.js";
 import { createConsoleClients, inOrg } from "./client.js";
 import { byId } from "./dom.js";
 import { attempt, clearMessages } from "./messages.js";
+import { createProjectAbout } from "./project-about.js";
 import { createProjectsPanel } from "./projects.js";
 import { createRolesPanel } from "./roles.js";
 import { hrefOf, navigate, onRoute, parseRoute, type Route } from "./router.js";
@@ -32,10 +33,12 @@ const apps = createAppsPanel(clients.applications);
 const roles = createRolesPanel(clients.projects);
 const newAppInOrg = byId<HTMLAnchorElement>("new-app-in-org");
 let orgShown = "";
+const projectAbout = createProjectAbout(clients.keygateProjects);
 const projects = createProjectsPanel(clients.projects, (project) => {
   newAppInOrg.href = hrefOf({ page: "new-app", orgId: orgShown, projectId: project.id });
   void apps.show(project);
   void roles.show(project);
+  void projectAbout.show(project);
 });
 const appPage = createAppPage(clients.keygateApps, [createSecretsSection(clients.appSecrets)]);
 const wizard = createWizard(clients.management, clients.projects, createApp, () => navigate({ page: "org" }));
@@ -73,6 +76,7 @@ function showSignIn(): void {
   signInSection.hidden = false;
   apps.clear();
   roles.clear();
+  projectAbout.clear();
   byId<HTMLInputElement>("token").focus();
 }
 
@@ -92,6 +96,7 @@ async function enter(session: Session): Promise<void> {
     whoami.hidden = false;
     apps.clear();
     roles.clear();
+    projectAbout.clear();
     showPage(parseRoute(window.location.hash));
     await projects.load(orgShown);
   } catch (error) {

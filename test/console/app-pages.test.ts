@@ -15,6 +15,7 @@ import { managementClient, type ManagementClient } from "../support/management-c
 import { basicAuth, postForm } from "../support/oauth-fixtures.js";
 import { keygateV1Client } from "../support/keygate-v1-client.js";
 import { AppService } from "../../src/gen/keygate/v1/apps_pb.js";
+import { ProjectService } from "../../src/gen/keygate/v1/projects_pb.js";
 import { AppSecretService } from "../../src/gen/keygate/v1/app_secrets_pb.js";
 import { APIAuthMethodType } from "../../src/gen/zitadel/app_pb.js";
 
@@ -42,6 +43,7 @@ afterAll(async () => {
 /** keygate.v1's AppService as the admin, in its own org or in `orgId`'s. */
 const appsApi = (orgId?: string) => keygateV1Client(AppService, session.keygate.url, session.keygate.adminToken, orgId);
 
+const projectsApi = () => keygateV1Client(ProjectService, session.keygate.url, session.keygate.adminToken);
 const secretsApi = () => keygateV1Client(AppSecretService, session.keygate.url, session.keygate.adminToken);
 
 /** A BASIC app made over ZITADEL's v1 API (its secret is its first in keygate.v1's list), and its page's address. */
@@ -360,6 +362,37 @@ describe("an app's page", () => {
       await page.getByText(`The secret ending in ${app.clientSecret.slice(-4)} was removed.`).waitFor();
       expect(await rows.count()).toBe(2);
       expect([await secretWorks(app.clientId, app.clientSecret), await secretWorks(app.clientId, second)]).toEqual([false, true]);
+    });
+  });
+});
+
+describe("an org's page", () => {
+  test("shows and edits the chosen project's description, labels and contacts; a malformed label is refused under its field", async () => {
+    const { project } = await projectsApi().createProject({ name: "Described project", description: "Payments", labels: { team: "payments" } });
+    await inConsole(async (page) => {
+      await signIn(page, session.keygate.adminToken);
+      await page.getByRole("button", { name: "Described project" }).click();
+      const about = page.locator("#project-about-form");
+      await page.getByRole("heading", { name: "About Described project" }).waitFor();
+      expect([await about.getByLabel("Description").inputValue(), await about.getByLabel("Labels").inputValue()]).toEqual(["Payments", "team=payments"]);
+
+      await about.getByLabel("Labels").fill("team=payments\ntier=gold");
+      await about.getByLabel("Owner contacts").fill("a@example.com, b@example.com");
+      await about.getByRole("button", { name: "Save project" }).click();
+      await page.getByText("Described project saved.").waitFor();
+      expect((await projectsApi().getProject({ projectId: project!.id })).project).toMatchObject({
+        description: "Payments",
+        labels: { team: "payments", tier: "gold" },
+        ownerContacts: ["a@example.com", "b@example.com"],
+      });
+
+      await about.getByLabel("Labels").fill("-bad=x");
+      await about.getByRole("button", { name: "Save project" }).click();
+      const labels = about.getByLabel("Labels");
+      await labels.and(page.locator('[aria-invalid="true"]')).waitFor();
+      expect(await page.locator(`#${await labels.getAttribute("aria-describedby")}`).textContent()).toMatch(/^Invalid argument: .*label/i);
+      expect((await projectsApi().getProject({ projectId: project!.id })).project?.labels).toEqual({ team: "payments", tier: "gold" });
+      await page.screenshot({ path: `${consoleArtifacts}console-project-about.png`, fullPage: true });
     });
   });
 });
