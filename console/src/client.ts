@@ -1,6 +1,7 @@
 import { createClient } from "@connectrpc/connect";
 import type { CallOptions, Client, Transport } from "@connectrpc/connect";
 import { createGrpcWebTransport } from "@connectrpc/connect-web";
+import { AppAccessService } from "../../src/gen/keygate/v1/app_roles_pb.js";
 import { AppSecretService } from "../../src/gen/keygate/v1/app_secrets_pb.js";
 import { AppService } from "../../src/gen/keygate/v1/apps_pb.js";
 import { ProjectService as KeygateProjectService } from "../../src/gen/keygate/v1/projects_pb.js";
@@ -15,6 +16,7 @@ export type ProjectClient = Client<typeof ProjectService>;
 export type KeygateAppClient = Client<typeof AppService>;
 export type KeygateProjectClient = Client<typeof KeygateProjectService>;
 export type AppSecretClient = Client<typeof AppSecretService>;
+export type AppAccessClient = Client<typeof AppAccessService>;
 
 /** The services the console calls, over one transport. */
 export interface ConsoleClients {
@@ -27,6 +29,8 @@ export interface ConsoleClients {
   /** keygate's own extension: projects with description, labels and contacts. */
   keygateProjects: KeygateProjectClient;
   appSecrets: AppSecretClient;
+  /** The roles an app holds, and its client credentials setting. */
+  appAccess: AppAccessClient;
 }
 
 /**
@@ -43,6 +47,7 @@ export function createConsoleClients(credentials: () => Session | undefined): Co
     keygateApps: createClient(AppService, transport),
     keygateProjects: createClient(KeygateProjectService, transport),
     appSecrets: createClient(AppSecretService, transport),
+    appAccess: createClient(AppAccessService, transport),
   };
 }
 

@@ -1,4 +1,5 @@
 import { createAppPage } from "./app-page.js";
+import { createAppRolesSection } from "./app-roles.js";
 import { createSecretsSection } from "./app-secrets.js";
 import { createAppsPanel } from "./apps.js";
 import { createConsoleClients, inOrg } from "./client.js";
@@ -40,7 +41,7 @@ const projects = createProjectsPanel(clients.projects, (project) => {
   void roles.show(project);
   void projectAbout.show(project);
 });
-const appPage = createAppPage(clients.keygateApps, [createSecretsSection(clients.appSecrets)]);
+const appPage = createAppPage(clients.keygateApps, [createAppRolesSection(clients.appAccess, clients.projects), createSecretsSection(clients.appSecrets)]);
 const wizard = createWizard(clients.management, clients.projects, createApp, () => navigate({ page: "org" }));
 
 /** The wizard's Create: the app's page shows its one-time secret next. */

@@ -16,6 +16,7 @@ import { basicAuth, postForm } from "../support/oauth-fixtures.js";
 import { keygateV1Client } from "../support/keygate-v1-client.js";
 import { AppService } from "../../src/gen/keygate/v1/apps_pb.js";
 import { ProjectService } from "../../src/gen/keygate/v1/projects_pb.js";
+import { AppAccessService } from "../../src/gen/keygate/v1/app_roles_pb.js";
 import { AppSecretService } from "../../src/gen/keygate/v1/app_secrets_pb.js";
 import { APIAuthMethodType } from "../../src/gen/zitadel/app_pb.js";
 
@@ -45,6 +46,7 @@ const appsApi = (orgId?: string) => keygateV1Client(AppService, session.keygate.
 
 const projectsApi = () => keygateV1Client(ProjectService, session.keygate.url, session.keygate.adminToken);
 const secretsApi = () => keygateV1Client(AppSecretService, session.keygate.url, session.keygate.adminToken);
+const accessApi = () => keygateV1Client(AppAccessService, session.keygate.url, session.keygate.adminToken);
 
 /** A BASIC app made over ZITADEL's v1 API (its secret is its first in keygate.v1's list), and its page's address. */
 async function v1App(name: string): Promise<{ appId: string; clientId: string; clientSecret: string; address: string }> {
@@ -362,6 +364,53 @@ describe("an app's page", () => {
       await page.getByText(`The secret ending in ${app.clientSecret.slice(-4)} was removed.`).waitFor();
       expect(await rows.count()).toBe(2);
       expect([await secretWorks(app.clientId, app.clientSecret), await secretWorks(app.clientId, second)]).toEqual([false, true]);
+    });
+  });
+
+  test("assigns and removes project roles; a role the project no longer has is refused under the role field", async () => {
+    const app = await v1App("role-holder");
+    for (const [roleKey, displayName] of [["reader", "Reader"], ["writer", "Writer"], ["gone", "Gone soon"]]) {
+      await session.admin.addProjectRole({ projectId, roleKey, displayName });
+    }
+    const held = async () => ((await accessApi().getAppAccess({ projectId, appId: app.appId })).access?.roles ?? []).map((role) => role.key);
+    await inConsole(async (page) => {
+      await openAppPage(page, app.address, "role-holder");
+      const rows = page.locator("#app-role-rows tr");
+      await rows.getByText("No roles.").waitFor();
+      const role = page.getByLabel("Project role to assign");
+      await page.locator("#app-role-select option", { hasText: "reader" }).waitFor({ state: "attached" });
+      await role.selectOption("reader");
+      await page.getByRole("button", { name: "Assign role" }).click();
+      await rows.getByText("reader", { exact: true }).waitFor();
+      expect(await rows.first().locator("td").allTextContents()).toEqual(["reader", "Reader", "Remove"]);
+      expect(await held()).toEqual(["reader"]);
+      // A held role is no longer offered.
+      expect(await page.locator("#app-role-select option:not([disabled])").allTextContents()).toEqual(["writer (Writer)", "gone (Gone soon)"]);
+
+      // Taken from the project behind the page's back: the assignment is refused, naming the role field.
+      await session.admin.removeProjectRole({ projectId, roleKey: "gone" });
+      await role.selectOption("gone");
+      await page.getByRole("button", { name: "Assign role" }).click();
+      await role.and(page.locator('[aria-invalid="true"]')).waitFor();
+      expect(await page.locator(`#${await role.getAttribute("aria-describedby")}`).textContent()).toMatch(/^Failed precondition: .*role_keys/);
+      expect(await held()).toEqual(["reader"]);
+
+      await role.selectOption("writer");
+      await page.getByRole("button", { name: "Assign role" }).click();
+      await rows.getByText("writer", { exact: true }).waitFor();
+      expect(await held()).toEqual(["reader", "writer"]);
+      await page.getByRole("button", { name: "Remove role reader" }).click();
+      await page.getByText("Role reader removed from role-holder").waitFor();
+      expect(await rows.allTextContents()).toEqual(["writerWriterRemove"]);
+      expect(await held()).toEqual(["writer"]);
+
+      // The client credentials grant: off until turned on.
+      const grant = page.getByLabel("Obtains its own access tokens");
+      expect(await grant.isChecked()).toBe(false);
+      await grant.check();
+      await page.getByText("role-holder may now obtain tokens").waitFor();
+      expect((await accessApi().getAppAccess({ projectId, appId: app.appId })).access?.clientCredentials).toBe(true);
+      await page.screenshot({ path: `${consoleArtifacts}console-app-roles.png`, fullPage: true });
     });
   });
 });
