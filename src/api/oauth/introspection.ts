@@ -1,5 +1,7 @@
+import { isExpired } from "../../domain/app-secret.js";
 import { SCOPE_RESOURCE_OWNER } from "../../domain/oauth-scopes.js";
 import { roleClaims } from "../../domain/project-role-claims.js";
+import { accessTokenDigest } from "../../domain/secrets.js";
 import type { IssuedAppToken, IssuedToken } from "../../store/oauth-store.js";
 import { tokenLookup, userToken } from "./access-tokens.js";
 import { appToken } from "./app-tokens.js";
@@ -21,7 +23,7 @@ type FoundToken = { kind: "user"; token: IssuedToken } | { kind: "app"; token: I
  * inactive. A token an app got for itself shows the roles that app holds when it is introspected.
  */
 export async function introspectionEndpoint(deps: OAuthDeps, request: OAuthRequest): Promise<Record<string, unknown>> {
-  const app = await authenticateApiClient(deps, request, "introspect");
+  const app = await authenticatedApp(deps, request);
   const token = request.params.get("token");
   if (!token) throw invalidRequest("token missing");
   // An app introspects the tokens its callers bring, the same ones again and again.
@@ -31,6 +33,26 @@ export async function introspectionEndpoint(deps: OAuthDeps, request: OAuthReque
   const own = found.token;
   if (!own.appActive) return INACTIVE;
   return { ...introspectionOf(own, own.clientId, deps.issuer), ...roleClaims(own.projectId, found.roleKeys, { orgId: own.orgId, primaryDomain: own.orgPrimaryDomain }) };
+}
+
+/** What, besides the Authorization header, could change how a request authenticates. */
+const OTHER_CREDENTIALS = ["client_id", "client_secret", "client_assertion", "client_assertion_type"];
+
+/**
+ * The app an API's requests authenticate as, with the same Basic credentials call after call: from
+ * the recent lookups once they authenticated (keyed by the header's digest, so no secret is kept),
+ * which skips parsing and matching them again (a tenth of an introspection's CPU). A secret that
+ * expired since, by the OAuth clock, is authenticated again, and refused; a change to the app or
+ * its secrets forgets at once (recent-lookups.ts). Anything but Basic alone authenticates every time.
+ */
+async function authenticatedApp(deps: OAuthDeps, request: OAuthRequest): Promise<Awaited<ReturnType<typeof authenticateApiClient>>> {
+  const authenticate = () => authenticateApiClient(deps, request, "introspect");
+  const header = request.authorization;
+  if (header === undefined || OTHER_CREDENTIALS.some((name) => request.params.has(name))) return authenticate();
+  const app = (await deps.lookups.remembered(`basic:${accessTokenDigest(header)}`, authenticate))!;
+  const { credential } = app;
+  const secret = credential.kind === "secret" ? app.secrets.find((stored) => stored.id === credential.secretId) : undefined;
+  return secret !== undefined && isExpired(secret, deps.now()) ? authenticate() : app;
 }
 
 async function findToken(deps: OAuthDeps, token: string): Promise<FoundToken | undefined> {
