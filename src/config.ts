@@ -6,6 +6,7 @@ export interface Config {
   host: string;
   databaseUrl: string | undefined;
   poolSize: number;
+  dbConnectTimeoutMs: number;
   preparedStatements: boolean;
   dataDir: string;
   embeddedFsync: boolean;
@@ -147,6 +148,13 @@ export const SETTINGS = [
   setting({ key: "host", env: "HOST", default: "0.0.0.0", description: "Address to listen on", parse: nonEmpty("HOST") }),
   setting({ key: "databaseUrl", env: "DATABASE_URL", default: undefined, description: "PostgreSQL URL; without it keygate runs on the embedded PGlite in KEYGATE_DATA_DIR", parse: postgresUrl }),
   setting({ key: "poolSize", env: "KEYGATE_DB_POOL_SIZE", default: "10", description: "Connections in the PostgreSQL pool", parse: integer("KEYGATE_DB_POOL_SIZE", 1, 1000) }),
+  setting({
+    key: "dbConnectTimeoutMs",
+    env: "KEYGATE_DB_CONNECT_TIMEOUT",
+    default: "5000",
+    description: "How long a call waits for a PostgreSQL connection (a new one to answer, or a busy pool to free one), in milliseconds, before it fails with Unavailable",
+    parse: integer("KEYGATE_DB_CONNECT_TIMEOUT", 1, 600000),
+  }),
   setting({
     key: "preparedStatements",
     env: "KEYGATE_DB_PREPARED_STATEMENTS",

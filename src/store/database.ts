@@ -18,6 +18,8 @@ export type DatabaseTarget =
       kind: "postgres";
       url: string;
       poolSize: number;
+      /** How long getting a connection may take (connecting, or waiting for a busy pool); default 5 s. */
+      connectTimeoutMs?: number;
       /** Send the statements keygate compiles once as prepared statements (default); off for PgBouncer in transaction mode before 1.21. */
       preparedStatements?: boolean;
     }
@@ -38,13 +40,14 @@ export interface OpenDatabase {
 }
 
 const INT8_OID = 20;
+const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 /** Sequences and counts fit easily into a double; parse them as numbers on both backends. */
 const parseInt8 = (value: string) => Number(value);
 
 /** The database the config names: Postgres at DATABASE_URL, else the embedded one in the data dir. */
-export function databaseTarget(config: Pick<Config, "databaseUrl" | "poolSize" | "preparedStatements" | "dataDir" | "embeddedFsync">): DatabaseTarget {
+export function databaseTarget(config: Pick<Config, "databaseUrl" | "poolSize" | "dbConnectTimeoutMs" | "preparedStatements" | "dataDir" | "embeddedFsync">): DatabaseTarget {
   return config.databaseUrl
-    ? { kind: "postgres", url: config.databaseUrl, poolSize: config.poolSize, preparedStatements: config.preparedStatements }
+    ? { kind: "postgres", url: config.databaseUrl, poolSize: config.poolSize, connectTimeoutMs: config.dbConnectTimeoutMs, preparedStatements: config.preparedStatements }
     : { kind: "embedded", dataDir: `${config.dataDir}/db`, fsync: config.embeddedFsync };
 }
 
@@ -124,6 +127,10 @@ export async function openDatabase(
     const pool = new pg.Pool({
       connectionString: target.url,
       max: target.poolSize,
+      // Without it, a server that accepts the TCP connection and never answers (hung, or a black
+      // hole in between) would hold every call that needs a new connection forever. On expiry pg
+      // fails the connect, which the pool reports as unavailable (pool-clients.ts).
+      connectionTimeoutMillis: target.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       // Lets a command send its statements without waiting for each answer (see pipeline.ts).
       pipeline: true,
       // Sends each round trip's statements in one write (see coalescing-socket.ts).

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { sql } from "kysely";
+import * as net from "node:net";
 import pg from "pg";
 import { openDatabase, type OpenDatabase } from "../../src/store/database.js";
 import { DatabaseUnavailableError, databaseFaultOf } from "../../src/store/postgres-errors.js";
@@ -75,6 +76,42 @@ describe("a Postgres connection that dies while checked out", () => {
     });
     const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(opened.db);
     expect(pids.has(rows[0]!.pid)).toBe(false);
+  });
+});
+
+describe("a Postgres server that accepts the connection and never answers", () => {
+  const accepted = new Set<net.Socket>();
+  // Reads what it is sent (so that it sees the client close) and never answers.
+  const silent = net.createServer((socket) => {
+    socket.resume();
+    accepted.add(socket);
+    socket.on("close", () => accepted.delete(socket));
+  });
+  let url: string;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    url = `postgres://postgres@127.0.0.1:${(silent.address() as net.AddressInfo).port}/keygate`;
+  });
+  afterAll(async () => {
+    accepted.forEach((socket) => socket.destroy());
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  test("fails a query with DatabaseUnavailableError after the connect timeout, not never", async () => {
+    const opened = await openDatabase({ kind: "postgres", url, poolSize: 2, connectTimeoutMs: 300 });
+    try {
+      const started = Date.now();
+      const failed = await sql`SELECT 1`.execute(opened.db).catch((error: unknown) => error);
+      expect(failed).toBeInstanceOf(DatabaseUnavailableError);
+      expect(databaseFaultOf(failed)).toBe("connection");
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      // The connection that timed out was closed, not left open.
+      for (let i = 0; i < 50 && accepted.size > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(accepted.size).toBe(0);
+    } finally {
+      await opened.db.destroy();
+    }
   });
 });
 

@@ -19,13 +19,13 @@ describe("an embedded database started early", () => {
   });
 
   test("a Postgres target is left as it is: its connections open on first use", () => {
-    const target = databaseTarget({ databaseUrl: "postgres://db/keygate", poolSize: 3, preparedStatements: true, dataDir: "/unused", embeddedFsync: true });
+    const target = databaseTarget({ databaseUrl: "postgres://db/keygate", poolSize: 3, dbConnectTimeoutMs: 5000, preparedStatements: true, dataDir: "/unused", embeddedFsync: true });
     expect(startEmbeddedEarly(target)).toBe(target);
   });
 
   test("opens on the engine already starting, in the config's data dir", async () => {
     const dataDir = await tempDir();
-    const target = startEmbeddedEarly(databaseTarget({ databaseUrl: undefined, poolSize: 1, preparedStatements: true, dataDir, embeddedFsync: true }));
+    const target = startEmbeddedEarly(databaseTarget({ databaseUrl: undefined, poolSize: 1, dbConnectTimeoutMs: 5000, preparedStatements: true, dataDir, embeddedFsync: true }));
     expect(target).toMatchObject({ kind: "embedded", dataDir: `${dataDir}/db`, starting: expect.any(Promise) });
     expect(startEmbeddedEarly(target)).toBe(target);
     const opened = await openDatabase(target);
