@@ -21,13 +21,15 @@ import { AppSecretService } from "../../src/gen/keygate/v1/app_secrets_pb.js";
 import { APIAuthMethodType } from "../../src/gen/zitadel/app_pb.js";
 
 let session: AdminSession;
+/** How far keygate's clock (the one secrets expire by) runs ahead of the real one. */
+let clockAheadMs = 0;
 let browser: Browser;
 /** A second org, which the admin (IAM_OWNER) reaches with its id in x-zitadel-orgid. */
 let otherOrg: { id: string; name: string; admin: ManagementClient };
 let projectId: string;
 
 beforeAll(async () => {
-  session = await startAdminSession(embeddedBackend());
+  session = await startAdminSession(embeddedBackend(), {}, { now: () => new Date(Date.now() + clockAheadMs) });
   const { id } = await session.admin.addOrg({ name: "Other org" });
   otherOrg = { id, name: "Other org", admin: managementClient(session.keygate.url, session.keygate.adminToken, id) };
   projectId = (await session.admin.addProject({ name: "Wizard project" })).id;
@@ -364,6 +366,30 @@ describe("an app's page", () => {
       await page.getByText(`The secret ending in ${app.clientSecret.slice(-4)} was removed.`).waitFor();
       expect(await rows.count()).toBe(2);
       expect([await secretWorks(app.clientId, app.clientSecret), await secretWorks(app.clientId, second)]).toEqual([false, true]);
+
+      // One that expires in two hours (the browser's local time), then keygate's clock three hours on:
+      // listed as expired after a reload, and it no longer works; the second, used, shows its last use.
+      const inTwoHours = await page.evaluate(
+        "(() => { const d = new Date(Date.now() + 2 * 3600e3); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); return d.toISOString().slice(0, 16); })()",
+      );
+      await expires.fill(String(inTwoHours));
+      await page.getByRole("button", { name: "Add secret" }).click();
+      await rows.nth(2).waitFor();
+      const third = await page.getByLabel("Client secret").inputValue();
+      expect(await secretWorks(app.clientId, third)).toBe(true);
+      clockAheadMs = 3 * 3600e3;
+      try {
+        await page.reload();
+        const thirdRow = rows.filter({ hasText: `••••${third.slice(-4)}` });
+        await thirdRow.getByText("expired").waitFor();
+        expect(await secretWorks(app.clientId, third)).toBe(false);
+        const secondRow = rows.filter({ hasText: `••••${second.slice(-4)}` });
+        expect(await secondRow.locator("td").nth(3).textContent()).not.toBe("never");
+        expect(await secondRow.getByText("live").count()).toBe(1);
+        expect(await page.locator("#client-secret").count()).toBe(0);
+      } finally {
+        clockAheadMs = 0;
+      }
     });
   });
 
