@@ -1,7 +1,8 @@
 /**
  * The console's pages for keygate's own app features, in Chromium (see console.test.ts): the
  * new-app wizard (org, then name/version/description, then a read-only review with Back, Cancel
- * and Create), and an app's page (its one-time secret, description and labels, secrets, roles).
+ * and Create), an app's page (its one-time secret, description and labels, secrets, roles), and
+ * the org's page's project description and labels.
  * What the page did is checked through keygate's API with node clients, never through the page.
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
