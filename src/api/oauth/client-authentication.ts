@@ -4,7 +4,7 @@ import { ApiAuthMethod } from "../../domain/app.js";
 import { verifySecret } from "../../domain/secrets.js";
 import { isExpired } from "../../domain/app-secret.js";
 import type { ApiClient, MachineClient, StoredSecret } from "../../store/oauth-store.js";
-import { presentedCredentials, type ClientAuthMethod } from "./client-credentials.js";
+import { presentedCredentials, type ClientAuthMethod, type PresentedCredentials } from "./client-credentials.js";
 import { AssertionError, assertionSigner, verifyAssertion } from "./jwt-assertion.js";
 import type { OAuthDeps } from "./oauth-deps.js";
 import { invalidClient, OAuthError } from "./oauth-error.js";
@@ -47,31 +47,20 @@ export async function authenticateApiClient(
   });
 }
 
-/**
- * The service user calling the token or revocation endpoint: its user name (the client id) and
- * secret, or (where allowed) a JWT signed by one of its keys.
- */
-export async function authenticateMachineClient(
-  deps: OAuthDeps,
-  request: OAuthRequest,
-  endpoint: OAuthEndpointName,
-  allowed: readonly ClientAuthMethod[],
-): Promise<{ user: MachineClient; credential: ClientCredential }> {
-  return counted(deps, endpoint, async () => {
-    const presented = presentedCredentials(request, allowed);
-    if (presented.method !== "private_key_jwt") {
-      const user = await deps.store.machineClient(presented.clientId);
-      if (!user?.active || user.secretHash === undefined) throw invalidClient(CLIENT_AUTH_FAILED);
-      await checkSecret(deps, presented.secret, user.secretHash, user.userId);
-      return { user, credential: { kind: "secret", secretHash: user.secretHash } };
-    }
-    const signer = signerOf(presented.assertion);
-    const user = await deps.store.machineUser(signer.subject);
-    const publicKey = user?.active ? await deps.store.machineKey(user.userId, signer.keyId, new Date()) : undefined;
-    if (!user || publicKey === undefined) throw invalidClient(CLIENT_AUTH_FAILED);
-    await checkClientAssertion(deps, presented.assertion, signer, publicKey);
-    return { user, credential: { kind: "key", keyId: signer.keyId } };
-  });
+/** The service user the presented credentials prove (its user name and secret, or a JWT signed by one of its keys), else invalid_client. */
+async function machineClientOf(deps: OAuthDeps, presented: PresentedCredentials): Promise<MachineGrant> {
+  if (presented.method !== "private_key_jwt") {
+    const user = await deps.store.machineClient(presented.clientId);
+    if (!user?.active || user.secretHash === undefined) throw invalidClient(CLIENT_AUTH_FAILED);
+    if (!(await secretMatches(deps, presented.secret, user.secretHash, user.userId, Number.POSITIVE_INFINITY))) throw invalidClient(CLIENT_AUTH_FAILED);
+    return { user, credential: { kind: "secret", secretHash: user.secretHash } };
+  }
+  const signer = signerOf(presented.assertion);
+  const user = await deps.store.machineUser(signer.subject);
+  const publicKey = user?.active ? await deps.store.machineKey(user.userId, signer.keyId, new Date()) : undefined;
+  if (!user || publicKey === undefined) throw invalidClient(CLIENT_AUTH_FAILED);
+  await checkClientAssertion(deps, presented.assertion, signer, publicKey);
+  return { user, credential: { kind: "key", keyId: signer.keyId } };
 }
 
 async function counted<T>(deps: OAuthDeps, endpoint: OAuthEndpointName, authenticate: () => Promise<T>): Promise<T> {
@@ -89,11 +78,6 @@ function signerOf(assertion: string) {
   } catch (error) {
     throw error instanceof AssertionError ? invalidClient(CLIENT_AUTH_FAILED) : error;
   }
-}
-
-/** Verified once, then remembered (by a hash of the secret and the stored hash) for a while. */
-async function checkSecret(deps: OAuthDeps, secret: string, storedHash: string, clientId: string): Promise<void> {
-  if (!(await secretMatches(deps, secret, storedHash, clientId, Number.POSITIVE_INFINITY))) throw invalidClient(CLIENT_AUTH_FAILED);
 }
 
 /**
@@ -131,10 +115,13 @@ async function checkClientAssertion(deps: OAuthDeps, assertion: string, signer: 
   }
 }
 
-/** Who asks for a token with the client credentials grant. */
-export type GrantClient = { kind: "user"; user: MachineClient; credential: ClientCredential } | { kind: "app"; app: ApiClient; credential: AppCredential };
+/** A service user that proved who it is, and how. */
+type MachineGrant = { user: MachineClient; credential: ClientCredential };
 
-const GRANT_METHODS: readonly ClientAuthMethod[] = ["client_secret_basic", "client_secret_post", "private_key_jwt"];
+/** Who asks for a token with the client credentials grant, or revokes one. */
+export type GrantClient = ({ kind: "user" } & MachineGrant) | { kind: "app"; app: ApiClient; credential: AppCredential };
+
+const CLIENT_METHODS: readonly ClientAuthMethod[] = ["client_secret_basic", "client_secret_post", "private_key_jwt"];
 
 /**
  * The client of the client credentials grant: a service user (its user name and secret, checked
@@ -142,25 +129,30 @@ const GRANT_METHODS: readonly ClientAuthMethod[] = ["client_secret_basic", "clie
  * signed by one of its keys), which also reports every failure. A user name that happens to equal
  * an app's client id does not shadow the app: the app is tried when the user's secret does not match.
  */
-export async function authenticateGrantClient(deps: OAuthDeps, request: OAuthRequest): Promise<GrantClient> {
-  const user = await machineClientBySecret(deps, request);
+export const authenticateGrantClient = (deps: OAuthDeps, request: OAuthRequest): Promise<GrantClient> => serviceUserOrApp(deps, request, "token", false);
+
+/**
+ * The client of the revocation endpoint: a service user (its secret, or a JWT signed by one of its
+ * keys), else an API app (any live secret, or its key), as for the grant. Service users sign client
+ * assertions as themselves (`sub` = user id) and apps as their client id, so one never stands for the other.
+ */
+export const authenticateRevokingClient = (deps: OAuthDeps, request: OAuthRequest): Promise<GrantClient> => serviceUserOrApp(deps, request, "revoke", true);
+
+async function serviceUserOrApp(deps: OAuthDeps, request: OAuthRequest, endpoint: OAuthEndpointName, userKeys: boolean): Promise<GrantClient> {
+  const user = await provenMachineClient(deps, request, userKeys);
   if (user) return { kind: "user", ...user };
-  const app = await authenticateApiClient(deps, request, "token", GRANT_METHODS);
+  const app = await authenticateApiClient(deps, request, endpoint, CLIENT_METHODS);
   return { kind: "app", app, credential: app.credential };
 }
 
-/** The active service user whose user name and secret the request presents, or undefined for anything else. */
-async function machineClientBySecret(deps: OAuthDeps, request: OAuthRequest): Promise<{ user: MachineClient; credential: ClientCredential } | undefined> {
-  let presented;
+/** The active service user the request proves to be (by a key only with `userKeys`), or undefined for anything else: the app's check then reports the failure. */
+async function provenMachineClient(deps: OAuthDeps, request: OAuthRequest, userKeys: boolean): Promise<MachineGrant | undefined> {
   try {
-    presented = presentedCredentials(request, GRANT_METHODS);
+    const presented = presentedCredentials(request, CLIENT_METHODS);
+    if (presented.method === "private_key_jwt" && !userKeys) return undefined;
+    return await machineClientOf(deps, presented);
   } catch (error) {
     if (error instanceof OAuthError) return undefined;
     throw error;
   }
-  if (presented.method === "private_key_jwt") return undefined;
-  const user = await deps.store.machineClient(presented.clientId);
-  if (!user?.active || user.secretHash === undefined) return undefined;
-  if (!(await secretMatches(deps, presented.secret, user.secretHash, user.userId, Number.POSITIVE_INFINITY))) return undefined;
-  return { user, credential: { kind: "secret", secretHash: user.secretHash } };
 }

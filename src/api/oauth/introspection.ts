@@ -3,9 +3,8 @@ import { SCOPE_RESOURCE_OWNER } from "../../domain/oauth-scopes.js";
 import { roleClaims } from "../../domain/project-role-claims.js";
 import { accessTokenDigest } from "../../domain/secrets.js";
 import type { IssuedAppToken, IssuedToken } from "../../store/oauth-store.js";
-import { tokenLookup, userToken } from "./access-tokens.js";
-import { appToken } from "./app-tokens.js";
 import { authenticateApiClient } from "./client-authentication.js";
+import { findAnyToken } from "./issued-tokens.js";
 import type { OAuthDeps } from "./oauth-deps.js";
 import { invalidRequest } from "./oauth-error.js";
 import type { OAuthRequest } from "./oauth-request.js";
@@ -56,13 +55,8 @@ async function authenticatedApp(deps: OAuthDeps, request: OAuthRequest): Promise
 }
 
 async function findToken(deps: OAuthDeps, token: string): Promise<FoundToken | undefined> {
-  const now = new Date();
-  const lookup = await tokenLookup(deps, token, now);
-  if (!lookup) return undefined;
-  const user = await userToken(deps, lookup, now);
-  if (user) return { kind: "user", token: user };
-  const own = await appToken(deps, lookup, now);
-  return own && { kind: "app", token: own, roleKeys: await deps.store.appRoleKeys(own.appId) };
+  const found = await findAnyToken(deps, token, new Date());
+  return found?.kind === "app" ? { ...found, roleKeys: await deps.store.appRoleKeys(found.token.appId) } : found;
 }
 
 type Introspected = Pick<IssuedToken & IssuedAppToken, "id" | "clientId" | "orgId" | "orgName" | "orgPrimaryDomain" | "audience" | "scopes" | "issuedAt" | "expiresAt">;

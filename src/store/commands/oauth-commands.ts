@@ -57,10 +57,16 @@ export async function recordAppToken(store: EventStore, instanceId: string, orgI
   return roleKeys;
 }
 
-/** Revokes an issued token, if it is still there. */
+/** Revokes a token issued to a service user or to an API app for itself, if it is still there. */
 export async function revokeIssuedToken(store: EventStore, actor: Actor, tokenId: string): Promise<void> {
   await store.execute(actor, { type: "oidc_session", id: tokenId }, async (tx) => {
-    const row = await tx.selectFrom("access_tokens").select("id").where("instance_id", "=", actor.instanceId).where("id", "=", tokenId).executeTakeFirst();
+    const row = await tx
+      .selectFrom("access_tokens")
+      .select("id")
+      .where("instance_id", "=", actor.instanceId)
+      .where("id", "=", tokenId)
+      .union((db) => db.selectFrom("app_access_tokens").select("id").where("instance_id", "=", actor.instanceId).where("id", "=", tokenId))
+      .executeTakeFirst();
     return decideRevoke(row);
   });
 }

@@ -5,7 +5,8 @@ import { deleteWhere, insertRow } from "./row-statements.js";
  * Tokens API apps obtained for themselves. As with service users' tokens, a row goes with what it
  * was issued on: the app or its project removed, the secret or key it was issued with removed (a
  * regenerated secret replaces them all, so it ends every secret token of the app), the app's auth method switched, or its client credentials grant
- * turned off (turning it on again does not bring them back). A deactivated app's tokens are refused
+ * turned off (turning it on again does not bring them back); a token its app revoked goes too (the
+ * session's `oidc_session.access_token.revoked`, as a service user's token is revoked). A deactivated app's tokens are refused
  * by the apps table's state; the roles a token shows are read when it is introspected.
  */
 export const appAccessTokensProjection: Projection = {
@@ -37,6 +38,7 @@ export const appAccessTokensProjection: Projection = {
         }),
       ];
     },
+    "oidc_session.access_token.revoked": (db, event) => [deleteWhere(db, "app_access_tokens", { instance_id: event.instanceId, id: event.aggregateId })],
     "project.application.removed": (db, event) => [deleteWhere(db, "app_access_tokens", { instance_id: event.instanceId, app_id: event.payload.appId })],
     "project.removed": (db, event) => [deleteWhere(db, "app_access_tokens", { instance_id: event.instanceId, project_id: event.aggregateId })],
     "project.application.config.api.secret.changed": (db, event) => [
