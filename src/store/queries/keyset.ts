@@ -1,6 +1,5 @@
 import { sql, type SelectQueryBuilder } from "kysely";
 import { effectiveLimit } from "./list-options.js";
-import { countMatches } from "./paged.js";
 
 /** Which rows a keyset page holds: `limit` rows after the sort key `after` (or from the start), skipping `offset`. */
 export interface KeysetWindow {
@@ -32,7 +31,7 @@ export async function keysetPage<DB, TB extends keyof DB, Q extends SelectQueryB
   toItem: (row: O) => T,
 ): Promise<KeysetPage<T>> {
   const limit = effectiveLimit(window.limit);
-  const { total } = await countMatches(filtered, keyColumns[0]!);
+  const { total } = (await filtered.select(sql<number>`count(*)::int`.as("total")).executeTakeFirstOrThrow()) as { total: number };
   const refs = keyColumns.map((column) => sql.ref(column));
   let query = select(filtered);
   if (window.after) query = query.where(sql<boolean>`(${sql.join(refs)}) > (${sql.join(window.after)})`);
