@@ -3,7 +3,7 @@
  * rotated without a failed introspection, expiring by a test clock, replaced by ZITADEL's
  * regenerate, refused with a field named, confined to the caller's org, and in the app's changes.
  */
-import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, afterEach, beforeAll, expect, test } from "@jest/globals";
 import { Code, ConnectError, type Client } from "@connectrpc/connect";
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { AppSecretService } from "../../src/gen/keygate/v1/app_secrets_pb.js";
@@ -50,6 +50,10 @@ describeEachBackend("app secrets (keygate.v1.AppSecretService)", (backend) => {
     accessToken = issued.body!.access_token as string;
   });
   afterAll(() => keygate?.dispose());
+  // A test that moves the clock moves it for itself: the next one (in any order) starts at the real time.
+  afterEach(() => {
+    clockOffset = 0;
+  });
 
   test("rotation without downtime: a consumer introspecting in a loop sees no failure while a second secret is added, it switches, and the first is removed", async () => {
     const app = await addBasicApp(admin, projectId);

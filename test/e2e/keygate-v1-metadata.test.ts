@@ -8,7 +8,7 @@ import { expectError } from "../support/expect-error.js";
 import { startAdminSession, type AdminSession } from "../support/keygate-server.js";
 import { keygateV1Client, restCall } from "../support/keygate-v1-client.js";
 import { managementClient } from "../support/management-client.js";
-import { expectRebuildReproduces, snapshot } from "../support/projection-snapshot.js";
+import { expectRebuildReproduces, seedMoreThan, snapshot } from "../support/projection-snapshot.js";
 
 /** keygate.v1's metadata on apps and projects: create, get, partial update, list, refusals, isolation. */
 describeEachBackend("keygate.v1 app and project metadata", (backend) => {
@@ -89,9 +89,11 @@ describeEachBackend("keygate.v1 app and project metadata", (backend) => {
     const types = changes.result.map((c) => c.eventType?.key);
     expect(types.filter((t) => t === "EventTypes.project.application.keygate.metadata.set")).toHaveLength(4);
 
-    const p = await projects.updateProject({ projectId, ownerContacts: { emails: ["x@example.com", "y@example.com"] } });
+    // A project of this test's own, made as the shared one was: that one keeps its metadata for the tests that read it.
+    const own = (await projects.createProject({ name: "payments-updated", description: "Payment APIs", labels: { team: "payments" }, ownerContacts: ["lead@example.com"] })).project!.id;
+    const p = await projects.updateProject({ projectId: own, ownerContacts: { emails: ["x@example.com", "y@example.com"] } });
     expect(p.project).toMatchObject({ description: "Payment APIs", labels: { team: "payments" }, ownerContacts: ["x@example.com", "y@example.com"] });
-    const p2 = await projects.updateProject({ projectId, description: "Payments" });
+    const p2 = await projects.updateProject({ projectId: own, description: "Payments" });
     expect(p2.project).toMatchObject({ description: "Payments", labels: { team: "payments" }, ownerContacts: ["x@example.com", "y@example.com"] });
   });
 
@@ -201,6 +203,8 @@ describeEachBackend("keygate.v1 app and project metadata", (backend) => {
   });
 
   test("a caller with a project role sees only its project's apps in an org-wide list", async () => {
+    // An app of its own in the role's project, so that the list holds something whichever tests ran before.
+    await apps.createApp({ projectId, name: "visible-app" });
     const other = (await projects.createProject({ name: "hidden", labels: { team: "payments" } })).project!.id;
     await apps.createApp({ projectId: other, name: "hidden-app", labels: { team: "payments" } });
     const { userId } = await session.admin.addMachineUser({ userName: "project-reader", name: "project reader" });
@@ -218,6 +222,11 @@ describeEachBackend("keygate.v1 app and project metadata", (backend) => {
   });
 
   test("the projections equal a rebuild from the events", async () => {
+    // Rows with metadata to rebuild, whichever tests ran before this one (jest --randomize).
+    let n = 0;
+    const metadata = { description: "rebuilt", labels: { team: "rebuilt" }, ownerContacts: ["rebuilt@example.com"] };
+    await seedMoreThan(session.keygate.store, "apps", 3, () => apps.createApp({ projectId, name: `rebuilt-${n++}`, version: "1", ...metadata }));
+    await seedMoreThan(session.keygate.store, "projects", 2, () => projects.createProject({ name: `rebuilt-${n++}`, ...metadata }));
     await expectRebuildReproduces(session.keygate.store, { apps: 3, projects: 2 });
   });
 });
