@@ -21,12 +21,17 @@ const fieldCodes = new Set([Code.InvalidArgument, Code.FailedPrecondition]);
 /** "Expiration_Date" and "expirationDate" → "expirationdate". */
 const folded = (word: string) => word.replaceAll("_", "").toLowerCase();
 
-/** The field a refusal names, if it names one of these. */
+/**
+ * The field a refusal names, if it names one of these: the one named first, as
+ * the subject comes first ("version: …", "invalid X.Labels: key … name part …").
+ */
 export function fieldNamedBy(error: unknown, fields: FormField[]): FormField | undefined {
   const e = ConnectError.from(error);
   if (!fieldCodes.has(e.code)) return undefined;
-  const words = new Set((e.rawMessage.match(/[A-Za-z0-9_]+/g) ?? []).map(folded));
-  return fields.find((field) => field.names.some((name) => words.has(folded(name))));
+  const words = (e.rawMessage.match(/[A-Za-z0-9_]+/g) ?? []).map(folded);
+  const firstMention = (field: FormField) => Math.min(...field.names.map((name) => words.indexOf(folded(name))).filter((at) => at >= 0));
+  const named = fields.map((field) => ({ field, at: firstMention(field) })).filter(({ at }) => at !== Infinity);
+  return named.sort((a, b) => a.at - b.at)[0]?.field;
 }
 
 /** Removes the messages a form showed under its fields. */
