@@ -142,7 +142,7 @@ export function createConnectHandler(options: ConnectHandlerOptions): ConnectHan
     unary: { specs: directSpecs, options: unaryCallOptions },
     onError,
   });
-  const httpRoutes = createHttpRoutes(options.httpRoutes ?? []);
+  const httpRoutes = createHttpRoutes(options.httpRoutes ?? [], onError);
   const classify = createRequestClassifier(routeSetsOf(services, options.httpRoutes ?? []));
 
   const unaryFastPath = createUnaryFastPath(directSpecs, {

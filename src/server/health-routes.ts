@@ -15,12 +15,11 @@ export function healthRoutes(state: HealthState, probe: ReadinessProbe): HttpRou
     {
       method: "GET",
       path: "/ready",
-      handler: (_req, res) => {
+      handler: (_req, res) =>
         readiness(state, probe).then(
           (reason) => sendStatus(res, reason === undefined ? 200 : 503, reason === undefined ? { status: "ready" } : { status: "not ready", reason }),
           () => sendStatus(res, 503, { status: "not ready", reason: "readiness check failed" }),
-        );
-      },
+        ),
     },
   ];
 }

@@ -1,5 +1,5 @@
-import { writeResponse } from "./node-http.js";
-import type { NodeHandler, NodeRequest, NodeResponse } from "./node-http.js";
+import { abandonResponse, writeResponse } from "./node-http.js";
+import type { NodeRequest, NodeResponse } from "./node-http.js";
 
 /** A plain HTTP endpoint beside the RPCs, e.g. GET /healthz for load balancers. */
 export interface HttpRoute {
@@ -7,7 +7,8 @@ export interface HttpRoute {
   method: string;
   /** Exact path, without query string. */
   path: string;
-  handler: NodeHandler;
+  /** An answer written later returns its promise: a rejection fails that request (see createHttpRoutes). */
+  handler: (req: NodeRequest, res: NodeResponse) => void | Promise<void>;
 }
 
 /**
@@ -16,7 +17,11 @@ export interface HttpRoute {
  */
 export type HttpRoutes = (req: NodeRequest, res: NodeResponse, path: string) => boolean;
 
-export function createHttpRoutes(routes: readonly HttpRoute[]): HttpRoutes {
+/**
+ * `onError` is told of a handler's rejected promise; that request gets a bare 500 (HTTP/1.1) or a
+ * reset stream (HTTP/2) if its answer was under way. Unhandled, the rejection would end the process.
+ */
+export function createHttpRoutes(routes: readonly HttpRoute[], onError: (error: unknown) => void): HttpRoutes {
   const byPath = new Map<string, HttpRoute[]>();
   for (const route of routes) {
     byPath.set(route.path, [...(byPath.get(route.path) ?? []), { ...route, method: route.method.toUpperCase() }]);
@@ -32,7 +37,10 @@ export function createHttpRoutes(routes: readonly HttpRoute[]): HttpRoutes {
       writeResponse(res, 405, { allow: candidates.map((r) => r.method).join(", ") });
       return true;
     }
-    route.handler(req, res);
+    route.handler(req, res)?.catch((error: unknown) => {
+      onError(error);
+      abandonResponse(res);
+    });
     return true;
   };
 }

@@ -62,7 +62,7 @@ export function createMetrics(): Metrics {
   });
   return {
     registry,
-    route: { method: "GET", path: "/metrics", handler: (_req, res) => void scrape(registry).then((body) => writeResponse(res, 200, { "content-type": registry.contentType }, body)) },
+    route: { method: "GET", path: "/metrics", handler: (_req, res) => scrape(registry).then((body) => writeResponse(res, 200, { "content-type": registry.contentType }, body)) },
     started: (protocol) => inFlightCounts.set(protocol, (inFlightCounts.get(protocol) ?? 0) + 1),
     finished(r) {
       inFlightCounts.set(r.protocol, inFlightCounts.get(r.protocol)! - 1);

@@ -55,6 +55,20 @@ function routes(router: ConnectRouter): void {
   });
 }
 
+/** The RST_STREAM code a GET of `path` over HTTP/2 ends with (0: it was answered). */
+function http2ResetCode(url: string, path: string): Promise<number> {
+  return new Promise((resolve) => {
+    const session = http2.connect(url);
+    const stream = session.request({ ":path": path });
+    stream.on("close", () => {
+      resolve(stream.rstCode);
+      session.close();
+    });
+    stream.on("error", () => {});
+    stream.resume();
+  });
+}
+
 describe("a throw on a call's path fails the call and is reported once", () => {
   let server: MuxServer;
   let target: RawTarget;
@@ -73,6 +87,7 @@ describe("a throw on a call's path fails the call and is reported once", () => {
             throw new Error("route on fire");
           },
         },
+        { method: "GET", path: "/rejects", handler: () => Promise.reject(new Error("route on fire, later")) },
       ],
       rest: { prefixes: { [ManagementService.typeName]: managementPrefix } },
     });
@@ -133,17 +148,15 @@ describe("a throw on a call's path fails the call and is reported once", () => {
   test("a throw out of an HTTP route's handler is a 500 (HTTP/1.1) or a reset stream (HTTP/2)", async () => {
     const res = await fetch(`${target.url}/throws`);
     expect(res.status).toBe(500);
-    const reset = await new Promise<number>((resolve) => {
-      const session = http2.connect(target.url);
-      const stream = session.request({ ":path": "/throws" });
-      stream.on("close", () => {
-        resolve(stream.rstCode);
-        session.close();
-      });
-      stream.on("error", () => {});
-      stream.resume();
-    });
+    const reset = await http2ResetCode(target.url, "/throws");
     expect(reset).toBe(http2.constants.NGHTTP2_INTERNAL_ERROR);
     expect(reported.map(String)).toEqual(["Error: route on fire", "Error: route on fire"]);
+  });
+
+  test("an HTTP route's handler whose promise rejects: a 500 (HTTP/1.1) or a reset stream (HTTP/2), not an unhandled rejection", async () => {
+    expect((await fetch(`${target.url}/rejects`)).status).toBe(500);
+    const reset = await http2ResetCode(target.url, "/rejects");
+    expect(reset).toBe(http2.constants.NGHTTP2_INTERNAL_ERROR);
+    expect(reported.map(String)).toEqual(["Error: route on fire, later", "Error: route on fire, later"]);
   });
 });

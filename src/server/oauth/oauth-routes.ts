@@ -22,7 +22,7 @@ export function oauthRoutes(oauth: OAuthService, faults: CallFaults): HttpRoute[
   const post = (endpoint: OAuthEndpointName): HttpRoute => ({
     method: "POST",
     path: OAUTH_PATHS[endpoint],
-    handler: (req, res) => void serveForm(oauth, endpoint, req, res).catch((error: unknown) => failure(res, error, faults)),
+    handler: (req, res) => serveForm(oauth, endpoint, req, res).catch((error: unknown) => failure(res, error, faults)),
   });
   return [
     { method: "GET", path: OAUTH_PATHS.discovery, handler: (_req, res) => sendJson(res, 200, oauth.discovery(), { "cache-control": "max-age=300" }) },
@@ -30,7 +30,7 @@ export function oauthRoutes(oauth: OAuthService, faults: CallFaults): HttpRoute[
       method: "GET",
       path: OAUTH_PATHS.keys,
       handler: (_req, res) =>
-        void oauth.jwks().then(
+        oauth.jwks().then(
           // Short: a new key appears in the set before it signs, and verifiers refetch on an unknown kid.
           (jwks) => sendJson(res, 200, jwks, { "cache-control": "max-age=60" }),
           (error: unknown) => failure(res, error, faults),
