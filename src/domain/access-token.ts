@@ -53,14 +53,7 @@ export const AUTH_METHOD = { secret: "password", key: "private_key" } as const;
 export function issueAccessToken(token: NewAccessToken): Decision {
   const lifetime = Math.round((token.expiresAt.getTime() - token.issuedAt.getTime()) / 1000);
   return decide([
-    event("oidc_session", token.id, "oidc_session.added", {
-      userID: token.userId,
-      clientID: token.clientId,
-      audience: token.audience,
-      scope: token.scopes,
-      authMethods: [AUTH_METHOD[token.credential.kind]],
-      authTime: token.issuedAt.toISOString(),
-    }),
+    event("oidc_session", token.id, "oidc_session.added", { userID: token.userId, ...sessionFields(token) }),
     event("oidc_session", token.id, "oidc_session.access_token.added", {
       id: token.id,
       scope: token.scopes,
@@ -71,6 +64,17 @@ export function issueAccessToken(token: NewAccessToken): Decision {
       ...(token.credential.kind === "key" ? { keyID: token.credential.keyId } : {}),
     }),
   ]);
+}
+
+/** What a token's session records of who got it, for what and how, a service user's and an app's alike (ZITADEL's names). */
+export function sessionFields(token: Pick<NewAccessToken, "clientId" | "audience" | "scopes" | "issuedAt"> & { credential: { kind: keyof typeof AUTH_METHOD } }) {
+  return {
+    clientID: token.clientId,
+    audience: token.audience,
+    scope: token.scopes,
+    authMethods: [AUTH_METHOD[token.credential.kind]],
+    authTime: token.issuedAt.toISOString(),
+  };
 }
 
 /** Revoking a token that is gone already changes nothing (RFC 7009 answers 200 all the same). */

@@ -1,4 +1,4 @@
-import { AUTH_METHOD, credentialGone, type NewAccessToken } from "./access-token.js";
+import { credentialGone, sessionFields, type NewAccessToken } from "./access-token.js";
 import { ApiAuthMethod } from "./app.js";
 import { decide, type Decision } from "./decision.js";
 import { event } from "./events.js";
@@ -46,11 +46,7 @@ export function issueAppAccessToken(token: NewAppAccessToken): Decision {
     event("oidc_session", token.id, "keygate.app.token.added", {
       appId: token.appId,
       projectId: token.projectId,
-      clientID: token.clientId,
-      audience: token.audience,
-      scope: token.scopes,
-      authMethods: [AUTH_METHOD[token.credential.kind]],
-      authTime: token.issuedAt.toISOString(),
+      ...sessionFields(token),
       expiration: token.expiresAt.toISOString(),
       tokenType: token.type,
       ...(token.digest === undefined ? {} : { tokenDigest: token.digest }),

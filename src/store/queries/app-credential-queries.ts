@@ -45,16 +45,18 @@ async function requireApp(db: Kysely<Database>, instanceId: string, orgId: strin
   if (!app) throw notFound("KEYGATE-sec05", "app_id: Application doesn't exist");
 }
 
+type AppList<T> = (db: Kysely<Database>, instanceId: string, orgId: string, projectId: string, appId: string, window: KeysetWindow) => Promise<KeysetPage<T>>;
+
+/** A list of an app's own things: NotFound unless the app is the org's (and the project's), then `list`'s page. */
+const ofOrgApp =
+  <T>(list: (db: Kysely<Database>, instanceId: string, appId: string, window: KeysetWindow) => Promise<KeysetPage<T>>): AppList<T> =>
+  async (db, instanceId, orgId, projectId, appId, window) => {
+    await requireApp(db, instanceId, orgId, projectId, appId);
+    return list(db, instanceId, appId, window);
+  };
+
 /** The app's secrets in the order they were made. */
-export async function listAppSecrets(
-  db: Kysely<Database>,
-  instanceId: string,
-  orgId: string,
-  projectId: string,
-  appId: string,
-  window: KeysetWindow,
-): Promise<KeysetPage<AppSecretItem>> {
-  await requireApp(db, instanceId, orgId, projectId, appId);
+export const listAppSecrets = ofOrgApp<AppSecretItem>((db, instanceId, appId, window) => {
   const secrets = db.selectFrom("app_secrets as s").where("s.instance_id", "=", instanceId).where("s.app_id", "=", appId);
   return keysetPage(
     secrets,
@@ -77,18 +79,10 @@ export async function listAppSecrets(
       ...(row.last_used ? { lastUsed: row.last_used } : {}),
     }),
   );
-}
+});
 
 /** The app's keys by id; keys of an app that is BASIC now are hidden, as ZITADEL's lists hide them. */
-export async function listAppKeysPaged(
-  db: Kysely<Database>,
-  instanceId: string,
-  orgId: string,
-  projectId: string,
-  appId: string,
-  window: KeysetWindow,
-): Promise<KeysetPage<AppKeyItem>> {
-  await requireApp(db, instanceId, orgId, projectId, appId);
+export const listAppKeysPaged = ofOrgApp<AppKeyItem>((db, instanceId, appId, window) => {
   const keys = db.selectFrom("app_keys as k").where("k.instance_id", "=", instanceId).where("k.app_id", "=", appId).where("k.enabled", "=", true);
   return keysetPage(
     keys,
@@ -98,4 +92,4 @@ export async function listAppKeysPaged(
     window,
     (row) => ({ id: row.id, creationDate: row.creation_date, sequence: Number(row.sequence), expiration: row.expiration }),
   );
-}
+});

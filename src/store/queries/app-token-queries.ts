@@ -1,9 +1,9 @@
 import type { Kysely } from "kysely";
-import { digestsEqual } from "../../domain/secrets.js";
 import type { AccessTokenType } from "../../domain/user.js";
 import { precompile, rowsOf } from "../precompiled.js";
 import { ACTIVE } from "../projections/row-metadata.js";
 import type { Database } from "../schema.js";
+import { findTokenRow, TOKEN_COLUMNS, type TokenFacts } from "./token-rows.js";
 
 /** What the token endpoint needs of an authenticated API app to issue it a token. */
 export interface AppGrant {
@@ -15,20 +15,10 @@ export interface AppGrant {
 }
 
 /** A token an API app obtained for itself, with what introspection tells about it. */
-export interface IssuedAppToken {
-  id: string;
+export interface IssuedAppToken extends TokenFacts {
   appId: string;
   projectId: string;
-  clientId: string;
   appActive: boolean;
-  orgId: string;
-  orgName: string;
-  orgPrimaryDomain: string;
-  audience: string[];
-  scopes: string[];
-  tokenType: "bearer" | "jwt";
-  issuedAt: Date;
-  expiresAt: Date;
 }
 
 const appGrantRow = precompile((db, instanceId: string, appId: string) =>
@@ -52,51 +42,17 @@ const appTokenBy = (column: "t.token_digest" | "t.id") =>
       .selectFrom("app_access_tokens as t")
       .innerJoin("apps as a", (join) => join.onRef("a.instance_id", "=", "t.instance_id").onRef("a.id", "=", "t.app_id"))
       .innerJoin("orgs as o", (join) => join.onRef("o.instance_id", "=", "t.instance_id").onRef("o.id", "=", "t.owner"))
-      .select([
-        "t.id",
-        "t.app_id",
-        "t.project_id",
-        "t.client_id",
-        "a.state",
-        "t.owner",
-        "o.name as org_name",
-        "o.primary_domain",
-        "t.audience",
-        "t.scopes",
-        "t.token_type",
-        "t.token_digest",
-        "t.creation_date",
-        "t.expiration",
-      ])
+      .select([...TOKEN_COLUMNS, "t.app_id", "t.project_id", "a.state"])
       .where("t.instance_id", "=", instanceId)
       .where(column, "=", key)
       .where("t.expiration", ">", now),
   );
-const byDigest = appTokenBy("t.token_digest");
-const byId = appTokenBy("t.id");
+const appTokenQueries = { byDigest: appTokenBy("t.token_digest"), byId: appTokenBy("t.id") };
 
 /** An unexpired app token: an opaque one by its digest, a JWT's by its id (`jti`). */
 export async function findAppToken(db: Kysely<Database>, instanceId: string, by: { digest: string } | { id: string }, now: Date): Promise<IssuedAppToken | undefined> {
-  const query = "digest" in by ? byDigest(db, instanceId, by.digest, now) : byId(db, instanceId, by.id, now);
-  const [row] = await rowsOf(db, query);
-  if (!row) return undefined;
-  // Found by index; compared again in constant time, as personal access tokens are.
-  if ("digest" in by && !digestsEqual(row.token_digest ?? "", by.digest)) return undefined;
-  return {
-    id: row.id,
-    appId: row.app_id,
-    projectId: row.project_id,
-    clientId: row.client_id,
-    appActive: row.state === ACTIVE,
-    orgId: row.owner,
-    orgName: row.org_name,
-    orgPrimaryDomain: row.primary_domain,
-    audience: row.audience,
-    scopes: row.scopes,
-    tokenType: row.token_type === "jwt" ? "jwt" : "bearer",
-    issuedAt: row.creation_date,
-    expiresAt: row.expiration,
-  };
+  const found = await findTokenRow(db, appTokenQueries, instanceId, by, now);
+  return found && { ...found.facts, appId: found.row.app_id, projectId: found.row.project_id, appActive: found.row.state === ACTIVE };
 }
 
 const appRoleKeys = precompile((db, instanceId: string, appId: string) =>

@@ -1,9 +1,9 @@
 import { sql, type Kysely } from "kysely";
-import { digestsEqual } from "../../domain/secrets.js";
 import type { SigningKeyState } from "../../domain/signing-key.js";
 import { precompile, rowsOf } from "../precompiled.js";
 import { ACTIVE } from "../projections/row-metadata.js";
 import type { Database } from "../schema.js";
+import { findTokenRow, TOKEN_COLUMNS, type TokenFacts } from "./token-rows.js";
 
 /** An API app as a client of the introspection endpoint. */
 export interface ApiClient {
@@ -23,21 +23,11 @@ export interface StoredSecret {
   expiration?: Date;
 }
 
-/** A token keygate issued, with what introspection and authentication tell about it. */
-export interface IssuedToken {
-  id: string;
+/** A token keygate issued to a service user, with what introspection and authentication tell about it. */
+export interface IssuedToken extends TokenFacts {
   userId: string;
   userName: string;
   userActive: boolean;
-  orgId: string;
-  orgName: string;
-  orgPrimaryDomain: string;
-  clientId: string;
-  audience: string[];
-  scopes: string[];
-  tokenType: "bearer" | "jwt";
-  issuedAt: Date;
-  expiresAt: Date;
 }
 
 /** Every signing key whose public key is still published; encrypted private keys included. */
@@ -117,51 +107,17 @@ const issuedTokenBy = (column: "t.token_digest" | "t.id") =>
       .selectFrom("access_tokens as t")
       .innerJoin("users as u", (join) => join.onRef("u.instance_id", "=", "t.instance_id").onRef("u.id", "=", "t.user_id"))
       .innerJoin("orgs as o", (join) => join.onRef("o.instance_id", "=", "t.instance_id").onRef("o.id", "=", "t.owner"))
-      .select([
-        "t.id",
-        "t.user_id",
-        "u.user_name",
-        "u.state",
-        "t.owner",
-        "o.name as org_name",
-        "o.primary_domain",
-        "t.client_id",
-        "t.audience",
-        "t.scopes",
-        "t.token_type",
-        "t.token_digest",
-        "t.creation_date",
-        "t.expiration",
-      ])
+      .select([...TOKEN_COLUMNS, "t.user_id", "u.user_name", "u.state"])
       .where("t.instance_id", "=", instanceId)
       .where(column, "=", key)
       .where("t.expiration", ">", now),
   );
-const byDigest = issuedTokenBy("t.token_digest");
-const byId = issuedTokenBy("t.id");
+const issuedTokenQueries = { byDigest: issuedTokenBy("t.token_digest"), byId: issuedTokenBy("t.id") };
 
 /** An unexpired, unrevoked opaque token by its digest, or a JWT's by its id (`jti`). */
 export async function findIssuedToken(db: Kysely<Database>, instanceId: string, by: { digest: string } | { id: string }, now: Date): Promise<IssuedToken | undefined> {
-  const query = "digest" in by ? byDigest(db, instanceId, by.digest, now) : byId(db, instanceId, by.id, now);
-  const [row] = await rowsOf(db, query);
-  if (!row || row.expiration === null) return undefined;
-  // Found by index; compared again in constant time, as personal access tokens are.
-  if ("digest" in by && !digestsEqual(row.token_digest ?? "", by.digest)) return undefined;
-  return {
-    id: row.id,
-    userId: row.user_id,
-    userName: row.user_name,
-    userActive: row.state === ACTIVE,
-    orgId: row.owner,
-    orgName: row.org_name,
-    orgPrimaryDomain: row.primary_domain,
-    clientId: row.client_id,
-    audience: row.audience,
-    scopes: row.scopes,
-    tokenType: row.token_type === "jwt" ? "jwt" : "bearer",
-    issuedAt: row.creation_date,
-    expiresAt: row.expiration,
-  };
+  const found = await findTokenRow(db, issuedTokenQueries, instanceId, by, now);
+  return found && { ...found.facts, userId: found.row.user_id, userName: found.row.user_name, userActive: found.row.state === ACTIVE };
 }
 
 /** Which of these project ids name projects of the instance. */
