@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -8,7 +7,7 @@ import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import type { DatabaseTarget } from "../../src/store/database.js";
 import { describeEachBackend, type Backend } from "../support/backends.js";
 import { copyEmbeddedTemplate } from "../support/database-templates.js";
-import { keygateArgs } from "../support/keygate-process.js";
+import { spawnKeygate } from "../support/keygate-process.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -18,20 +17,11 @@ interface Run {
   stderr: string;
 }
 
-/** `keygate <args>` in a child process (see keygateArgs), with `stdin` as its standard input. */
-function keygate(args: string[], env: Record<string, string>, stdin = ""): Promise<Run> {
-  const { NODE_OPTIONS: _jest, DATABASE_URL: _db, KEYGATE_DATA_DIR: _dir, ...inherited } = process.env;
-  const child = spawn(process.execPath, keygateArgs(args), {
-    cwd: repo,
-    env: { ...inherited, KEYGATE_LOG_LEVEL: "info", ...env },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-  child.stdin.end(stdin);
-  return new Promise((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
+/** `keygate <args>` in a child process (see spawnKeygate), with `stdin` as its standard input; its outcome once it exits. */
+async function keygate(args: string[], env: Record<string, string>, stdin = ""): Promise<Run> {
+  const child = spawnKeygate({ KEYGATE_LOG_LEVEL: "info", ...env }, args, { stdin });
+  const { code } = await child.exited;
+  return { code, stdout: child.stdout, stderr: child.stderr };
 }
 
 const dirs: string[] = [];
@@ -107,20 +97,9 @@ describeEachBackend("keygate's command line", (backend) => {
     source = await databaseEnv(backend, { migrated: true });
     // A first start writes the bootstrap's events (instance, org, admin, token): something to export.
     const token = randomBytes(32).toString("base64url");
-    const served = spawn(process.execPath, keygateArgs([]), {
-      cwd: repo,
-      env: { ...process.env, NODE_OPTIONS: "", ...source, PORT: "0", HOST: "127.0.0.1", KEYGATE_ADMIN_TOKEN: token, KEYGATE_LOG_LEVEL: "info" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    await new Promise<void>((resolve, reject) => {
-      served.stdout.on("data", (c: Buffer) => {
-        if (c.toString().includes("keygate is listening")) resolve();
-      });
-      served.once("exit", (code) => reject(new Error(`keygate exited with ${code}`)));
-    });
-    const exited = new Promise((resolve) => served.once("exit", resolve));
-    served.kill("SIGTERM");
-    await exited;
+    const served = spawnKeygate({ ...source, KEYGATE_ADMIN_TOKEN: token, KEYGATE_LOG_LEVEL: "info" });
+    await served.listening();
+    expect((await served.stop()).code).toBe(0);
     dump = await keygate(["export"], source);
   }, 120_000);
 

@@ -1,39 +1,23 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, expect, test } from "@jest/globals";
-import { keygateArgs } from "../support/keygate-process.js";
+import { spawnKeygate, type LogLine } from "../support/keygate-process.js";
 
-const repo = fileURLToPath(new URL("../../", import.meta.url));
 const serverUrl = new URL(process.env.TEST_DATABASE_URL!);
 const dirs: string[] = [];
 afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-/** Starts keygate (the run's bundle, see keygateArgs) and collects what it printed until it exits. */
-function startKeygate(env: Record<string, string>): Promise<{ code: number | null; lines: Array<Record<string, unknown>>; stderr: string }> {
-  const { NODE_OPTIONS: _jest, DATABASE_URL: _db, ...inherited } = process.env;
-  const child = spawn(process.execPath, keygateArgs([]), {
-    cwd: repo,
-    env: { ...inherited, HOST: "127.0.0.1", PORT: "0", KEYGATE_LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-  return new Promise((resolve) =>
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      const lines = stdout.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Record<string, unknown>);
-      resolve({ code, lines, stderr });
-    }),
-  );
+/** Starts keygate (the run's bundle, see spawnKeygate) and collects what it printed until it exits. */
+async function startKeygate(env: Record<string, string>): Promise<{ code: number | null; lines: LogLine[]; stderr: string }> {
+  const child = spawnKeygate({ KEYGATE_LOG_LEVEL: "info", ...env });
+  const timer = setTimeout(() => void child.stop("SIGKILL"), 60_000);
+  const { code } = await child.exited;
+  clearTimeout(timer);
+  return { code, lines: child.lines, stderr: child.stderr };
 }
 
 function databaseUrl(change: (url: URL) => void): string {
@@ -92,16 +76,7 @@ test("a port nothing holds is free to take (the check does not keep it)", async 
   const port = await closedPort();
   const dataDir = await mkdtemp(join(tmpdir(), "keygate-fail-"));
   dirs.push(dataDir);
-  const child = spawn(process.execPath, keygateArgs([]), {
-    cwd: repo,
-    env: { ...process.env, NODE_OPTIONS: "", DATABASE_URL: "", HOST: "127.0.0.1", PORT: String(port), KEYGATE_DATA_DIR: dataDir, KEYGATE_LOG_LEVEL: "info" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on("data", (c: Buffer) => c.toString().includes("keygate is listening") && resolve());
-    child.once("exit", (code) => reject(new Error(`exited ${code}`)));
-  });
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  expect(await exited).toBe(0);
+  const child = spawnKeygate({ PORT: String(port), KEYGATE_DATA_DIR: dataDir, KEYGATE_LOG_LEVEL: "info" });
+  await child.listening();
+  expect((await child.stop()).code).toBe(0);
 }, 90_000);

@@ -23,10 +23,12 @@ export type LogLine = Record<string, unknown> & { msg?: string };
 export class KeygateProcess {
   readonly lines: LogLine[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private stdoutText = "";
   private stderrText = "";
   private waiters: Array<() => void> = [];
 
   constructor(readonly child: ChildProcess) {
+    child.stdout!.on("data", (chunk: Buffer) => (this.stdoutText += chunk.toString()));
     createInterface({ input: child.stdout! }).on("line", (line) => {
       try {
         this.lines.push(JSON.parse(line) as LogLine);
@@ -41,6 +43,11 @@ export class KeygateProcess {
     });
     // "close" comes after "exit" once stdout and stderr are read to their end.
     this.exited = new Promise((resolve) => child.once("close", (code, signal) => resolve({ code, signal })));
+  }
+
+  /** What the process wrote to stdout so far, as written (an export's NDJSON, say). */
+  get stdout(): string {
+    return this.stdoutText;
   }
 
   /** What the process wrote to stderr so far (the start failures of main.ts go there). */
@@ -80,16 +87,17 @@ export class KeygateProcess {
 }
 
 /**
- * `keygate serve` (see keygateArgs) as a child process with `env` on top of this one's,
- * minus jest's NODE_OPTIONS and any DATABASE_URL of the caller's environment.
+ * keygate's command line `args` (`serve` when none, see keygateArgs) as a child process with `env` on
+ * top of this one's, minus jest's NODE_OPTIONS and any DATABASE_URL or KEYGATE_DATA_DIR of the
+ * caller's environment; `stdin` is written to its standard input (else it has none).
  */
-export function spawnKeygate(env: Record<string, string>, args: string[] = []): KeygateProcess {
-  const { NODE_OPTIONS: _jestOptions, DATABASE_URL: _database, ...inherited } = process.env;
-  return new KeygateProcess(
-    spawn(process.execPath, keygateArgs(args), {
-      cwd: repo,
-      env: { ...inherited, PORT: "0", HOST: "127.0.0.1", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    }),
-  );
+export function spawnKeygate(env: Record<string, string>, args: string[] = [], options: { stdin?: string } = {}): KeygateProcess {
+  const { NODE_OPTIONS: _jestOptions, DATABASE_URL: _database, KEYGATE_DATA_DIR: _dataDir, ...inherited } = process.env;
+  const child = spawn(process.execPath, keygateArgs(args), {
+    cwd: repo,
+    env: { ...inherited, PORT: "0", HOST: "127.0.0.1", ...env },
+    stdio: [options.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+  });
+  if (options.stdin !== undefined) child.stdin!.end(options.stdin);
+  return new KeygateProcess(child);
 }
