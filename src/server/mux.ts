@@ -10,6 +10,9 @@ import { abandonResponse, type NodeHandler } from "./node-http.js";
  * (RFC 9113 §3.4). An HTTP/1.1 request can never start with it, so the first
  * bytes of a connection decide which server gets the socket.
  */
+/** Streams one HTTP/2 connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS). */
+export const MAX_CONCURRENT_STREAMS = 1000;
+
 const http2Preface = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1");
 
 export interface MuxServerOptions {
@@ -21,7 +24,7 @@ export interface MuxServerOptions {
   sniffTimeoutMs?: number;
   /** Idle time before an HTTP/1.1 keep-alive connection is closed. Default 5 s (Node's default). */
   keepAliveTimeoutMs?: number;
-  /** HTTP/2 settings advertised to clients. */
+  /** HTTP/2 settings advertised to clients; maxConcurrentStreams is MAX_CONCURRENT_STREAMS unless given. */
   http2Settings?: http2.Settings;
   /** An HTTP/2 session with no frames in either direction for this long is closed (GOAWAY). Default 2 min; 0 never. */
   http2IdleTimeoutMs?: number;
@@ -115,7 +118,9 @@ export function createMuxServer(handler: NodeHandler, options: MuxServerOptions 
     serve(req, res);
   });
 
-  const h2 = http2.createServer({ settings: options.http2Settings });
+  // Node advertises no limit of open streams: a client could hold any number of calls waiting for
+  // their bodies. Past this one nghttp2 refuses streams without keygate seeing them.
+  const h2 = http2.createServer({ settings: { maxConcurrentStreams: MAX_CONCURRENT_STREAMS, ...options.http2Settings } });
   h2.on("request", (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
     // A stream reset before keygate began it (in the read that brought it) is nobody's call.
     if (req.stream.destroyed) return;

@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { clientsFor } from "../ops/ops-support.js";
+import type { DatabaseTarget } from "../../src/store/database.js";
+import { postgresBackend } from "../support/backends.js";
 import { spawnKeygate, type KeygateProcess } from "../support/keygate-process.js";
 import { rapidResetAttack } from "../support/rapid-reset-attack.js";
 
@@ -31,8 +33,9 @@ function p99(values: number[]): number {
   return sorted[Math.ceil(sorted.length * 0.99) - 1]!;
 }
 
-describe("HTTP/2 rapid reset from the probe's own address", () => {
+describe.each(["embedded", "postgres"] as const)("HTTP/2 rapid reset from the probe's own address [%s]", (database) => {
   const token = randomBytes(32).toString("base64url");
+  const postgres = postgresBackend();
   let keygate: KeygateProcess;
   let baseUrl: string;
   let port: number;
@@ -40,12 +43,18 @@ describe("HTTP/2 rapid reset from the probe's own address", () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "keygate-faults-"));
-    keygate = spawnKeygate({ KEYGATE_DATA_DIR: dataDir, KEYGATE_EMBEDDED_FSYNC: "false", KEYGATE_ADMIN_TOKEN: token, KEYGATE_LOG_LEVEL: "info" });
+    const onPostgres = async () => {
+      const target = (await postgres.create()) as Extract<DatabaseTarget, { kind: "postgres" }>;
+      return { DATABASE_URL: target.url, KEYGATE_MASTERKEY: randomBytes(16).toString("hex") };
+    };
+    const env = database === "postgres" ? await onPostgres() : { KEYGATE_EMBEDDED_FSYNC: "false" };
+    keygate = spawnKeygate({ ...env, KEYGATE_DATA_DIR: dataDir, KEYGATE_ADMIN_TOKEN: token, KEYGATE_LOG_LEVEL: "info" });
     port = await keygate.listening();
     baseUrl = `http://127.0.0.1:${port}`;
   });
   afterAll(async () => {
     await keygate?.stop("SIGKILL");
+    await postgres.dispose();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -93,7 +102,7 @@ describe("HTTP/2 rapid reset from the probe's own address", () => {
     const measure = async () => {
       const quiet = await probe(new Promise((resolve) => setTimeout(resolve, 3_000)));
       const { outcome: attack, ...attacked } = await probe(rapidResetAttack(port, "127.0.0.1", ATTACK_SECONDS, { lowPriority: true }));
-      process.stdout.write(`rapid reset: ${JSON.stringify({ quiet: { p99: quiet.p99, max: quiet.max }, attacked, attack })}\n`);
+      process.stdout.write(`rapid reset [${database}]: ${JSON.stringify({ quiet: { p99: quiet.p99, max: quiet.max }, attacked, attack })}\n`);
       return { quiet, attacked, stats: attack };
     };
     let { quiet, attacked, stats } = await measure();

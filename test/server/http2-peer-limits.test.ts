@@ -3,7 +3,7 @@ import * as http from "node:http";
 import * as http2 from "node:http2";
 import * as net from "node:net";
 import { createPeerLimits } from "../../src/server/http2-peer-limits.js";
-import { createMuxServer, type MuxServer } from "../../src/server/mux.js";
+import { MAX_CONCURRENT_STREAMS, createMuxServer, type MuxServer } from "../../src/server/mux.js";
 import { writeResponse } from "../../src/server/node-http.js";
 import { rapidResetAttack } from "../support/rapid-reset-attack.js";
 import { clientStart, rapidResets } from "./rapid-reset-frames.js";
@@ -145,6 +145,14 @@ describe("HTTP/2 connections over their reset budget", () => {
     expect(await get(session)).toBe(200);
     session.close();
     expect(probations).toEqual([]);
+  });
+
+  test("a connection may have 1000 streams open at once, and is told so in the server's SETTINGS", async () => {
+    const session = connectFrom("127.0.0.7", port);
+    const settings = await new Promise<http2.Settings>((resolve) => session.once("remoteSettings", resolve));
+    session.close();
+    expect(settings.maxConcurrentStreams).toBe(MAX_CONCURRENT_STREAMS);
+    expect(MAX_CONCURRENT_STREAMS).toBe(1000);
   });
 
   test("an idle HTTP/2 session is closed with GOAWAY after the idle timeout", async () => {
