@@ -4,9 +4,11 @@
  * initdb and migrations on these machines, a copy of a migrated data directory a fraction of that.
  * Their names travel to the test workers in the environment.
  */
+import { execFile } from "node:child_process";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import type { Kysely } from "kysely";
 import pg from "pg";
 import { openDatabase, type DatabaseTarget } from "../../src/store/database.js";
@@ -52,12 +54,24 @@ export async function makePostgresTemplate(serverUrl: string): Promise<{ name: s
   return { name, remove: () => onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
+const execFileAsync = promisify(execFile);
+
+/**
+ * Copies the directory tree `from` into `to`. The system's cp where there is one: about half the CPU
+ * of fs.cp (which is JavaScript in Node 20) for the template's thousand files and 39 MB, copied once
+ * per test file and database.
+ */
+async function copyTree(from: string, to: string): Promise<void> {
+  if (process.platform === "win32") await cp(from, to, { recursive: true });
+  else await execFileAsync("cp", ["-R", `${from}/.`, to]);
+}
+
 /** A copy of the run's embedded template in `dir` (a new temporary directory by default), or undefined when there is none. */
 export async function copyEmbeddedTemplate(dir?: string): Promise<string | undefined> {
   const template = process.env[EMBEDDED_TEMPLATE_ENV];
   if (!template) return undefined;
   dir ??= await mkdtemp(join(tmpdir(), "keygate-test-db-"));
-  await cp(template, dir, { recursive: true });
+  await copyTree(template, dir);
   return dir;
 }
 
