@@ -53,10 +53,17 @@ describeEachBackend("signing keys", (backend) => {
   });
 
   test("a process with another master key cannot use the stored keys", async () => {
-    const store = createOAuthStore(keygate.store, keygate.instanceId);
-    const clock = () => new Date("2030-01-01T01:10:01Z");
-    const wrong = createSigningKeys(store, keygate.store.ids, "x".repeat(32), lifetimes, clock, pooledKeyPairs);
-    await expect(wrong.signer()).rejects.toThrow();
+    // A keygate of its own with a key stored under MASTER, whichever test ran before (the one above makes its first key).
+    const own = await startTestKeygate(backend, { masterKey: MASTER });
+    try {
+      const store = createOAuthStore(own.store, own.instanceId);
+      const clock = () => new Date("2030-01-01T01:10:01Z");
+      await createSigningKeys(store, own.store.ids, MASTER, lifetimes, clock, pooledKeyPairs).signer();
+      const wrong = createSigningKeys(store, own.store.ids, "x".repeat(32), lifetimes, clock, pooledKeyPairs);
+      await expect(wrong.signer()).rejects.toThrow();
+    } finally {
+      await own.dispose();
+    }
   });
 });
 
