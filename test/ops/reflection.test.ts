@@ -42,6 +42,7 @@ const services = [
   "grpc.health.v1.Health",
   "grpc.reflection.v1.ServerReflection",
   "grpc.reflection.v1alpha.ServerReflection",
+  "keygate.v1.AppAccessService",
   "keygate.v1.AppSecretService",
   "keygate.v1.AppService",
   "keygate.v1.ProjectService",
