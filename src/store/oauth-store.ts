@@ -34,7 +34,8 @@ export interface OAuthStore {
   issuedToken(by: { digest: string } | { id: string }, now: Date): Promise<IssuedToken | undefined>;
   existingProjects(projectIds: readonly string[]): Promise<Set<string>>;
   useAssertionId(issuer: string, jti: string, expiresAt: Date, now: Date): Promise<boolean>;
-  recordIssuedToken(orgId: string, token: NewAccessToken): Promise<void>;
+  /** Records a service user's token if its credential still holds at `now` (the endpoints' clock). */
+  recordIssuedToken(now: Date, orgId: string, token: NewAccessToken): Promise<void>;
   revokeIssuedToken(actor: Actor, tokenId: string): Promise<void>;
   /** The service user a client id (its user name) names. */
   machineClient(clientId: string): Promise<MachineClient | undefined>;
@@ -44,7 +45,7 @@ export interface OAuthStore {
   /** An API app's org and client credentials setting. */
   appGrant(appId: string): Promise<AppGrant | undefined>;
   /** Records an app's own token if its credential and setting still hold; returns the roles it holds then. */
-  recordAppToken(orgId: string, token: NewAppAccessToken): Promise<string[]>;
+  recordAppToken(now: Date, orgId: string, token: NewAppAccessToken): Promise<string[]>;
   appToken(by: { digest: string } | { id: string }, now: Date): Promise<IssuedAppToken | undefined>;
   appRoleKeys(appId: string): Promise<string[]>;
 }
@@ -61,12 +62,12 @@ export function createOAuthStore(store: Pick<Store, "db" | "events">, instanceId
     issuedToken: (by, now) => findIssuedToken(db, instanceId, by, now),
     existingProjects: (ids) => existingProjects(db, instanceId, ids),
     useAssertionId: (issuer, jti, expiresAt, now) => useAssertionId(db, instanceId, issuer, jti, expiresAt, now),
-    recordIssuedToken: (orgId, token) => recordIssuedToken(events, instanceId, orgId, token),
+    recordIssuedToken: (now, orgId, token) => recordIssuedToken(events, instanceId, orgId, token, now),
     revokeIssuedToken: (actor, tokenId) => revokeIssuedToken(events, actor, tokenId),
     machineClient: async (clientId) => machineClientOf(await findMachineUserByClientId(db, clientId)),
     machineUser: async (userId) => machineClientOf(await findMachineUserById(db, userId)),
     appGrant: (appId) => findAppGrant(db, instanceId, appId),
-    recordAppToken: (orgId, token) => recordAppToken(events, instanceId, orgId, token),
+    recordAppToken: (now, orgId, token) => recordAppToken(events, instanceId, orgId, token, now),
     appToken: (by, now) => findAppToken(db, instanceId, by, now),
     appRoleKeys: (appId) => findAppRoleKeys(db, instanceId, appId),
     async machineKey(userId, keyId, now) {

@@ -113,9 +113,9 @@ describeEachBackend("rebuild-projections", (backend) => {
       expiresAt: new Date(now.getTime() + 600_000),
     });
     const [opaque, jwt, revoked] = [store.ids.next(), store.ids.next(), store.ids.next()];
-    await recordIssuedToken(store.events, "i", orgId, token(opaque, "digest-1"));
-    await recordIssuedToken(store.events, "i", orgId, token(jwt));
-    await recordIssuedToken(store.events, "i", orgId, token(revoked, "digest-3"));
+    await recordIssuedToken(store.events, "i", orgId, token(opaque, "digest-1"), now);
+    await recordIssuedToken(store.events, "i", orgId, token(jwt), now);
+    await recordIssuedToken(store.events, "i", orgId, token(revoked, "digest-3"), now);
     await revokeIssuedToken(store.events, { instanceId: "i", orgId, userId }, revoked);
 
     const live = await snapshot(store);

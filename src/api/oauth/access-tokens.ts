@@ -34,7 +34,7 @@ export async function issueAccessToken(deps: OAuthDeps, user: MachineClient, cre
   const claims = { ...newTokenTimes(deps), clientId, audience, scopes: granted.scopes };
   const accessToken = type === "jwt" ? await signAccessToken(deps, { ...claims, subject: user.userId }) : generateAccessToken();
   await deps.store
-    .recordIssuedToken(user.orgId, {
+    .recordIssuedToken(deps.now(), user.orgId, {
       ...claims,
       userId: user.userId,
       type,

@@ -27,7 +27,7 @@ export async function issueAppAccessToken(deps: OAuthDeps, app: ApiClient, crede
   const type = grant.accessTokenType === AccessTokenType.Jwt ? "jwt" : "bearer";
   const opaque = type === "bearer" ? generateAccessToken() : undefined;
   const roleKeys = await deps.store
-    .recordAppToken(grant.orgId, {
+    .recordAppToken(deps.now(), grant.orgId, {
       id: claims.id,
       appId: app.appId,
       projectId: app.projectId,

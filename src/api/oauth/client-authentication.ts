@@ -19,7 +19,8 @@ const CLIENT_AUTH_FAILED = "client authentication failed";
  * or a JWT signed by one of its keys (private_key_jwt). A deactivated or removed app, a wrong,
  * removed, expired or replaced secret, an expired or removed key: invalid_client. The app and its
  * secrets come from the recent lookups (recent-lookups.ts): a secret removed through this process
- * fails at once, through another within a second; expiry is checked on every call.
+ * fails at once, through another within a second; expiry (of secrets, keys and assertions) is checked
+ * on every call, by the endpoints' clock (`deps.now`).
  */
 export async function authenticateApiClient(
   deps: OAuthDeps,
@@ -40,7 +41,7 @@ export async function authenticateApiClient(
     const signer = signerOf(presented.assertion);
     const app = await deps.store.apiClient(signer.subject);
     if (!app?.active || app.authMethod !== ApiAuthMethod.PrivateKeyJwt) throw invalidClient(CLIENT_AUTH_FAILED);
-    const publicKey = await deps.store.apiClientKey(app.clientId, signer.keyId, new Date());
+    const publicKey = await deps.store.apiClientKey(app.clientId, signer.keyId, deps.now());
     if (publicKey === undefined) throw invalidClient(CLIENT_AUTH_FAILED);
     await checkClientAssertion(deps, presented.assertion, signer, publicKey);
     return { ...app, credential: { kind: "key", keyId: signer.keyId } };
@@ -57,7 +58,7 @@ async function machineClientOf(deps: OAuthDeps, presented: PresentedCredentials)
   }
   const signer = signerOf(presented.assertion);
   const user = await deps.store.machineUser(signer.subject);
-  const publicKey = user?.active ? await deps.store.machineKey(user.userId, signer.keyId, new Date()) : undefined;
+  const publicKey = user?.active ? await deps.store.machineKey(user.userId, signer.keyId, deps.now()) : undefined;
   if (!user || publicKey === undefined) throw invalidClient(CLIENT_AUTH_FAILED);
   await checkClientAssertion(deps, presented.assertion, signer, publicKey);
   return { user, credential: { kind: "key", keyId: signer.keyId } };
@@ -108,7 +109,7 @@ async function secretMatches(deps: OAuthDeps, secret: string, storedHash: string
 async function checkClientAssertion(deps: OAuthDeps, assertion: string, signer: { subject: string; keyId: string }, publicKeyPem: string): Promise<void> {
   if (deps.memory.remembers("assertion", publicKeyPem, assertion)) return;
   try {
-    const verified = await verifyAssertion(assertion, signer, publicKeyPem, deps.issuer, new Date());
+    const verified = await verifyAssertion(assertion, signer, publicKeyPem, deps.issuer, deps.now());
     deps.memory.remember(verified.expiresAt.getTime(), "assertion", publicKeyPem, assertion);
   } catch (error) {
     throw error instanceof AssertionError ? invalidClient(CLIENT_AUTH_FAILED) : error;

@@ -5,7 +5,7 @@ import { SCOPE_API_AUDIENCE } from "../../domain/oauth-scopes.js";
 import type { OAuthStore } from "../../store/oauth-store.js";
 import type { IssuedTokens } from "../authentication.js";
 import { findIssuedToken, isOwnJwt } from "./access-tokens.js";
-import { createClientAuthMemory } from "./client-auth-memory.js";
+import { CLIENT_AUTH_MEMORY_MS, createClientAuthMemory } from "./client-auth-memory.js";
 import { discoveryDocument } from "./discovery.js";
 import { introspectionEndpoint } from "./introspection.js";
 import type { OAuthDeps } from "./oauth-deps.js";
@@ -25,7 +25,7 @@ export interface OAuthSettings {
   /** Where the instance's signing keys come from. */
   keyPairs: KeyPairSource;
   onClientAuthFailure(endpoint: OAuthEndpointName): void;
-  /** The clock app secrets expire by; the system's unless a test gives its own. */
+  /** The clock app secrets, keys and client assertions expire by; the system's unless a test gives its own. */
   now?: () => Date;
 }
 
@@ -43,6 +43,7 @@ export interface OAuthService {
 export function createOAuthService(store: OAuthStore, ids: IdGenerator, settings: OAuthSettings): OAuthService {
   const lifetimes = { signingSeconds: settings.signingKeyLifetimeSeconds, accessTokenSeconds: settings.accessTokenLifetimeSeconds };
   const lookups = createRecentLookups();
+  const now = settings.now ?? (() => new Date());
   const deps: OAuthDeps = {
     store: remembering(store, lookups),
     ids,
@@ -50,10 +51,11 @@ export function createOAuthService(store: OAuthStore, ids: IdGenerator, settings
       return settings.issuer();
     },
     keys: createSigningKeys(store, ids, settings.masterKey, lifetimes, undefined, settings.keyPairs),
-    memory: createClientAuthMemory(),
+    // A remembered assertion or secret is forgotten at its expiry by the same clock that checks expiry.
+    memory: createClientAuthMemory(CLIENT_AUTH_MEMORY_MS, () => now().getTime()),
     lookups,
     secretUses: createSecretUses(store),
-    now: settings.now ?? (() => new Date()),
+    now,
     accessTokenLifetimeSeconds: settings.accessTokenLifetimeSeconds,
     onClientAuthFailure: settings.onClientAuthFailure,
   };

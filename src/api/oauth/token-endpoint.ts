@@ -37,7 +37,7 @@ async function clientCredentials(deps: OAuthDeps, request: OAuthRequest): Promis
 async function jwtProfile(deps: OAuthDeps, request: OAuthRequest): Promise<TokenResponse> {
   const assertion = request.params.get("assertion");
   if (!assertion) throw invalidRequest("assertion missing");
-  const now = new Date();
+  const now = deps.now();
   try {
     const signer = assertionSigner(assertion);
     const user = await deps.store.machineUser(signer.subject);

@@ -23,12 +23,12 @@ export async function ensureSigningKey(store: EventStore, instanceId: string, ca
  * a command that takes the user's secret or key away waits for it, or it sees that command's result
  * and refuses (`credentialGone`), so no token outlives the credential it was issued on.
  */
-export async function recordIssuedToken(store: EventStore, instanceId: string, orgId: string, token: NewAccessToken): Promise<void> {
+export async function recordIssuedToken(store: EventStore, instanceId: string, orgId: string, token: NewAccessToken, now: Date): Promise<void> {
   await store.execute(
     { instanceId, orgId, userId: token.userId },
     { type: "oidc_session", id: token.id, owner: orgId },
     async (tx) => {
-      requireCredentialHolds(token.credential, await loadCredentialState({ tx, instanceId }, token.userId, token.credential), new Date());
+      requireCredentialHolds(token.credential, await loadCredentialState({ tx, instanceId }, token.userId, token.credential), now);
       return decideIssue(token);
     },
     { hold: [{ type: "user", id: token.userId }] },
@@ -38,17 +38,17 @@ export async function recordIssuedToken(store: EventStore, instanceId: string, o
 /**
  * Records a token an API app obtained for itself, owned by the app's org, holding the app's project
  * (the aggregate its roles, secrets, keys and setting live in): the app's credential and setting are
- * checked, and its roles read, as they are when the token lands. Returns those roles, for a JWT's claims.
+ * checked (expiry by `now`, the endpoints' clock), and its roles read, as they are when the token lands. Returns those roles, for a JWT's claims.
  */
-export async function recordAppToken(store: EventStore, instanceId: string, orgId: string, token: NewAppAccessToken): Promise<string[]> {
+export async function recordAppToken(store: EventStore, instanceId: string, orgId: string, token: NewAppAccessToken, now: Date): Promise<string[]> {
   let roleKeys: string[] = [];
   await store.execute(
     { instanceId, orgId, userId: token.appId },
     { type: "oidc_session", id: token.id, owner: orgId },
     async (tx) => {
       const scope = { tx, instanceId };
-      const [state, roles] = await Promise.all([loadAppCredentialState(scope, token.appId, token.credential, new Date()), findAppRoleKeys(tx, instanceId, token.appId)]);
-      requireAppCredentialHolds(token.credential, state, new Date());
+      const [state, roles] = await Promise.all([loadAppCredentialState(scope, token.appId, token.credential, now), findAppRoleKeys(tx, instanceId, token.appId)]);
+      requireAppCredentialHolds(token.credential, state, now);
       roleKeys = roles;
       return issueAppAccessToken(token);
     },
