@@ -13,6 +13,9 @@ type Command = (config: Config, logger: Logger) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   serve: async (config, logger) => {
     await ensurePortFree(config.port, config.host);
+    // Listened for before the start: a SIGTERM that follows "keygate is listening" at once (a
+    // supervisor, a test) must drain and exit 0, not find Node's default action still in place.
+    const stopSignal = nextSignal();
     const keygate = await serve(config, logger);
     // SIGHUP re-reads the TLS files (a renewed certificate) without dropping open connections.
     process.on("SIGHUP", () => {
@@ -21,7 +24,7 @@ const COMMANDS: Record<string, Command> = {
         (error: unknown) => logger.error({ err: error }, "SIGHUP: TLS files not reloaded, the previous ones stay in use"),
       );
     });
-    const signal = await nextSignal();
+    const signal = await stopSignal;
     logger.info({ signal }, "shutting down");
     // A second signal means "now": skip the rest of the drain.
     void nextSignal().then((again) => {

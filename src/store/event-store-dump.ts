@@ -9,8 +9,9 @@ import type { Database } from "./schema.js";
 
 /**
  * The write side of the store, which an export carries and an import restores: the events, the
- * aggregate heads, the unique constraints and the client assertion ids already used (replay
- * protection of the token endpoint). Everything else is a projection, rebuilt from them.
+ * aggregate heads, the unique constraints, the client assertion ids already used (replay
+ * protection of the token endpoint) and when each app secret was last used (not an event, so no
+ * rebuild makes it again). Everything else is a projection, rebuilt from them.
  * Each table is paged through by its primary key.
  */
 export const DUMPED_TABLES = {
@@ -18,6 +19,7 @@ export const DUMPED_TABLES = {
   aggregates: ["instance_id", "aggregate_type", "aggregate_id"],
   unique_constraints: ["instance_id", "unique_type", "unique_field"],
   used_client_assertions: ["instance_id", "issuer", "jti"],
+  app_secret_uses: ["instance_id", "app_id", "secret_id"],
 } as const satisfies Partial<Record<keyof Database, readonly string[]>>;
 
 type DumpedTable = keyof typeof DUMPED_TABLES;
@@ -98,7 +100,7 @@ export async function importEventStore(db: Kysely<Database>, projector: Projecto
   return db.transaction().execute(async (tx) => {
     const existing = await sql<{ n: number }>`SELECT 1 AS n FROM events2 LIMIT 1`.execute(tx);
     if (existing.rows.length > 0) throw new DumpImportError("the database already holds events; import needs an empty one (a fresh database, migrated)");
-    const rows: Record<DumpedTable, number> = { events2: 0, aggregates: 0, unique_constraints: 0, used_client_assertions: 0 };
+    const rows = Object.fromEntries(Object.keys(DUMPED_TABLES).map((table) => [table, 0])) as Record<DumpedTable, number>;
     let batch: { table: DumpedTable; lines: string[] } | undefined;
     const flush = async () => {
       if (batch === undefined || batch.lines.length === 0) return;
