@@ -75,8 +75,8 @@ describe(`list queries use indexes on ${PROJECTS * APPS_PER_PROJECT + BIG_APPS} 
       SELECT 'i', lpad(n::text, 18, '0'), CASE WHEN n > ${spread / 2} AND n <= ${spread / 2 + BIG_APPS} THEN 'big' ELSE 'p' || (n % ${PROJECTS}) END, 'org', 'app ' || n, 1, now(), now(), n
       FROM generate_series(1, ${spread + BIG_APPS}) AS n`.execute(store.db);
     await sql`
-      INSERT INTO app_api_configs (instance_id, app_id, client_id, client_secret_hash, auth_method)
-      SELECT instance_id, id, 'c' || id, NULL, 0 FROM apps`.execute(store.db);
+      INSERT INTO app_api_configs (instance_id, app_id, client_id, auth_method)
+      SELECT instance_id, id, 'c' || id, 0 FROM apps`.execute(store.db);
     // The project rows with the totals the projection keeps.
     await sql`
       INSERT INTO projects (instance_id, id, owner, name, state, project_role_assertion, project_role_check, has_project_check, private_labeling_setting,

@@ -5,7 +5,8 @@ import { sql, type Kysely } from "kysely";
  * takes over `app_api_configs.client_secret_hash`: each app's one secret moves into it under the id
  * the projection gives a secret set by ZITADEL's events (the sequence of the event that set it, see
  * zitadelSecretId), with that event's date and sequence, so that the migrated rows are exactly what
- * a rebuild makes. Secrets set before keygate recorded last fours have none (an empty string).
+ * a rebuild makes, last four included where the event has them (secrets set before keygate recorded
+ * last fours have none: an empty string).
  * `app_secret_uses` holds when each secret last authenticated: operational data, not derived from
  * events (rebuilds leave it alone), written at most about once a minute per secret.
  */
@@ -29,11 +30,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await sql`
     INSERT INTO app_secrets (instance_id, creation_date, change_date, sequence, app_id, id, project_id, owner, hash, last_four, expiration)
-    SELECT c.instance_id, e.created_at, e.created_at, e.sequence, c.app_id, e.sequence::text, a.project_id, a.owner, c.client_secret_hash, '', NULL
+    SELECT c.instance_id, e.created_at, e.created_at, e.sequence, c.app_id, e.sequence::text, a.project_id, a.owner, c.client_secret_hash, e.last_four, NULL
     FROM app_api_configs c
     JOIN apps a ON a.instance_id = c.instance_id AND a.id = c.app_id
     CROSS JOIN LATERAL (
-      SELECT ev.created_at, ev.sequence FROM events2 ev
+      SELECT ev.created_at, ev.sequence, coalesce(ev.payload->>'lastFour', '') AS last_four FROM events2 ev
       WHERE ev.instance_id = c.instance_id AND ev.aggregate_type = 'project' AND ev.aggregate_id = a.project_id
         AND ev.payload->>'appId' = c.app_id
         AND ev.payload->>'hashedSecret' IS NOT NULL
