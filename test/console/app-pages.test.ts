@@ -10,7 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import { embeddedBackend } from "../support/backends.js";
 import { eventCountOf } from "../support/auth-fixtures.js";
 import { launchChromium } from "../support/chromium.js";
-import { consoleArtifacts, openConsole, signIn } from "../support/console-page.js";
+import { consoleArtifacts, openConsole, signIn, waitForValue } from "../support/console-page.js";
 import { startAdminSession, type AdminSession } from "../support/keygate-server.js";
 import { managementClient, type ManagementClient } from "../support/management-client.js";
 import { basicAuth, postForm } from "../support/oauth-fixtures.js";
@@ -125,7 +125,7 @@ describe("the new-app wizard", () => {
       await page.getByRole("heading", { name: "New API app" }).waitFor();
       await expectStep(page, "Organization");
       expect(await orgSelect(page).inputValue()).toBe(session.orgId);
-      await page.waitForFunction(`document.querySelector("#wizard-project").value === ${JSON.stringify(projectId)}`);
+      await waitForValue(page, "#wizard-project", (value) => value === projectId);
       expect(await page.locator("#wizard-project option:checked").textContent()).toBe("Wizard project");
 
       await page.getByRole("button", { name: "Next" }).click();
@@ -194,7 +194,7 @@ describe("the new-app wizard", () => {
 
       await page.getByLabel("Another organization ID").fill(otherOrg.id);
       await page.getByRole("button", { name: "Look up" }).click();
-      await page.waitForFunction(`document.querySelector("#wizard-org").value === ${JSON.stringify(otherOrg.id)}`);
+      await waitForValue(page, "#wizard-org", (value) => value === otherOrg.id);
       await page.locator("#wizard-project option", { hasText: "Other project" }).waitFor({ state: "attached" });
       expect(await page.locator("#wizard-project option:not([disabled])").allTextContents()).toEqual(["Other project"]);
       await orgSelect(page).selectOption(session.orgId);

@@ -15,7 +15,7 @@ import { APIAuthMethodType, AppState } from "../../src/gen/zitadel/app_pb.js";
 import { defaultConsoleDir } from "../../src/server/console-routes.js";
 import { embeddedBackend } from "../support/backends.js";
 import { launchChromium } from "../support/chromium.js";
-import { consoleArtifacts as artifacts, createProject, openConsole as openBrowserConsole, signIn } from "../support/console-page.js";
+import { consoleArtifacts as artifacts, createProject, openConsole as openBrowserConsole, signIn, waitForValue } from "../support/console-page.js";
 import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
 import { managementClient, type ManagementClient } from "../support/management-client.js";
 
@@ -131,7 +131,7 @@ describe("the console in chromium", () => {
       // A new secret replaces the old one, after a confirmation.
       page.once("dialog", (dialog) => void dialog.accept());
       await page.getByRole("button", { name: "New secret browser-app" }).click();
-      await page.waitForFunction(`document.querySelector("#client-secret")?.value !== ${JSON.stringify(secret)}`);
+      await waitForValue(page, "#client-secret", (value) => value !== secret);
       expect(await page.getByLabel("Client secret").inputValue()).toHaveLength(64);
 
       // Projects, roles and apps go through ZITADEL's v2 services; v1 serves only the org.

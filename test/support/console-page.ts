@@ -43,3 +43,18 @@ export async function createProject(page: Page, name: string): Promise<void> {
   await page.getByRole("button", { name: "Create project" }).click();
   await page.locator("#apps-title", { hasText: `Apps of ${name}` }).waitFor();
 }
+
+/**
+ * Waits until the form control at `selector` holds a value that `accepts`, polled from here: the
+ * console's CSP (script-src 'self') forbids the eval that page.waitForFunction's polling runs on.
+ */
+export async function waitForValue(page: Page, selector: string, accepts: (value: string) => boolean, timeoutMs = 10_000): Promise<void> {
+  const control = page.locator(selector);
+  const deadline = Date.now() + timeoutMs;
+  let value = await control.inputValue();
+  while (!accepts(value)) {
+    if (Date.now() > deadline) throw new Error(`${selector} still holds ${JSON.stringify(value)} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    value = await control.inputValue();
+  }
+}
