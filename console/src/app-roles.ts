@@ -71,8 +71,8 @@ export function createAppRolesSection(client: AppAccessClient, projects: Project
     remove.addEventListener("click", () => {
       void attempt(remove, async () => {
         await client.removeAppRole({ projectId: current.projectId, appId: current.id, roleKey: key }, inOrg(current.orgId));
-        showNotice(`Role ${key} removed from ${current.name}; tokens issued from now on leave it out.`);
         await load();
+        showNotice(`Role ${key} removed from ${current.name}; tokens issued from now on leave it out.`);
       });
     });
     return h("tr", {}, h("td", {}, h("code", { className: "mono" }, key)), h("td", {}, name), h("td", { className: "actions" }, remove));
@@ -85,8 +85,8 @@ export function createAppRolesSection(client: AppAccessClient, projects: Project
     if (current === undefined || roleKey === "") return;
     void attemptForm(form.querySelector("button") ?? undefined, fields, async () => {
       await client.addAppRoles({ projectId: current.projectId, appId: current.id, roleKeys: [roleKey] }, inOrg(current.orgId));
-      showNotice(`Role ${roleKey} assigned to ${current.name}.`);
       await load();
+      showNotice(`Role ${roleKey} assigned to ${current.name}.`);
     });
   });
 

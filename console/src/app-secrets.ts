@@ -47,8 +47,8 @@ export function createSecretsSection(client: AppSecretClient): AppSection {
       void attempt(remove, async () => {
         await client.removeAppSecret({ projectId: current.projectId, appId: current.id, secretId: secret.id }, inOrg(current.orgId));
         reveal.replaceChildren();
-        showNotice(`The secret ending in ${secret.lastFour} was removed.`);
         await load();
+        showNotice(`The secret ending in ${secret.lastFour} was removed.`);
       });
     });
     return h(

@@ -85,15 +85,15 @@ export function createAppsPanel(client: ApplicationClient): AppsPanel {
       action("Deactivate", async () => {
         if (!confirmed(`Deactivate ${app.name}? It can no longer authenticate until it is reactivated.`)) return;
         await client.deactivateApplication(ids);
-        showNotice(`${app.name} deactivated.`);
         await load();
+        showNotice(`${app.name} deactivated.`);
       });
     } else {
       action("Reactivate", async () => {
         if (!confirmed(`Reactivate ${app.name}? Its credentials work again.`)) return;
         await client.reactivateApplication(ids);
-        showNotice(`${app.name} reactivated.`);
         await load();
+        showNotice(`${app.name} reactivated.`);
       });
     }
     action(
@@ -102,8 +102,8 @@ export function createAppsPanel(client: ApplicationClient): AppsPanel {
         if (!confirmed(`Remove ${app.name}? This cannot be undone; its secret and keys stop working.`)) return;
         await client.deleteApplication(ids);
         reveal.replaceChildren();
-        showNotice(`${app.name} removed.`);
         await load();
+        showNotice(`${app.name} removed.`);
       },
       "danger",
     );

@@ -37,8 +37,8 @@ export function createRolesPanel(client: ProjectClient): RolesPanel {
     void attempt(form.querySelector("button") ?? undefined, async () => {
       await client.addProjectRole({ projectId, roleKey, displayName: nameInput.value.trim(), ...(group === "" ? {} : { group }) });
       form.reset();
-      showNotice(`Role ${roleKey} added.`);
       await load();
+      showNotice(`Role ${roleKey} added.`);
     });
   });
 
