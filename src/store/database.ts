@@ -8,6 +8,7 @@ import type { Config } from "../config.js";
 import { CoalescingSocket } from "./coalescing-socket.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import { DurableNodeFS } from "./durable-nodefs.js";
+import { loadPGliteCode, type PGliteCode } from "./pglite-code.js";
 import { PGliteDialect } from "./pglite-dialect.js";
 import { poolForKysely } from "./pool-clients.js";
 import type { RoundTripListener } from "./round-trips.js";
@@ -30,7 +31,11 @@ export type DatabaseTarget =
       fsync?: boolean;
       /** The engine, when its start was begun ahead of opening (see startEmbeddedEarly); opened once. */
       starting?: Promise<EmbeddedEngine>;
+      /** PGlite's compiled code, when the caller shares it between the engines it starts (see pglite-code.ts). */
+      code?: Promise<PGliteCode>;
     };
+
+type EmbeddedTarget = Extract<DatabaseTarget, { kind: "embedded" }>;
 
 export interface OpenDatabase {
   db: Kysely<Database>;
@@ -64,7 +69,7 @@ export interface EmbeddedEngine {
  */
 export function startEmbeddedEarly(target: DatabaseTarget): DatabaseTarget {
   if (target.kind !== "embedded" || target.starting) return target;
-  const starting = startPGlite(target.dataDir, target.fsync !== false);
+  const starting = startPGlite(target);
   // A failure is reported where the target is opened; until then it must not count as unhandled.
   starting.catch(() => {});
   return { ...target, starting };
@@ -83,13 +88,16 @@ const EMBEDDED_SHARED_BUFFERS = "32MB";
  * one (measured under tsx). So on a new data dir the engine that made it is closed, and the start
  * goes on in a fresh one: a restart's time (about a second) once, on the first start only.
  */
-async function startPGlite(dataDir: string | undefined, fsync: boolean): Promise<EmbeddedEngine> {
-  if (!dataDir) return { pglite: await createPGlite(undefined, false), unlock: async () => {} };
+async function startPGlite(target: EmbeddedTarget): Promise<EmbeddedEngine> {
+  const { dataDir } = target;
+  const fsync = target.fsync !== false;
+  if (!dataDir) return { pglite: await createPGlite(undefined, false, await (target.code ?? loadPGliteCode())), unlock: async () => {} };
   await mkdir(dataDir, { recursive: true });
   const unlock = await lockDataDir(dataDir);
   try {
-    if (!existsSync(join(dataDir, "PG_VERSION"))) await (await createPGlite(dataDir, fsync)).close();
-    return { pglite: await createPGlite(dataDir, fsync), unlock };
+    const code = await (target.code ?? loadPGliteCode());
+    if (!existsSync(join(dataDir, "PG_VERSION"))) await (await createPGlite(dataDir, fsync, code)).close();
+    return { pglite: await createPGlite(dataDir, fsync, code), unlock };
   } catch (error) {
     await unlock();
     throw error;
@@ -101,9 +109,10 @@ async function startPGlite(dataDir: string | undefined, fsync: boolean): Promise
  * to the OS, and a power loss or OS crash can lose it. With `fsync`, `-F` goes and the data dir is
  * mounted through DurableNodeFS, whose fsync reaches the disk (PGlite's own does nothing).
  */
-function createPGlite(dataDir: string | undefined, fsync: boolean): Promise<PGlite> {
+function createPGlite(dataDir: string | undefined, fsync: boolean, code: PGliteCode): Promise<PGlite> {
   const startParams = PGlite.defaultStartParams.filter((param) => !(fsync && param === "-F"));
   return PGlite.create({
+    ...code,
     ...(dataDir === undefined ? {} : fsync ? { fs: new DurableNodeFS(dataDir) } : { dataDir }),
     parsers: { [INT8_OID]: parseInt8 },
     startParams: [...startParams, "-c", `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`],
@@ -142,6 +151,6 @@ export async function openDatabase(
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: poolForKysely(pool, { prepared: target.preparedStatements !== false, roundTrips }) }) });
     return { db, kind: "postgres", pool };
   }
-  const engine = await (target.starting ?? startPGlite(target.dataDir, target.fsync !== false));
+  const engine = await (target.starting ?? startPGlite(target));
   return { db: new Kysely<Database>({ dialect: new PGliteDialect(engine.pglite, engine.unlock, roundTrips) }), kind: "embedded" };
 }

@@ -3,6 +3,7 @@ import { rm } from "node:fs/promises";
 import { describe } from "@jest/globals";
 import type { DatabaseTarget } from "../../src/store/database.js";
 import { copyEmbeddedTemplate, onServer, postgresTemplate } from "./database-templates.js";
+import { sharedPGliteCode } from "./shared-pglite-code.js";
 
 export interface CreateOptions {
   /** A database without keygate's schema (for the migration tests); otherwise a migrated one. */
