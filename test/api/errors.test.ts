@@ -6,6 +6,7 @@ import { toCallError } from "../../src/api/errors.js";
 import { invalidArgument } from "../../src/domain/errors.js";
 import { openDatabase, type OpenDatabase } from "../../src/store/database.js";
 import { DatabaseUnavailableError } from "../../src/store/postgres-errors.js";
+import { embeddedBackend } from "../support/backends.js";
 
 /** Real database errors (embedded PGlite raises them as Postgres does), answered by cause. */
 describe("a call's error, classified in one place", () => {
@@ -20,13 +21,16 @@ describe("a call's error, classified in one place", () => {
     (error: unknown) => error,
   );
 
+  // A copy of the run's unmigrated template: the errors are the engine's either way, and an in-memory engine would run initdb (seconds).
+  const backend = embeddedBackend();
   beforeAll(async () => {
-    opened = await openDatabase({ kind: "embedded", dataDir: undefined });
+    opened = await openDatabase(await backend.create({ empty: true }));
     await sql`CREATE TABLE t (id int PRIMARY KEY, small smallint, name text, parent int REFERENCES t (id))`.execute(opened.db);
     await sql`INSERT INTO t (id) VALUES (1)`.execute(opened.db);
   });
   afterAll(async () => {
     await opened.db.destroy();
+    await backend.dispose();
   });
 
   test.each([

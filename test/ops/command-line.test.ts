@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
-import type { DatabaseTarget } from "../../src/store/database.js";
 import { describeEachBackend, type Backend } from "../support/backends.js";
 import { copyEmbeddedTemplate } from "../support/database-templates.js";
 import { spawnKeygate } from "../support/keygate-process.js";
@@ -37,16 +36,20 @@ async function tempDir(): Promise<string> {
 
 /**
  * The environment that points keygate at a fresh database of `backend`: empty (the command line's own
- * migrate and import are under test), or `migrated` (a copy of the run's template: no initdb and
- * migrations, seconds of CPU on the embedded database, where they are not under test).
+ * migrate and import are under test), or `migrated`. Embedded, either is a copy of the run's template
+ * (database-templates.ts): no initdb, and no migrations where they are not under test (seconds of CPU).
  */
 async function databaseEnv(backend: Backend, { migrated = false } = {}): Promise<Record<string, string>> {
-  const target: DatabaseTarget = backend.name === "postgres" ? await backend.create({ empty: !migrated }) : { kind: "embedded", dataDir: undefined };
   const dataDir = await tempDir();
+  if (backend.name === "postgres") {
+    const target = await backend.create({ empty: !migrated });
+    if (target.kind !== "postgres") throw new Error("the Postgres backend made an embedded database");
+    // On Postgres keygate needs a master key for its signing keys (the embedded one makes its own).
+    return { DATABASE_URL: target.url, KEYGATE_DATA_DIR: dataDir, KEYGATE_MASTERKEY: "cli-test-master-key-0123456789ab" };
+  }
   // The embedded database lives in the data dir's db/ (see databaseTarget).
-  if (migrated && target.kind === "embedded" && !(await copyEmbeddedTemplate(join(dataDir, "db")))) throw new Error("no embedded template: run the tests through jest's global setup");
-  // On Postgres keygate needs a master key for its signing keys (the embedded one makes its own).
-  return target.kind === "postgres" ? { DATABASE_URL: target.url, KEYGATE_DATA_DIR: dataDir, KEYGATE_MASTERKEY: "cli-test-master-key-0123456789ab" } : { KEYGATE_DATA_DIR: dataDir };
+  await copyEmbeddedTemplate({ dir: join(dataDir, "db"), empty: !migrated });
+  return { KEYGATE_DATA_DIR: dataDir };
 }
 
 const logLines = (text: string) =>

@@ -23,6 +23,8 @@ describe("an embedded database started early", () => {
     expect(startEmbeddedEarly(target)).toBe(target);
   });
 
+  // The test of a new data dir's initdb as keygate's first start runs it (durable, as main starts it):
+  // the other embedded tests start from copies of the run's templates (database-templates.ts).
   test("opens on the engine already starting, in the config's data dir", async () => {
     const dataDir = await tempDir();
     const target = startEmbeddedEarly(databaseTarget({ databaseUrl: undefined, poolSize: 1, dbConnectTimeoutMs: 5000, preparedStatements: true, dataDir, embeddedFsync: true }));

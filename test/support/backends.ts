@@ -39,16 +39,19 @@ function takeOut(list: string[], item: string | undefined): string[] {
   return index < 0 ? [] : list.splice(index, 1);
 }
 
-/** An embedded PGlite per `create`: a copy of the migrated template directory, removed by `dispose`. */
+/**
+ * An embedded PGlite per `create`: a copy of the migrated template directory (or, `empty`, of the
+ * unmigrated one: no initdb per test), removed by `dispose`. Its engines share the worker's compiled PGlite.
+ */
 export function embeddedBackend(): Backend {
   const dirs: string[] = [];
   return {
     name: "embedded",
     async create(options = {}) {
-      const dataDir = options.empty ? undefined : await copyEmbeddedTemplate();
-      if (dataDir) dirs.push(dataDir);
+      const dataDir = await copyEmbeddedTemplate({ empty: options.empty });
+      dirs.push(dataDir);
       // Test databases are thrown away: no flush to disk per commit (KEYGATE_EMBEDDED_FSYNC=false).
-      return { kind: "embedded", dataDir, fsync: false };
+      return { kind: "embedded", dataDir, fsync: false, code: sharedPGliteCode() };
     },
     async dispose(target) {
       const removed = target ? takeOut(dirs, target.kind === "embedded" ? target.dataDir : undefined) : dirs.splice(0);

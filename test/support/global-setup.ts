@@ -10,7 +10,7 @@
 import { rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { bundleForNode } from "../../scripts/node-bundle.js";
-import { EMBEDDED_TEMPLATE_ENV, POSTGRES_TEMPLATE_ENV, makeEmbeddedTemplate, makePostgresTemplate } from "./database-templates.js";
+import { EMBEDDED_TEMPLATE_ENV, EMPTY_EMBEDDED_TEMPLATE_ENV, POSTGRES_TEMPLATE_ENV, makeEmbeddedTemplates, makePostgresTemplate } from "./database-templates.js";
 import { BUF_IMAGE_ENV, buildBufImage } from "./buf.js";
 import { KEY_PAIR_POOL_ENV, ensureKeyPairPool } from "./key-pair-pool.js";
 import { TEST_BUNDLE_ENV } from "./keygate-process.js";
@@ -29,7 +29,7 @@ export default async function globalSetup(): Promise<void> {
   const cleanup: SetupCleanup = { steps: [] };
   globalThis.keygateTestCleanup = cleanup;
   try {
-    const embeddedTemplate = makeEmbeddedTemplate();
+    const embeddedTemplates = makeEmbeddedTemplates();
     const bundle = buildTestBundle();
     const keyPairPool = ensureKeyPairPool();
     // Awaited with the others below; until then a failure must not count as unhandled.
@@ -41,14 +41,15 @@ export default async function globalSetup(): Promise<void> {
       serverUrl = cluster.url;
       process.env.TEST_DATABASE_URL = serverUrl;
     }
-    const [embedded, postgres, built, image] = await Promise.allSettled([embeddedTemplate, makePostgresTemplate(serverUrl), bundle, buildBufImage()]);
+    const [embedded, postgres, built, image] = await Promise.allSettled([embeddedTemplates, makePostgresTemplate(serverUrl), bundle, buildBufImage()]);
     // Templates go before the cluster's stop: dropping one needs the server.
     for (const made of [embedded, postgres, built, image]) if (made.status === "fulfilled") cleanup.steps.unshift(made.value.remove);
     if (embedded.status === "rejected") throw embedded.reason;
     if (postgres.status === "rejected") throw postgres.reason;
     if (built.status === "rejected") throw built.reason;
     if (image.status === "rejected") throw image.reason;
-    process.env[EMBEDDED_TEMPLATE_ENV] = embedded.value.dir;
+    process.env[EMBEDDED_TEMPLATE_ENV] = embedded.value.migrated;
+    process.env[EMPTY_EMBEDDED_TEMPLATE_ENV] = embedded.value.empty;
     process.env[POSTGRES_TEMPLATE_ENV] = postgres.value.name;
     process.env[TEST_BUNDLE_ENV] = built.value.file;
     process.env[BUF_IMAGE_ENV] = image.value.file;
