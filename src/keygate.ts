@@ -66,7 +66,11 @@ function jwtTrust(config: Config): JwtTrust | undefined {
 
 /** What a test may give keygate besides its config. */
 export interface KeygateRuntime {
-  /** The clock app secrets expire by (a test clock in tests); the system's by default. */
+  /**
+   * The clock app secrets, app and machine keys, client assertions and the tokens keygate issues
+   * (personal access tokens and OAuth access tokens alike) expire by, and the auth memories forget
+   * by (a test clock in tests); the system's by default.
+   */
   now?: () => Date;
   /** RSA key pairs of new app, machine and signing keys (the tests' pool in tests); generateRsaKeyPair by default. */
   keyPairs?: KeyPairSource;
@@ -137,7 +141,7 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
       onClientAuthFailure: (endpoint) => metrics.oauthClientAuthFailed(endpoint),
     });
     oauthHears = (events) => oauth.eventsAppended(events);
-    const authenticate = await createAuthenticator(queries, jwtTrust(config), oauth.apiTokens);
+    const authenticate = await createAuthenticator(queries, jwtTrust(config), oauth.apiTokens, now);
     const faults = {
       onInternal: (error: unknown) => logger.error({ err: error }, "internal error"),
       onUnavailable: (error: unknown) => logger.warn({ err: error }, "database unavailable; the call was answered Unavailable"),
@@ -158,7 +162,7 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
       interceptors: [
         observer.interceptor,
         errorInterceptor(faults),
-        authInterceptor(queries, authenticate),
+        authInterceptor(queries, authenticate, { now }),
         validationInterceptor,
       ],
       onError: (error) => logger.error({ err: error }, "call failed"),

@@ -24,10 +24,11 @@ export interface IssuedTokens {
 /**
  * Personal access tokens and the tokens keygate issued to service users (those that may call its
  * API) always; with a trusted issuer also its JWT access tokens (RS256 or ES256, signature, issuer,
- * audience and expiry checked), whose `sub` names an active keygate user.
+ * audience and expiry checked), whose `sub` names an active keygate user. Tokens expire by `now`
+ * (a test clock in tests), the clock keygate's own tokens are issued by.
  */
-export async function createAuthenticator(queries: Queries, jwt: JwtTrust | undefined, issued?: IssuedTokens): Promise<Authenticate> {
-  const byPat: Authenticate = (token) => queries.findTokenOwner(accessTokenDigest(token), new Date());
+export async function createAuthenticator(queries: Queries, jwt: JwtTrust | undefined, issued?: IssuedTokens, now: () => Date = () => new Date()): Promise<Authenticate> {
+  const byPat: Authenticate = (token) => queries.findTokenOwner(accessTokenDigest(token), now());
   const opaque: Authenticate = issued ? async (token) => (await byPat(token)) ?? issued.owner(token) : byPat;
   const keys = jwt && (await jwksOf(jwt));
   return async (token) => {
@@ -40,6 +41,7 @@ export async function createAuthenticator(queries: Queries, jwt: JwtTrust | unde
         algorithms: ["RS256", "ES256"],
         ...(jwt.audience === undefined ? {} : { audience: jwt.audience }),
         requiredClaims: ["sub", "exp"],
+        currentDate: now(),
       });
       const user = payload.sub === undefined ? undefined : await queries.findActiveUser(payload.sub);
       return user && payload.exp !== undefined ? { ...user, expiresAt: new Date(payload.exp * 1000) } : user;

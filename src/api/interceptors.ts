@@ -34,14 +34,16 @@ export function errorInterceptor(faults: CallFaults): Interceptor {
  * act in the org of x-zitadel-orgid (or the caller's own) and check the method's permission here; the v2 services need a valid token
  * here and check permissions themselves, in the org of the resource named (see Identity).
  * Other services (health, reflection) are public. Lookups are remembered for `authCacheTtlMs`
- * (0 turns that off); see auth-cache.ts for when they are forgotten sooner.
+ * (0 turns that off) by `now`, the clock tokens expire by; see auth-cache.ts for when they are
+ * forgotten sooner.
  */
 export function authInterceptor(
   queries: Queries,
   authenticate: Authenticate,
-  options: { authCacheTtlMs?: number } = {},
+  options: { authCacheTtlMs?: number; now?: () => Date } = {},
 ): Interceptor {
-  const cache = createAuthCache(options.authCacheTtlMs ?? DEFAULT_AUTH_CACHE_TTL_MS);
+  const now = options.now ?? (() => new Date());
+  const cache = createAuthCache(options.authCacheTtlMs ?? DEFAULT_AUTH_CACHE_TTL_MS, () => now().getTime());
 
   async function tokenOwner(header: Headers): Promise<TokenOwner> {
     const authorization = header.get("authorization");

@@ -1,32 +1,36 @@
 /**
  * Service users and their personal access tokens (issue 4, item 1; zitadel-api.md §2.2, cases 26–28):
  * created through ZITADEL's RPCs and REST paths, opaque 256-bit tokens returned once and stored as digests,
- * rejected after expiry, removal of the token, deactivation or removal of the user.
+ * rejected after expiry (by keygate's clock, moved on), removal of the token, deactivation or removal of the user.
  */
-import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, afterEach, beforeAll, expect, test } from "@jest/globals";
 import { Code } from "@connectrpc/connect";
 import { UserState } from "../../src/gen/zitadel/user_pb.js";
-import { addOrgMemberUser, addServiceUser, sleep, uniqueName } from "../support/auth-fixtures.js";
+import { addOrgMemberUser, addServiceUser, uniqueName } from "../support/auth-fixtures.js";
 import { describeEachBackend } from "../support/backends.js";
 import { expectError } from "../support/expect-error.js";
 import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
 import { managementClient, type ManagementClient } from "../support/management-client.js";
+import { testClock } from "../support/test-clock.js";
 
 /** A PAT: at least 256 bits, i.e. at least 43 base64url characters. */
 const OPAQUE_TOKEN = /^[A-Za-z0-9_-]{43,}$/;
+const MINUTE = 60_000;
 
 describeEachBackend("service users and personal access tokens", (backend) => {
   let keygate: TestKeygate;
   let orgId: string;
   /** The instance admin acting in the test org. */
   let admin: ManagementClient;
+  const clock = testClock();
 
   beforeAll(async () => {
-    keygate = await startTestKeygate(backend);
+    keygate = await startTestKeygate(backend, {}, undefined, { now: clock.now });
     orgId = (await managementClient(keygate.url, keygate.adminToken).addOrg({ name: uniqueName("tokens-org") })).id;
     admin = managementClient(keygate.url, keygate.adminToken, orgId);
   });
   afterAll(() => keygate.dispose());
+  afterEach(() => clock.reset());
 
   /** The token authenticates: GetMyOrg answers with the user's own org. */
   async function expectAccepted(token: string): Promise<void> {
@@ -87,11 +91,10 @@ describeEachBackend("service users and personal access tokens", (backend) => {
   });
 
   test("case 28: a token is rejected after its expiration date", async () => {
-    const expiresAt = new Date(Date.now() + 1500);
-    const user = await addServiceUser(admin, "expiring", { expiresAt });
+    const user = await addServiceUser(admin, "expiring", { expiresAt: new Date(Date.now() + MINUTE) });
     await admin.addOrgMember({ userId: user.userId, roles: ["ORG_OWNER_VIEWER"] });
     await expectAccepted(user.token);
-    await sleep(expiresAt.getTime() + 300 - Date.now());
+    clock.advance(2 * MINUTE);
     await expectRejected(user.token);
   });
 

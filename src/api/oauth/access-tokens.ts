@@ -45,9 +45,9 @@ export async function issueAccessToken(deps: OAuthDeps, user: MachineClient, cre
   return tokenResponse(deps, accessToken, granted.scopes);
 }
 
-/** A new token's id (its `jti`), issue time (whole seconds, as `iat`) and expiry. */
-export function newTokenTimes(deps: Pick<OAuthDeps, "ids" | "accessTokenLifetimeSeconds">): { id: string; issuedAt: Date; expiresAt: Date } {
-  const issuedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+/** A new token's id (its `jti`), issue time (whole seconds by the endpoints' clock, as `iat`) and expiry. */
+export function newTokenTimes(deps: Pick<OAuthDeps, "ids" | "accessTokenLifetimeSeconds" | "now">): { id: string; issuedAt: Date; expiresAt: Date } {
+  const issuedAt = new Date(Math.floor(deps.now().getTime() / 1000) * 1000);
   return { id: deps.ids.next(), issuedAt, expiresAt: new Date(issuedAt.getTime() + deps.accessTokenLifetimeSeconds * 1000) };
 }
 
@@ -115,9 +115,9 @@ export async function tokenLookup(deps: Pick<OAuthDeps, "keys" | "issuer">, toke
   }
 }
 
-/** The unexpired, unrevoked token keygate issued to a service user, whatever the state of its user (callers decide). */
-export async function findIssuedToken(deps: Pick<OAuthDeps, "keys" | "store" | "issuer">, token: string): Promise<IssuedToken | undefined> {
-  const now = new Date();
+/** The unexpired (by the endpoints' clock), unrevoked token keygate issued to a service user, whatever the state of its user (callers decide). */
+export async function findIssuedToken(deps: Pick<OAuthDeps, "keys" | "store" | "issuer" | "now">, token: string): Promise<IssuedToken | undefined> {
+  const now = deps.now();
   const lookup = await tokenLookup(deps, token, now);
   return lookup && userToken(deps, lookup, now);
 }

@@ -55,7 +55,7 @@ async function authenticatedApp(deps: OAuthDeps, request: OAuthRequest): Promise
 }
 
 async function findToken(deps: OAuthDeps, token: string): Promise<FoundToken | undefined> {
-  const found = await findAnyToken(deps, token, new Date());
+  const found = await findAnyToken(deps, token, deps.now());
   return found?.kind === "app" ? { ...found, roleKeys: await deps.store.appRoleKeys(found.token.appId) } : found;
 }
 

@@ -18,7 +18,7 @@ export interface OAuthDeps {
   lookups: RecentLookups;
   /** When app secrets were last used (at most one write per secret and minute). */
   secretUses: SecretUses;
-  /** The clock app secrets, app and machine keys and client assertions expire by (a test clock in tests). */
+  /** The clock app secrets, app and machine keys, client assertions and issued tokens expire by (a test clock in tests). */
   now: () => Date;
   accessTokenLifetimeSeconds: number;
   /** Counts a client that failed to authenticate (keygate_oauth_client_auth_failures_total). */

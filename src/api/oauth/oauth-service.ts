@@ -10,7 +10,7 @@ import { discoveryDocument } from "./discovery.js";
 import { introspectionEndpoint } from "./introspection.js";
 import type { OAuthDeps } from "./oauth-deps.js";
 import type { OAuthEndpointName, OAuthRequest, OAuthResponse } from "./oauth-request.js";
-import { createRecentLookups, type RecentLookups } from "./recent-lookups.js";
+import { createRecentLookups, RECENT_LOOKUPS_TTL_MS, type RecentLookups } from "./recent-lookups.js";
 import { revocationEndpoint } from "./revocation.js";
 import { createSecretUses } from "./secret-uses.js";
 import { createSigningKeys } from "./signing-keys.js";
@@ -25,7 +25,7 @@ export interface OAuthSettings {
   /** Where the instance's signing keys come from. */
   keyPairs: KeyPairSource;
   onClientAuthFailure(endpoint: OAuthEndpointName): void;
-  /** The clock app secrets, keys and client assertions expire by; the system's unless a test gives its own. */
+  /** The clock app secrets, keys, client assertions and issued tokens expire by; the system's unless a test gives its own. */
   now?: () => Date;
 }
 
@@ -42,8 +42,9 @@ export interface OAuthService {
 
 export function createOAuthService(store: OAuthStore, ids: IdGenerator, settings: OAuthSettings): OAuthService {
   const lifetimes = { signingSeconds: settings.signingKeyLifetimeSeconds, accessTokenSeconds: settings.accessTokenLifetimeSeconds };
-  const lookups = createRecentLookups();
   const now = settings.now ?? (() => new Date());
+  // What was looked up is kept for its second, and never past a token's expiry, by the clock tokens expire by.
+  const lookups = createRecentLookups(RECENT_LOOKUPS_TTL_MS, () => now().getTime());
   const deps: OAuthDeps = {
     store: remembering(store, lookups),
     ids,

@@ -14,7 +14,7 @@ export async function revocationEndpoint(deps: OAuthDeps, request: OAuthRequest)
   const client = await authenticateRevokingClient(deps, request);
   const token = request.params.get("token");
   if (!token) throw invalidRequest("token missing");
-  const found = await findAnyToken(deps, token, new Date());
+  const found = await findAnyToken(deps, token, deps.now());
   if (!found) return undefined;
   if (!issuedTo(found, client)) throw invalidClient("token was not issued for this client");
   const actor = { instanceId: deps.store.instanceId, orgId: found.token.orgId, userId: client.kind === "user" ? client.user.userId : client.app.appId };

@@ -3,17 +3,19 @@
  * token's facts, which projects exist) for up to a second (src/api/oauth/recent-lookups.ts). Every
  * test first makes a call that fills the memory with what the change must make it forget: a change
  * made through this process is seen by the very next call; one made through another process on the
- * same database within the memory's second, except where the token's own transaction checks again.
+ * same database within the memory's second (by keygate's clock, which the test moves on), except
+ * where the token's own transaction checks again.
  */
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "@jest/globals";
 import { APIAuthMethodType } from "../../../src/gen/zitadel/app_pb.js";
 import type { Keygate } from "../../../src/keygate.js";
-import { DEFAULT_AUTH_CACHE_TTL_MS } from "../../../src/api/auth-cache.js";
+import { RECENT_LOOKUPS_TTL_MS } from "../../../src/api/oauth/recent-lookups.js";
 import { describeEachBackend, postgresBackend } from "../../support/backends.js";
-import { sleep, uniqueName } from "../../support/auth-fixtures.js";
+import { uniqueName } from "../../support/auth-fixtures.js";
 import { startTestKeygate, type TestKeygate } from "../../support/keygate-server.js";
 import { managementClient, type ManagementClient } from "../../support/management-client.js";
 import { addBasicApp, addMachineWithSecret, basicAuth, postForm, projectAudience, type BasicApp, type MachineWithSecret, type OAuthAnswer } from "../../support/oauth-fixtures.js";
+import { testClock } from "../../support/test-clock.js";
 
 /** One keygate's view: introspection by `app`, and tokens for `user`. */
 function oauthOf(keygate: Pick<Keygate, "url">) {
@@ -131,33 +133,27 @@ describe("introspection's memory: a change through another process on the same d
   let admin: ManagementClient;
   let peerAdmin: ManagementClient;
   let projectId: string;
+  const clock = testClock();
 
   beforeAll(async () => {
     // One issuer for both, so that either verifies the other's JWTs.
-    keygate = await startTestKeygate(postgresBackend(), { externalUrl: "http://keygate.test" });
+    keygate = await startTestKeygate(postgresBackend(), { externalUrl: "http://keygate.test" }, undefined, { now: clock.now });
     peer = await keygate.startPeer();
     admin = await orgAdmin(keygate);
     peerAdmin = managementClient(peer.url, keygate.adminToken, (await admin.getMyOrg({})).org!.id);
     projectId = (await admin.addProject({ name: uniqueName("memory-project") })).id;
   });
   afterAll(() => keygate?.dispose());
+  afterEach(() => clock.reset());
 
   /**
-   * Introspects through `keygate` until an answer matches `expected`. Every introspection that
-   * started a second (the auth memory's, which introspection's keeps too) after the change was
-   * acknowledged must match; the first answer that does ends the wait.
+   * Every introspection through `keygate` that starts the memory's second after the change was
+   * acknowledged must match `expected`: the test moves keygate's clock that second on (the peer's
+   * too, which does not matter) and introspects.
    */
-  async function seenWithinTheMemory(introspect: () => Promise<OAuthAnswer>, changedAt: number, expected: object): Promise<void> {
-    for (;;) {
-      const started = Date.now();
-      const answer = await introspect();
-      if (started >= changedAt + DEFAULT_AUTH_CACHE_TTL_MS) {
-        expect(answer).toMatchObject(expected);
-        return;
-      }
-      if (expect.objectContaining(expected).asymmetricMatch(answer)) return;
-      await sleep(50);
-    }
+  async function seenWithinTheMemory(introspect: () => Promise<OAuthAnswer>, expected: object): Promise<void> {
+    clock.advance(RECENT_LOOKUPS_TTL_MS);
+    expect(await introspect()).toMatchObject(expected);
   }
 
   test.each([
@@ -173,9 +169,9 @@ describe("introspection's memory: a change through another process on the same d
     expect(await oauth.introspect(app, deactivatedToken)).toMatchObject(ACTIVE);
 
     expect((await oauthOf(peer).revoke(revoked, revokedToken)).status).toBe(200);
-    await seenWithinTheMemory(() => oauth.introspect(app, revokedToken), Date.now(), INACTIVE);
+    await seenWithinTheMemory(() => oauth.introspect(app, revokedToken), INACTIVE);
     await peerAdmin.deactivateUser({ id: deactivated.userId });
-    await seenWithinTheMemory(() => oauth.introspect(app, deactivatedToken), Date.now(), INACTIVE);
+    await seenWithinTheMemory(() => oauth.introspect(app, deactivatedToken), INACTIVE);
   });
 
   test("a service user's secret replaced, or the user deactivated, through the peer: its token requests are refused at once (the token's transaction checks)", async () => {
@@ -200,8 +196,8 @@ describe("introspection's memory: a change through another process on the same d
     expect(await oauth.introspect(renewed, token)).toMatchObject(ACTIVE);
 
     await peerAdmin.deactivateApp({ projectId, appId: deactivated.appId });
-    await seenWithinTheMemory(() => oauth.introspect(deactivated, token), Date.now(), REFUSED);
+    await seenWithinTheMemory(() => oauth.introspect(deactivated, token), REFUSED);
     await peerAdmin.regenerateAPIClientSecret({ projectId, appId: renewed.appId });
-    await seenWithinTheMemory(() => oauth.introspect(renewed, token), Date.now(), REFUSED);
+    await seenWithinTheMemory(() => oauth.introspect(renewed, token), REFUSED);
   });
 });

@@ -2,13 +2,14 @@
  * Every refusal of issue 13, by test: the token endpoint (client credentials and JWT profile),
  * introspection (an API app's every way to fail authentication; tokens that are not active for it),
  * revocation, and tokens calling keygate's API (scope, deactivated and removed users, removed
- * secrets and keys).
+ * secrets and keys). Keys and tokens expire, and the API's auth memory forgets, by keygate's clock,
+ * which the tests move on instead of sleeping.
  */
 import { createPrivateKey } from "node:crypto";
-import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, afterEach, beforeAll, expect, test } from "@jest/globals";
 import { importPKCS8, SignJWT, type JWTPayload } from "jose";
+import { DEFAULT_AUTH_CACHE_TTL_MS } from "../../../src/api/auth-cache.js";
 import { describeEachBackend } from "../../support/backends.js";
-import { sleep } from "../../support/auth-fixtures.js";
 import { startAdminSession, type AdminSession } from "../../support/keygate-server.js";
 import { managementClient } from "../../support/management-client.js";
 import {
@@ -24,10 +25,13 @@ import {
   type KeyApp,
   type MachineWithKey,
 } from "../../support/oauth-fixtures.js";
+import { testClock } from "../../support/test-clock.js";
 import { clientsFor } from "../../ops/ops-support.js";
 
 const JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 const ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
 
 /** A JWT signed with a key file's key; `claims` and `header` override the defaults of a valid assertion. */
 async function assertion(keyFile: { key: string; keyId: string }, subject: string, audience: string, claims: JWTPayload = {}, header: Record<string, unknown> = {}): Promise<string> {
@@ -45,9 +49,10 @@ describeEachBackend("OAuth refusals", (backend) => {
   let otherProjectId: string;
   let basicApp: BasicApp;
   let keyApp: KeyApp;
+  const clock = testClock();
 
   beforeAll(async () => {
-    session = await startAdminSession(backend);
+    session = await startAdminSession(backend, {}, { now: clock.now });
     issuer = session.keygate.issuer;
     projectId = (await session.admin.addProject({ name: "payments" })).id;
     otherProjectId = (await session.admin.addProject({ name: "other" })).id;
@@ -55,6 +60,7 @@ describeEachBackend("OAuth refusals", (backend) => {
     keyApp = await addKeyApp(session.admin, projectId);
   });
   afterAll(() => session.keygate.dispose());
+  afterEach(() => clock.reset());
 
   const token = (clientId: string, secret: string, scope = `openid ${projectAudience(projectId)} ${API_ACCESS}`) =>
     postForm(issuer, "/oauth/v2/token", { grant_type: "client_credentials", scope }, basicAuth(clientId, secret));
@@ -139,11 +145,11 @@ describeEachBackend("OAuth refusals", (backend) => {
   });
 
   test("JWT profile: an expired or removed key, and a deactivated user, are refused", async () => {
-    const expiresAt = new Date(Date.now() + 6000);
-    const expiring = await addMachineWithKey(session.admin, { expirationDate: expiresAt });
+    const expiring = await addMachineWithKey(session.admin, { expirationDate: new Date(Date.now() + MINUTE) });
     const early = await assertion(expiring.keyFile, expiring.userId, issuer);
     expect((await jwtProfile(early)).status).toBe(200);
-    await sleep(expiresAt.getTime() - Date.now() + 100);
+    // Past the key's expiry; a new assertion (signed at the real time, living an hour) is valid by either clock.
+    clock.advance(2 * MINUTE);
     expectInvalidGrant(await jwtProfile(await assertion(expiring.keyFile, expiring.userId, issuer)));
 
     const user = await addMachineWithKey(session.admin);
@@ -186,14 +192,13 @@ describeEachBackend("OAuth refusals", (backend) => {
     expectInvalidClient(await byKey(keyApp, { exp: Math.floor(Date.now() / 1000) - 120 }));
     expectInvalidClient(await postForm(issuer, "/oauth/v2/introspect", { token: accessToken, client_assertion_type: "urn:other", client_assertion: await assertion(keyApp.keyFile, keyApp.clientId, issuer) }));
 
-    const keyExpiresAt = new Date(Date.now() + 6000);
-    const expiring = await addKeyApp(session.admin, projectId, keyExpiresAt);
+    const expiring = await addKeyApp(session.admin, projectId, new Date(Date.now() + MINUTE));
     const reused = await assertion(expiring.keyFile, expiring.clientId, issuer);
     const withReused = () => postForm(issuer, "/oauth/v2/introspect", { token: accessToken, client_assertion_type: ASSERTION_TYPE, client_assertion: reused });
     expect((await withReused()).status).toBe(200);
     // A client assertion may be reused (passport-zitadel and @zitadel/node do) until it or its key expires.
     expect((await withReused()).status).toBe(200);
-    await sleep(keyExpiresAt.getTime() - Date.now() + 100);
+    clock.advance(2 * MINUTE);
     expectInvalidClient(await withReused());
 
     const removed = await addKeyApp(session.admin, projectId);
@@ -273,13 +278,32 @@ describeEachBackend("OAuth refusals", (backend) => {
     expect((await rest(without)).status).toBe(401);
   });
 
+  test.each([
+    ["opaque", false],
+    ["JWT", true],
+  ])("%s tokens are issued and expire by keygate's clock: one issued a day ahead is active with that day's times, at introspection and the API, until its lifetime has passed by that clock", async (_kind, jwt) => {
+    clock.advance(DAY);
+    const user = await addMachineWithSecret(session.admin, { jwt });
+    const issued = await token(user.clientId, user.clientSecret);
+    expect(issued.status).toBe(200);
+    const accessToken = issued.body!.access_token as string;
+    // Issued by the system's clock, the token would have expired a day ago by keygate's.
+    const active = (await introspect(accessToken)).body!;
+    expect(active).toMatchObject({ active: true, exp: (active.iat as number) + (issued.body!.expires_in as number) });
+    expect(Math.abs((active.iat as number) * 1000 - clock.now().getTime())).toBeLessThan(MINUTE);
+    const api = managementClient(session.keygate.url, accessToken);
+    expect((await api.getMyOrg({})).org?.id).toBe(session.orgId);
+    clock.advance((issued.body!.expires_in as number) * 1000);
+    expect((await introspect(accessToken)).body).toEqual({ active: false });
+    await expect(api.getMyOrg({})).rejects.toThrow(/Errors.Token.Invalid/);
+  });
+
   test("a deactivated or removed user, or a removed secret or key, stops its tokens at the API within a second", async () => {
     const api = (accessToken: string) => managementClient(session.keygate.url, accessToken).getMyOrg({});
     const works = async (accessToken: string) => expect((await api(accessToken)).org?.id).toBe(session.orgId);
     const stopped = async (accessToken: string) => {
-      // Waits for the first refusal, at most the second (and a margin) that the promise allows.
-      const deadline = Date.now() + 1100;
-      while (Date.now() < deadline && (await api(accessToken).then(() => true, () => false))) await sleep(50);
+      // Once the second that the promise allows has passed by keygate's clock (the auth memory's).
+      clock.advance(DEFAULT_AUTH_CACHE_TTL_MS);
       await expect(api(accessToken)).rejects.toThrow(/Errors.Token.Invalid/);
     };
 
@@ -311,9 +335,10 @@ describeEachBackend("OAuth refusals", (backend) => {
 
 describeEachBackend("OAuth tokens that expire", (backend) => {
   let session: AdminSession;
+  const clock = testClock();
   beforeAll(async () => {
     // Below the setting's minimum, which only the environment's parser enforces.
-    session = await startAdminSession(backend, { accessTokenLifetimeSeconds: 1 });
+    session = await startAdminSession(backend, { accessTokenLifetimeSeconds: 1 }, { now: clock.now });
   });
   afterAll(() => session.keygate.dispose());
 
@@ -324,7 +349,8 @@ describeEachBackend("OAuth tokens that expire", (backend) => {
     const issued = await postForm(session.keygate.issuer, "/oauth/v2/token", { grant_type: "client_credentials", scope: `${projectAudience(projectId)} ${API_ACCESS}` }, basicAuth(user.clientId, user.clientSecret));
     expect(issued.body).toMatchObject({ expires_in: 1 });
     const accessToken = issued.body!.access_token as string;
-    await sleep(1100);
+    // Issued at a whole second by keygate's clock, the token has expired once its lifetime passed by it.
+    clock.advance(1000);
     expect((await postForm(session.keygate.issuer, "/oauth/v2/introspect", { token: accessToken }, basicAuth(app.clientId, app.clientSecret))).body).toEqual({ active: false });
     await expect(managementClient(session.keygate.url, accessToken).getMyOrg({})).rejects.toThrow(/Errors.Token.Invalid/);
   });
