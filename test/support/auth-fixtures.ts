@@ -15,8 +15,6 @@ export interface ServiceUser {
 /** A name no other test object has, so that it can be searched for in responses. */
 export const uniqueName = (prefix: string): string => `${prefix}-${randomBytes(5).toString("hex")}`;
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * A machine user in the org context of `admin` (a client with x-zitadel-orgid set, or the caller's own org)
  * with one personal access token, optionally expiring at `expiresAt`.
