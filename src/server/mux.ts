@@ -93,8 +93,10 @@ export function createMuxServer(handler: NodeHandler, options: MuxServerOptions 
     }
   };
 
-  // Node checks the headers timeout every connectionsCheckingInterval (default 30 s): once a second instead.
-  const h1 = http.createServer({ headersTimeout: options.headersTimeoutMs ?? 10_000, connectionsCheckingInterval: 1_000 });
+  // Node checks the headers timeout every connectionsCheckingInterval (default 30 s): once a second
+  // instead, or as often as a shorter timeout needs to be kept to.
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const h1 = http.createServer({ headersTimeout, connectionsCheckingInterval: Math.min(1_000, headersTimeout) });
   h1.keepAliveTimeout = options.keepAliveTimeoutMs ?? h1.keepAliveTimeout;
   h1.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     const socket = req.socket;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
+import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
 import * as http from "node:http";
 import * as http2 from "node:http2";
 import * as net from "node:net";
@@ -6,7 +6,7 @@ import { createPeerLimits } from "../../src/server/http2-peer-limits.js";
 import { MAX_CONCURRENT_STREAMS, createMuxServer, type MuxServer } from "../../src/server/mux.js";
 import { writeResponse } from "../../src/server/node-http.js";
 import { rapidResetAttack } from "../support/rapid-reset-attack.js";
-import { clientStart, rapidResets } from "./rapid-reset-frames.js";
+import { ACK, FRAME, clientStart, h2Frame, rapidResets } from "./rapid-reset-frames.js";
 
 /*
  * HTTP/2 rapid reset bounded by connection, with a probation for the abuser's address (issue 12).
@@ -44,16 +44,29 @@ function cancelledCall(session: http2.ClientHttp2Session): Promise<void> {
   });
 }
 
-/** A raw connection from `localAddress` that writes `bytes` at once: whether the server sent anything before it closed the socket. */
+/** Whether `bytes` (frames from the server) hold the ACK of a PING. */
+function holdsPingAck(bytes: Buffer): boolean {
+  for (let offset = 0; offset + 9 <= bytes.length; offset += 9 + bytes.readUIntBE(offset, 3)) {
+    if (bytes[offset + 3] === FRAME.PING && (bytes[offset + 4]! & ACK) !== 0) return true;
+  }
+  return false;
+}
+
+/**
+ * A raw connection from `localAddress` that writes `bytes` and a PING at once: whether the server sent
+ * anything before it closed the socket. A connection let in is ended once the PING's ACK is back: the
+ * server has read all of `bytes` by then (it reads frames in order).
+ */
 function rawConnection(port: number, localAddress: string, bytes: Buffer): Promise<{ heard: boolean }> {
   return new Promise((resolve) => {
-    const socket = net.connect({ port, host: "127.0.0.1", localAddress }, () => socket.write(bytes));
-    let heard = false;
-    socket.on("data", () => (heard = true));
+    const socket = net.connect({ port, host: "127.0.0.1", localAddress }, () => socket.write(Buffer.concat([bytes, h2Frame(FRAME.PING, 0, 0, Buffer.alloc(8))])));
+    let received = Buffer.alloc(0);
+    socket.on("data", (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      if (holdsPingAck(received)) socket.destroy();
+    });
     socket.on("error", () => {});
-    socket.on("close", () => resolve({ heard }));
-    // A connection let in stays open (idle timeout 300 ms here): end it after a look.
-    setTimeout(() => socket.destroy(), 200);
+    socket.on("close", () => resolve({ heard: received.length > 0 }));
   });
 }
 
@@ -72,23 +85,23 @@ function getHttp1(port: number, localAddress: string): Promise<number | string> 
 describe("HTTP/2 connections over their reset budget", () => {
   let server: MuxServer;
   let port: number;
-  const probations: string[] = [];
+  let probations: string[];
+  /** How far the limits' clock is ahead of the real one: a test moves it on instead of waiting. */
+  let skippedMs: number;
   const limits = { resetsPerSecond: 20, probationResetsPerSecond: 2, probationConnectionsPerSecond: 2, probationMs: 1_000 };
-  beforeAll(async () => {
+  // A server of its own for each test: it starts with no address on probation.
+  beforeEach(async () => {
+    probations = [];
+    skippedMs = 0;
     const handler = (_req: unknown, res: Parameters<typeof writeResponse>[0]) => setTimeout(() => writeResponse(res, 200, {}, Buffer.from("ok")), 5);
     server = createMuxServer(handler, {
-      peerLimits: createPeerLimits(limits, (address) => probations.push(address)),
+      peerLimits: createPeerLimits(limits, (address) => probations.push(address), () => Date.now() + skippedMs),
       http2IdleTimeoutMs: 300,
       headersTimeoutMs: 300,
     });
     ({ port } = await server.listen(0, "127.0.0.1"));
   });
-  afterAll(() => server.close(500));
-  beforeEach(async () => {
-    // Each test starts with no address on probation.
-    await new Promise((resolve) => setTimeout(resolve, limits.probationMs + 50));
-    probations.length = 0;
-  });
+  afterEach(() => server.close(500));
 
   test("a rapid-reset client's connections are closed, alone: a client on the same address keeps its connection and is served throughout", async () => {
     const honest = connectFrom("127.0.0.2", port);
@@ -118,8 +131,8 @@ describe("HTTP/2 connections over their reset budget", () => {
     expect(await getHttp1(port, "127.0.0.3")).toBe(200);
     // Other addresses are not concerned.
     expect(await rawConnection(port, "127.0.0.4", clientStart())).toEqual({ heard: true });
-    // After the probation a new HTTP/2 connection is let in again, with the full budget.
-    await new Promise((resolve) => setTimeout(resolve, limits.probationMs + 50));
+    // After the probation (on the limits' clock) a new HTTP/2 connection is let in again, with the full budget.
+    skippedMs += limits.probationMs + 50;
     expect(await rawConnection(port, "127.0.0.3", Buffer.concat([clientStart(), rapidResets(1, limits.resetsPerSecond, authority)]))).toEqual({ heard: true });
     expect(probations).toEqual(["127.0.0.3"]);
   });
