@@ -1,17 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import * as http from "node:http";
 import * as http2 from "node:http2";
 import * as net from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, expect, test } from "@jest/globals";
 import { createClient } from "@connectrpc/connect";
 import { Http2SessionManager, createGrpcTransport } from "@connectrpc/connect-node";
 import { Health, HealthCheckResponse_ServingStatus as Status } from "../../src/gen/grpc/health/v1/health_pb.js";
 import { APIAuthMethodType } from "../../src/gen/zitadel/app_pb.js";
 import { KeyType } from "../../src/gen/zitadel/auth_n_key_pb.js";
-import { spawnKeygate } from "../support/keygate-process.js";
+import { migratedDataDir, spawnKeygate } from "../support/keygate-process.js";
 import { startTestKeygate } from "../support/keygate-server.js";
 import { clientsFor, embedded, sampleValue } from "./ops-support.js";
 
@@ -73,10 +71,10 @@ afterAll(async () => {
 });
 
 test("SIGTERM: NOT_SERVING, no new connections, calls in flight finish OK on HTTP/1.1 and HTTP/2, exit code 0", async () => {
-  const dataDir = await mkdtemp(join(tmpdir(), "keygate-shutdown-"));
+  const dataDir = await migratedDataDir();
   dirs.push(dataDir);
   const token = randomBytes(32).toString("base64url");
-  const keygate = spawnKeygate({ KEYGATE_DATA_DIR: dataDir, KEYGATE_ADMIN_TOKEN: token, KEYGATE_LOG_LEVEL: "info", KEYGATE_SHUTDOWN_TIMEOUT_MS: "60000" });
+  const keygate = spawnKeygate({ KEYGATE_DATA_DIR: dataDir, KEYGATE_ADMIN_TOKEN: token, KEYGATE_LOG_LEVEL: "info", KEYGATE_SHUTDOWN_TIMEOUT_MS: "60000" }, [], { optimizeWasm: false });
   let session: http2.ClientHttp2Session | undefined;
   let grpc: ReturnType<typeof clientsFor> | undefined;
   let healthSessions: Http2SessionManager | undefined;

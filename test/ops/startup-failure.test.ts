@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, test } from "@jest/globals";
-import { spawnKeygate, type LogLine } from "../support/keygate-process.js";
+import { migratedDataDir, spawnKeygate, type LogLine } from "../support/keygate-process.js";
 
 const serverUrl = new URL(process.env.TEST_DATABASE_URL!);
 const dirs: string[] = [];
@@ -11,9 +11,15 @@ afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "keygate-fail-"));
+  dirs.push(dir);
+  return dir;
+}
+
 /** Starts keygate (the run's bundle, see spawnKeygate) and collects what it printed until it exits. */
 async function startKeygate(env: Record<string, string>): Promise<{ code: number | null; lines: LogLine[]; stderr: string }> {
-  const child = spawnKeygate({ KEYGATE_LOG_LEVEL: "info", ...env });
+  const child = spawnKeygate({ KEYGATE_LOG_LEVEL: "info", ...env }, [], { optimizeWasm: false });
   const timer = setTimeout(() => void child.stop("SIGKILL"), 60_000);
   const { code } = await child.exited;
   clearTimeout(timer);
@@ -46,7 +52,7 @@ test.each([
   ["a role the database refuses", async () => databaseUrl((u) => (u.username = "no_such_role_keygate")), "the database refused the role", (u: URL) => `${u.hostname}:${u.port || 5432}`, /no_such_role_keygate/],
   ["a database that does not exist", async () => databaseUrl((u) => (u.pathname = "/no_such_database_keygate")), "the database does not exist", (u: URL) => `${u.hostname}:${u.port || 5432}`, /CREATE DATABASE "no_such_database_keygate"/],
 ])("%s: exactly one JSON line with msg, host, cause and hint, and a non-zero exit", async (_name, url, msg, host, hint) => {
-  const result = await startKeygate({ DATABASE_URL: await url(), KEYGATE_MASTERKEY: "k".repeat(32), KEYGATE_DATA_DIR: await mkdtemp(join(tmpdir(), "keygate-fail-")) });
+  const result = await startKeygate({ DATABASE_URL: await url(), KEYGATE_MASTERKEY: "k".repeat(32), KEYGATE_DATA_DIR: await tempDir() });
   expect(result.code).toBe(1);
   const line = onePlainLine(result.lines);
   expect(line).toMatchObject({ msg, host: host(serverUrl) });
@@ -58,8 +64,7 @@ test("a port in use: one line naming the port, before anything is written to the
   const taken: Server = createServer().listen(0, "127.0.0.1");
   await new Promise((resolve) => taken.once("listening", resolve));
   const { port } = taken.address() as { port: number };
-  const dataDir = join(await mkdtemp(join(tmpdir(), "keygate-fail-")), "data");
-  dirs.push(dataDir);
+  const dataDir = join(await tempDir(), "data");
   try {
     const result = await startKeygate({ PORT: String(port), KEYGATE_DATA_DIR: dataDir });
     expect(result.code).toBe(1);
@@ -74,9 +79,9 @@ test("a port in use: one line naming the port, before anything is written to the
 
 test("a port nothing holds is free to take (the check does not keep it)", async () => {
   const port = await closedPort();
-  const dataDir = await mkdtemp(join(tmpdir(), "keygate-fail-"));
+  const dataDir = await migratedDataDir();
   dirs.push(dataDir);
-  const child = spawnKeygate({ PORT: String(port), KEYGATE_DATA_DIR: dataDir, KEYGATE_LOG_LEVEL: "info" });
+  const child = spawnKeygate({ PORT: String(port), KEYGATE_DATA_DIR: dataDir, KEYGATE_LOG_LEVEL: "info" }, [], { optimizeWasm: false });
   await child.listening();
   expect((await child.stop()).code).toBe(0);
 }, 90_000);

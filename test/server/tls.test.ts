@@ -1,6 +1,6 @@
 // @peculiar/x509 resolves its ASN.1 handlers through tsyringe, which needs the Reflect metadata API.
 import "reflect-metadata";
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { createHash, webcrypto, X509Certificate } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import * as http2 from "node:http2";
@@ -17,7 +17,7 @@ import { readTlsFiles, TlsFilesError } from "../../src/server/tls-files.js";
 import { bufExecutable, bufSchema } from "../support/buf.js";
 import { embeddedBackend } from "../support/backends.js";
 import { launchChromium } from "../support/chromium.js";
-import { KeygateProcess, keygateArgs } from "../support/keygate-process.js";
+import { migratedDataDir, spawnKeygate } from "../support/keygate-process.js";
 import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
 import { grpcJsUnary } from "./grpc-js-client.js";
 
@@ -226,17 +226,11 @@ describe("TLS files", () => {
     const ca = await TestCa.create();
     const first = await ca.issue("0c01");
     const second = await ca.issue("0c02");
-    const dir = await mkdtemp(join(tmpdir(), "keygate-tls-"));
+    const dir = await migratedDataDir();
     dirs.push(dir);
     const files = await writeCertFiles(dir, first);
-    const { NODE_OPTIONS: _jest, DATABASE_URL: _db, ...env } = process.env;
-    const keygate = new KeygateProcess(
-      spawn(process.execPath, keygateArgs([]), {
-        cwd: repo,
-        env: { ...env, KEYGATE_DATA_DIR: dir, PORT: "0", HOST: "127.0.0.1", KEYGATE_LOG_LEVEL: "info", KEYGATE_TLS_CERT_FILE: files.certFile, KEYGATE_TLS_KEY_FILE: files.keyFile },
-        stdio: ["ignore", "pipe", "pipe"],
-      }),
-    );
+    const env = { KEYGATE_DATA_DIR: dir, KEYGATE_LOG_LEVEL: "info", KEYGATE_TLS_CERT_FILE: files.certFile, KEYGATE_TLS_KEY_FILE: files.keyFile };
+    const keygate = spawnKeygate(env, [], { optimizeWasm: false });
     let session: http2.ClientHttp2Session | undefined;
     try {
       const port = await keygate.listening();

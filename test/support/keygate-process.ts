@@ -1,6 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { copyEmbeddedTemplate } from "./database-templates.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -12,7 +16,7 @@ export const TEST_BUNDLE_ENV = "KEYGATE_TEST_BUNDLE";
  * run (as `npm start` and the image run dist/main.js) when there is one, else src/main.ts through tsx,
  * which compiles its modules again in every process (seconds of CPU on these machines).
  */
-export function keygateArgs(args: string[]): string[] {
+function keygateArgs(args: string[]): string[] {
   const bundle = process.env[TEST_BUNDLE_ENV];
   return bundle ? [bundle, ...args] : ["--import", "tsx", "src/main.ts", ...args];
 }
@@ -25,7 +29,9 @@ export class KeygateProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private stdoutText = "";
   private stderrText = "";
-  private waiters: Array<() => void> = [];
+  private closed = false;
+  /** Called on each log line and once at the close: the pending waitFor calls. */
+  private readonly listeners = new Set<() => void>();
 
   constructor(readonly child: ChildProcess) {
     child.stdout!.on("data", (chunk: Buffer) => (this.stdoutText += chunk.toString()));
@@ -35,14 +41,17 @@ export class KeygateProcess {
       } catch {
         this.lines.push({ msg: line });
       }
-      this.waiters.forEach((w) => w());
+      this.listeners.forEach((l) => l());
     });
-    child.stderr!.on("data", (chunk: Buffer) => {
-      this.stderrText += chunk.toString();
-      this.waiters.forEach((w) => w());
-    });
-    // "close" comes after "exit" once stdout and stderr are read to their end.
-    this.exited = new Promise((resolve) => child.once("close", (code, signal) => resolve({ code, signal })));
+    child.stderr!.on("data", (chunk: Buffer) => (this.stderrText += chunk.toString()));
+    // "close" comes after "exit" once stdout and stderr are read to their end: no line comes after it.
+    this.exited = new Promise((resolve) =>
+      child.once("close", (code, signal) => {
+        this.closed = true;
+        this.listeners.forEach((l) => l());
+        resolve({ code, signal });
+      }),
+    );
   }
 
   /** What the process wrote to stdout so far, as written (an export's NDJSON, say). */
@@ -55,22 +64,24 @@ export class KeygateProcess {
     return this.stderrText;
   }
 
-  /** The first log line matching `match`, waiting up to `timeoutMs` for it. */
-  async waitFor(match: (line: LogLine) => boolean, timeoutMs: number): Promise<LogLine> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.lines.find(match);
-      if (found) return found;
-      if (Date.now() > deadline || this.child.exitCode !== null) throw new Error(`no such log line; stdout: ${JSON.stringify(this.lines)} stderr: ${this.stderrText}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 200);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-      this.waiters = [];
-    }
+  /** The first log line matching `match`, as soon as it is read; fails once the process ended without it, or after `timeoutMs`. */
+  waitFor(match: (line: LogLine) => boolean, timeoutMs: number): Promise<LogLine> {
+    return new Promise((resolve, reject) => {
+      const settle = (outcome: () => void) => {
+        clearTimeout(timer);
+        this.listeners.delete(check);
+        outcome();
+      };
+      const fail = () => settle(() => reject(new Error(`no such log line; stdout: ${JSON.stringify(this.lines)} stderr: ${this.stderrText}`)));
+      const check = () => {
+        const found = this.lines.find(match);
+        if (found) settle(() => resolve(found));
+        else if (this.closed) fail();
+      };
+      const timer = setTimeout(fail, timeoutMs);
+      this.listeners.add(check);
+      check();
+    });
   }
 
   /** The port from the "keygate is listening" line. */
@@ -86,18 +97,43 @@ export class KeygateProcess {
   }
 }
 
+export interface SpawnOptions {
+  /** Written to the process's standard input (else it has none). */
+  stdin?: string;
+  /**
+   * Whether V8 recompiles PGlite's hot WebAssembly with its optimizing compiler, as in production
+   * (the default). false for a process that starts, answers a few calls and ends: its WebAssembly
+   * then runs on the baseline code alone (--liftoff-only), as the recompile in the background costs
+   * more CPU than those few calls gain from it (0.7 of a start's 1.6 s of CPU on these machines).
+   * Tests of load or latency keep it.
+   */
+  optimizeWasm?: boolean;
+}
+
 /**
  * keygate's command line `args` (`serve` when none, see keygateArgs) as a child process with `env` on
  * top of this one's, minus jest's NODE_OPTIONS and any DATABASE_URL or KEYGATE_DATA_DIR of the
- * caller's environment; `stdin` is written to its standard input (else it has none).
+ * caller's environment.
  */
-export function spawnKeygate(env: Record<string, string>, args: string[] = [], options: { stdin?: string } = {}): KeygateProcess {
+export function spawnKeygate(env: Record<string, string>, args: string[] = [], options: SpawnOptions = {}): KeygateProcess {
   const { NODE_OPTIONS: _jestOptions, DATABASE_URL: _database, KEYGATE_DATA_DIR: _dataDir, ...inherited } = process.env;
-  const child = spawn(process.execPath, keygateArgs(args), {
+  const nodeFlags = options.optimizeWasm === false ? ["--liftoff-only"] : [];
+  const child = spawn(process.execPath, [...nodeFlags, ...keygateArgs(args)], {
     cwd: repo,
     env: { ...inherited, PORT: "0", HOST: "127.0.0.1", ...env },
     stdio: [options.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
   });
   if (options.stdin !== undefined) child.stdin!.end(options.stdin);
   return new KeygateProcess(child);
+}
+
+/**
+ * A new data dir (KEYGATE_DATA_DIR) whose embedded database (its db/, see databaseTarget) is a copy
+ * of the run's migrated template: a process started on it skips initdb and the migrations (about
+ * 5 s of CPU on these machines), for tests of something else than a first start. The caller removes it.
+ */
+export async function migratedDataDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "keygate-process-"));
+  await copyEmbeddedTemplate({ dir: join(dir, "db") });
+  return dir;
 }
