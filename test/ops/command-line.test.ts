@@ -18,7 +18,7 @@ interface Run {
 
 /** `keygate <args>` in a child process (see spawnKeygate), with `stdin` as its standard input; its outcome once it exits. */
 async function keygate(args: string[], env: Record<string, string>, stdin = ""): Promise<Run> {
-  const child = spawnKeygate({ KEYGATE_LOG_LEVEL: "info", ...env }, args, { stdin });
+  const child = spawnKeygate({ KEYGATE_LOG_LEVEL: "info", ...env }, args, { stdin, optimizeWasm: false });
   const { code } = await child.exited;
   return { code, stdout: child.stdout, stderr: child.stderr };
 }
@@ -100,7 +100,7 @@ describeEachBackend("keygate's command line", (backend) => {
     source = await databaseEnv(backend, { migrated: true });
     // A first start writes the bootstrap's events (instance, org, admin, token): something to export.
     const token = randomBytes(32).toString("base64url");
-    const served = spawnKeygate({ ...source, KEYGATE_ADMIN_TOKEN: token, KEYGATE_LOG_LEVEL: "info" });
+    const served = spawnKeygate({ ...source, KEYGATE_ADMIN_TOKEN: token, KEYGATE_LOG_LEVEL: "info" }, [], { optimizeWasm: false });
     await served.listening();
     expect((await served.stop()).code).toBe(0);
     dump = await keygate(["export"], source);
