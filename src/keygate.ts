@@ -78,7 +78,7 @@ export interface KeygateRuntime {
 
 /**
  * Starts keygate: database, migrations, bootstrap, then the server on one port.
- * `target` overrides the database the config names (tests use in-memory and throwaway databases).
+ * `target` overrides the database the config names (tests use copies of migrated templates).
  */
 export async function startKeygate(config: Config, logger: Logger, target: DatabaseTarget = databaseTarget(config), runtime: KeygateRuntime = {}): Promise<Keygate> {
   const now = runtime.now ?? (() => new Date());

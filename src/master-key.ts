@@ -12,13 +12,12 @@ const ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789
 /**
  * The master key that encrypts the instance's token-signing keys. Given, it is used as it is. On the
  * embedded database it is otherwise kept beside the database in `<data dir>/masterkey` (mode 0600),
- * made on first start; an in-memory database gets one for its lifetime. A shared Postgres database
+ * made on first start. A shared Postgres database
  * needs the same key in every process, so there it must be given.
  */
 export async function resolveMasterKey(given: string | undefined, dataDir: string, target: DatabaseTarget): Promise<string> {
   if (given !== undefined) return given;
   if (target.kind === "postgres") throw new ConfigError("KEYGATE_MASTERKEY is required with DATABASE_URL: 32 characters, the same in every keygate process on that database");
-  if (target.dataDir === undefined) return generateMasterKey();
   const path = join(dataDir, MASTER_KEY_FILE);
   const existing = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return undefined;

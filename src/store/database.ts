@@ -26,8 +26,8 @@ export type DatabaseTarget =
     }
   | {
       kind: "embedded";
-      dataDir: string | undefined;
-      /** Flush each commit to disk (default); off for tests and demos. Only for a data dir: in memory there is no disk. */
+      dataDir: string;
+      /** Flush each commit to disk (default); off for tests and demos. */
       fsync?: boolean;
       /** The engine, when its start was begun ahead of opening (see startEmbeddedEarly); opened once. */
       starting?: Promise<EmbeddedEngine>;
@@ -91,7 +91,6 @@ const EMBEDDED_SHARED_BUFFERS = "32MB";
 async function startPGlite(target: EmbeddedTarget): Promise<EmbeddedEngine> {
   const { dataDir } = target;
   const fsync = target.fsync !== false;
-  if (!dataDir) return { pglite: await createPGlite(undefined, false, await (target.code ?? loadPGliteCode())), unlock: async () => {} };
   await mkdir(dataDir, { recursive: true });
   const unlock = await lockDataDir(dataDir);
   try {
@@ -109,18 +108,18 @@ async function startPGlite(target: EmbeddedTarget): Promise<EmbeddedEngine> {
  * to the OS, and a power loss or OS crash can lose it. With `fsync`, `-F` goes and the data dir is
  * mounted through DurableNodeFS, whose fsync reaches the disk (PGlite's own does nothing).
  */
-function createPGlite(dataDir: string | undefined, fsync: boolean, code: PGliteCode): Promise<PGlite> {
+function createPGlite(dataDir: string, fsync: boolean, code: PGliteCode): Promise<PGlite> {
   const startParams = PGlite.defaultStartParams.filter((param) => !(fsync && param === "-F"));
   return PGlite.create({
     ...code,
-    ...(dataDir === undefined ? {} : fsync ? { fs: new DurableNodeFS(dataDir) } : { dataDir }),
+    ...(fsync ? { fs: new DurableNodeFS(dataDir) } : { dataDir }),
     parsers: { [INT8_OID]: parseInt8 },
     startParams: [...startParams, "-c", `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`],
   });
 }
 
 /**
- * Postgres through a pg pool, or the embedded PGlite (in memory when no data dir is given).
+ * Postgres through a pg pool, or the embedded PGlite in its data dir.
  * `onIdleConnectionError` hears of pooled connections that died while idle (server restart,
  * terminated backend); the pool drops them and opens new ones when needed. `roundTrips` hears of
  * the statements each round trip sends (tracing).

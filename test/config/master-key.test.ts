@@ -38,9 +38,4 @@ describe("the master key", () => {
     await writeFile(join(dir, "masterkey"), "short\n", { mode: 0o600 });
     await expect(resolveMasterKey(undefined, dir, embedded())).rejects.toThrow(/exactly 32 characters/);
   });
-
-  test("an in-memory database gets a key for its lifetime and writes nothing", async () => {
-    expect(await resolveMasterKey(undefined, dir, { kind: "embedded", dataDir: undefined })).toMatch(/^[A-Za-z0-9]{32}$/);
-    await expect(stat(join(dir, "masterkey"))).rejects.toThrow();
-  });
 });
