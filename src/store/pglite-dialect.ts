@@ -1,4 +1,4 @@
-import type { PGlite } from "@electric-sql/pglite";
+import { parse, protocol, type PGlite, type Results } from "@electric-sql/pglite";
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -14,6 +14,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from "kysely";
+import { preparedName } from "./prepared-statements.js";
 import { RoundTripGrouper, type RoundTripListener } from "./round-trips.js";
 
 /**
@@ -101,19 +102,73 @@ class PGliteDriver implements Driver {
   }
 }
 
+type BackendMessage = Awaited<ReturnType<PGlite["execProtocolStream"]>>[number];
+
+const { serialize } = protocol;
+
+/** Several protocol messages as one, for one call into the engine. */
+function joined(messages: Uint8Array[]): Uint8Array {
+  const all = new Uint8Array(messages.reduce((length, message) => length + message.length, 0));
+  let offset = 0;
+  for (const message of messages) {
+    all.set(message, offset);
+    offset += message.length;
+  }
+  return all;
+}
+
 class PGliteConnection implements DatabaseConnection {
+  /** The parameter types of each statement prepared by name on the engine (it is one session), by name. */
+  private readonly prepared = new Map<string, number[]>();
+
   constructor(
     private readonly pglite: PGlite,
     private readonly roundTrips: RoundTripGrouper | undefined,
   ) {}
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const answer = this.pglite.query<R>(compiledQuery.sql, [...compiledQuery.parameters], { rowMode: "object" });
+    // In the engine's query lock, as PGlite's own query: statements sent ahead run in the order sent.
+    const answer = this.pglite.runExclusive(() => this.run<R>(compiledQuery.sql, compiledQuery.parameters));
     const result = await (this.roundTrips === undefined ? answer : this.roundTrips.sent(compiledQuery.sql, answer));
     return {
       rows: result.rows,
       ...(result.affectedRows === undefined ? {} : { numAffectedRows: BigInt(result.affectedRows) }),
     };
+  }
+
+  /**
+   * PGlite's query (parse, describe, bind, describe, execute, sync) in two calls into the engine
+   * instead of six, and for the statements keygate compiles once (prepared-statements.ts) in one:
+   * they are parsed and planned once, by name, as on Postgres. Parameters are serialized by the
+   * types Postgres infers, as PGlite's query does. About half the CPU of AddAPIApp's fourteen
+   * statements (5.8 against 3.1 ms per app, measured with 1000 apps in one process).
+   */
+  private async run<R>(sql: string, parameters: readonly unknown[]): Promise<Results<R>> {
+    const name = preparedName(sql);
+    const messages: BackendMessage[] = [];
+    let types = name === undefined ? undefined : this.prepared.get(name);
+    if (types === undefined) {
+      try {
+        messages.push(...(await this.pglite.execProtocolStream(joined([serialize.parse({ text: sql, name }), serialize.describe({ type: "S", name })]), { syncToFs: false })));
+      } catch (error) {
+        // Postgres skips what follows a failed message until a sync, which ends the failed statement.
+        await this.pglite.execProtocolStream(serialize.sync(), { syncToFs: false });
+        throw error;
+      }
+      types = parse.parseDescribeStatementResults(messages);
+      if (name !== undefined) this.prepared.set(name, types);
+    }
+    const values = parameters.map((value, i) => this.serialized(value, types[i]!));
+    const run = joined([serialize.bind({ statement: name, values }), serialize.describe({ type: "P" }), serialize.execute({}), serialize.sync()]);
+    messages.push(...(await this.pglite.execProtocolStream(run, { syncToFs: true })));
+    return parse.parseResults(messages, this.pglite.parsers, { rowMode: "object" })[0] as Results<R>;
+  }
+
+  /** A parameter as PGlite's query sends it: by the serializer of its type, else as text. */
+  private serialized(value: unknown, type: number): string | null {
+    if (value === null || value === undefined) return null;
+    const serializer = this.pglite.serializers[type];
+    return serializer ? serializer(value) : String(value);
   }
 
   // Streaming is not needed by keygate; reading in one go keeps the single connection simple.

@@ -3,7 +3,8 @@
  * (precompiled.ts registers them). Postgres then parses and plans each once per connection and
  * afterwards only binds and runs it; on AddAPIApp's statements that is about half again as many
  * transactions per second as sending them unnamed. The set of texts is fixed by the code, so
- * every connection holds a bounded number of them. pool-clients.ts sends them by name.
+ * every connection holds a bounded number of them. pool-clients.ts sends them by name, and so does
+ * the embedded database's dialect (pglite-dialect.ts).
  */
 const names = new Map<string, string>();
 
