@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import fc from "fast-check";
+import { createdMetadata } from "../../src/api/keygate/read-fields.js";
+import { ApiAuthMethod } from "../../src/domain/app.js";
 import { AppService } from "../../src/gen/keygate/v1/apps_pb.js";
+import { addApiApp } from "../../src/store/commands/app-commands.js";
 import { describeEachBackend } from "../support/backends.js";
+import { adminActorOf, commandDepsOf } from "../support/command-deps.js";
+import { concurrently } from "../support/concurrently.js";
 import { startAdminSession, type AdminSession } from "../support/keygate-server.js";
 import { keygateV1Client } from "../support/keygate-v1-client.js";
 
@@ -65,18 +70,18 @@ describeEachBackend("keygate.v1 label selectors", (backend) => {
 
   beforeAll(async () => {
     session = await startAdminSession(backend);
-    const apps = keygateV1Client(AppService, session.keygate.url, session.keygate.adminToken);
     projectId = (await session.admin.addProject({ name: "selected" })).id;
     const labelSets = fc.sample(fc.dictionary(fc.constantFrom(...KEYS), fc.constantFrom(...VALUES), { maxKeys: 4 }), { numRuns: APPS, seed: 15 });
-    // Four creations at a time: a few hundred apps in seconds on both databases.
-    for (let i = 0; i < labelSets.length; i += 4) {
-      await Promise.all(
-        labelSets.slice(i, i + 4).map(async (labels, j) => {
-          const { app } = await apps.createApp({ projectId, name: `app-${i + j}`, labels });
-          labelsOf.set(app!.id, labels);
-        }),
-      );
-    }
+    // The apps are made by the command keygate.v1's CreateApp runs, with the metadata it makes of the
+    // request, in-process: the selectors are under test here, not the call (300 calls cost seconds).
+    const deps = commandDepsOf(session.keygate.store);
+    const actor = await adminActorOf(session.keygate.store, session.keygate.adminToken, session.orgId);
+    await concurrently(labelSets.length, 4, async (i) => {
+      const labels = labelSets[i]!;
+      const metadata = createdMetadata({ description: "", labels, ownerContacts: [] });
+      const { appId } = await addApiApp(deps, actor, projectId, { name: `app-${i}`, authMethod: ApiAuthMethod.Basic, metadata });
+      labelsOf.set(appId, labels);
+    });
   }, 180_000);
   afterAll(() => session?.keygate.dispose());
 

@@ -7,14 +7,12 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { sql } from "kysely";
 import { loadConfig, type Config } from "../../src/config.js";
 import { ApiAuthMethod } from "../../src/domain/app.js";
-import { accessTokenDigest } from "../../src/domain/secrets.js";
 import { APIAuthMethodType } from "../../src/gen/zitadel/app_pb.js";
 import { KeyType } from "../../src/gen/zitadel/auth_n_key_pb.js";
 import { startKeygate, type Keygate } from "../../src/keygate.js";
 import { createLogger } from "../../src/logger.js";
 import { addApiApp } from "../../src/store/commands/app-commands.js";
 import type { DatabaseTarget } from "../../src/store/database.js";
-import type { Actor } from "../../src/store/event-store.js";
 import { DUMPED_TABLES, DumpImportError, exportEventStore, importEventStore } from "../../src/store/event-store-dump.js";
 import { openStore, type Store } from "../../src/store/open-store.js";
 import type { Database } from "../../src/store/schema.js";
@@ -22,7 +20,8 @@ import { describeEachBackend } from "../support/backends.js";
 import { managementClient, type ManagementClient } from "../support/management-client.js";
 import { addMachineWithKey, addMachineWithSecret, API_ACCESS, basicAuth, postForm } from "../support/oauth-fixtures.js";
 import { snapshot } from "../support/projection-snapshot.js";
-import { commandDepsOf } from "../support/command-deps.js";
+import { adminActorOf, commandDepsOf } from "../support/command-deps.js";
+import { concurrently } from "../support/concurrently.js";
 import { pooledKeyPairs } from "../support/key-pair-pool.js";
 
 const APPS = 1000;
@@ -99,29 +98,10 @@ async function populate(keygate: Keygate, adminToken: string): Promise<{ project
 
   // The bulk goes through the store's commands in-process, as the admin (the events are the ones the
   // API writes; the round trip, not the transport, is under test here): a fraction of the CPU of calls.
-  const actor = await adminActor(keygate, adminToken, (await admin.getMyOrg({})).org!.id);
+  const actor = await adminActorOf(keygate.store, adminToken, (await admin.getMyOrg({})).org!.id);
   const deps = commandDepsOf(keygate.store);
-  const appIds = [basic.appId, jwt.appId];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < APPS) {
-        const n = next++;
-        appIds.push((await addApiApp(deps, actor, projectId, { name: `bulk-${n}`, authMethod: ApiAuthMethod.Basic })).appId);
-      }
-    }),
-  );
-  return { projectId, appIds, tokens };
-}
-
-/** Who the admin token acts as, in `orgId`. */
-async function adminActor(keygate: Keygate, adminToken: string, orgId: string): Promise<Actor> {
-  const token = await keygate.store.db
-    .selectFrom("personal_access_tokens")
-    .select(["instance_id", "user_id"])
-    .where("token_digest", "=", accessTokenDigest(adminToken))
-    .executeTakeFirstOrThrow();
-  return { instanceId: token.instance_id, orgId, userId: token.user_id };
+  const bulk = await concurrently(APPS, CONCURRENCY, (n) => addApiApp(deps, actor, projectId, { name: `bulk-${n}`, authMethod: ApiAuthMethod.Basic }));
+  return { projectId, appIds: [basic.appId, jwt.appId, ...bulk.map((app) => app.appId)], tokens };
 }
 
 /** A list's `viewTimestamp` is the time of the read itself; everything else must match. */

@@ -1,5 +1,6 @@
-import { hashSecret } from "../../src/domain/secrets.js";
+import { hashSecret, accessTokenDigest } from "../../src/domain/secrets.js";
 import type { CommandDeps } from "../../src/store/commands/command-deps.js";
+import type { Actor } from "../../src/store/event-store.js";
 import type { Store } from "../../src/store/open-store.js";
 import { pooledKeyPairs } from "./key-pair-pool.js";
 
@@ -10,3 +11,17 @@ export const commandDepsOf = (store: Pick<Store, "events" | "ids">): CommandDeps
   hashSecret: async (secret) => hashSecret(secret),
   keyPairs: pooledKeyPairs,
 });
+
+/**
+ * Who the admin token acts as, in `orgId`: for tests that seed data through the commands in-process,
+ * as the admin's API calls would (a fraction of the CPU of the calls, where the transport is not
+ * what the test is about).
+ */
+export async function adminActorOf(store: Pick<Store, "db">, adminToken: string, orgId: string): Promise<Actor> {
+  const token = await store.db
+    .selectFrom("personal_access_tokens")
+    .select(["instance_id", "user_id"])
+    .where("token_digest", "=", accessTokenDigest(adminToken))
+    .executeTakeFirstOrThrow();
+  return { instanceId: token.instance_id, orgId, userId: token.user_id };
+}
