@@ -30,13 +30,15 @@ let otherOrg: { id: string; name: string; admin: ManagementClient };
 let projectId: string;
 
 beforeAll(async () => {
+  // Chromium starts in processes of its own, meanwhile keygate's embedded database in this one.
+  const launched = launchChromium().then((started) => (browser = started));
   session = await startAdminSession(embeddedBackend(), {}, { now: () => new Date(Date.now() + clockAheadMs) });
+  await launched;
   const { id } = await session.admin.addOrg({ name: "Other org" });
   otherOrg = { id, name: "Other org", admin: managementClient(session.keygate.url, session.keygate.adminToken, id) };
   projectId = (await session.admin.addProject({ name: "Wizard project" })).id;
   await session.admin.addProject({ name: "Second project" });
   await otherOrg.admin.addProject({ name: "Other project" });
-  browser = await launchChromium();
 });
 
 afterAll(async () => {
