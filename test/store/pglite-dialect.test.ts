@@ -18,9 +18,9 @@ describe("the embedded dialect", () => {
   let dataDir: string | undefined;
 
   beforeAll(async () => {
-    // A copy of the run's migrated template: a fresh engine's initdb would cost seconds.
-    dataDir = await copyEmbeddedTemplate();
-    pglite = await PGlite.create({ ...(await sharedPGliteCode()), ...(dataDir === undefined ? {} : { dataDir }) });
+    // A copy of the run's template (without keygate's schema): a fresh engine's initdb would cost seconds.
+    dataDir = await copyEmbeddedTemplate({ empty: true });
+    pglite = await PGlite.create({ ...(await sharedPGliteCode()), dataDir });
     db = new Kysely<unknown>({ dialect: new PGliteDialect(pglite) });
     await sql`create table t (id int primary key, at timestamptz, doc jsonb, tags text[], flag boolean, n numeric)`.execute(db);
   });
