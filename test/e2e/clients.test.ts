@@ -14,7 +14,7 @@ import { managementClient } from "../support/management-client.js";
 import { bufCurlVariants } from "./clients/buf-curl.js";
 import { grpcJs } from "./clients/grpc-js.js";
 import { rest } from "./clients/rest.js";
-import type { AddedApp, AddedProject, CallError, ClientUnderTest, Details, ErrorDetail, ReadApp, Target } from "./clients/types.js";
+import type { AddedApp, CallError, ClientUnderTest, Details, ErrorDetail, Session } from "./clients/types.js";
 import { zitadelClientVariants } from "./clients/zitadel-client.js";
 import { zitadelNode } from "./clients/zitadel-node.js";
 
@@ -55,133 +55,92 @@ async function failure(client: ClientUnderTest, call: Promise<unknown>): Promise
   throw new Error(`expected the call to fail, it answered ${JSON.stringify(result, (_, v) => (typeof v === "bigint" ? `${v}n` : v))}`);
 }
 
-function expectError(error: CallError, expected: ExpectedError): void {
+async function expectFailure(client: ClientUnderTest, call: Promise<unknown>, expected: ExpectedError): Promise<void> {
+  const error = await failure(client, call);
   expect({ code: error.code, message: error.message }).toEqual({ code: expected.code, message: expected.message });
   expect(error.details).toEqual(expected.details);
   if (error.httpStatus !== undefined) expect(error.httpStatus).toBe(httpStatusOf[expected.code]);
 }
 
 /** Add-type ObjectDetails: sequence, creationDate and resourceOwner; never a changeDate. */
-function expectAddDetails(client: ClientUnderTest, details: Details | undefined, sequence: bigint, orgId: string, call: Timed<unknown>): void {
+function expectAddDetails(client: ClientUnderTest, details: Details | undefined, sequence: bigint, orgId: string, startedAt: number): void {
   expect(details).toBeDefined();
   expect(details!.sequenceWire).toBe(client.sequenceWire);
   expect(details!.sequence).toBe(sequence);
   expect(details!.resourceOwner).toBe(orgId);
   expect(details!.changeDate).toBeUndefined();
   expect(details!.creationDate).toBeInstanceOf(Date);
-  // The server's clock stamps the events while the call runs; allow for the clock granularity either side.
-  expect(details!.creationDate!.getTime()).toBeGreaterThanOrEqual(call.startedAt - 1000);
-  expect(details!.creationDate!.getTime()).toBeLessThanOrEqual(call.answeredAt + 1000);
-}
-
-/** A call's answer, and when it was sent and when answered. */
-interface Timed<T> {
-  value: T;
-  startedAt: number;
-  answeredAt: number;
-}
-
-async function timed<T>(call: () => Promise<T>): Promise<Timed<T>> {
-  const startedAt = Date.now();
-  const value = await call();
-  return { value, startedAt, answeredAt: Date.now() };
-}
-
-/** What one client was answered, call by call, for the tests below to check. */
-interface Played {
-  project: Promise<Timed<AddedProject>>;
-  basic: Promise<Timed<AddedApp>>;
-  jwt: Promise<Timed<AddedApp>>;
-  /** GetAppByID of the BASIC app, then of the PRIVATE_KEY_JWT one. */
-  read: Promise<ReadApp[]>;
-  unknownApp: Promise<CallError>;
-  noToken: Promise<CallError>;
-  unknownOrg: Promise<CallError>;
-  /** Settles when every call did, and the client's sessions are closed. */
-  done: Promise<void>;
-}
-
-/**
- * Makes one client's calls while the other clients make theirs: most of a client's time is waiting
- * (buf curl starts a process per call), so the clients play side by side rather than in turn, each
- * in a project of its own. The project comes first, then the BASIC app, then the PRIVATE_KEY_JWT
- * one (their sequences say so); the reads and the refused calls then go out together.
- */
-function play(client: ClientUnderTest, index: number, target: Target, adminToken: string): Played {
-  const session = client.connect(target, adminToken);
-  const anonymous = client.connect(target, undefined);
-  const settled = (step: Promise<unknown>) => step.then(() => undefined, () => undefined);
-  const project = timed(() => session.addProject(`clients-${index}`));
-  const basic = project.then(({ value }) => timed(() => session.addAPIApp(value.id, "basic-app", "BASIC")));
-  const jwt = settled(basic).then(async () => timed(async () => session.addAPIApp((await project).value.id, "jwt-app", "PRIVATE_KEY_JWT")));
-  const added = settled(jwt).then(async () => ({ projectId: (await project).value.id, basic: (await basic).value, jwt: (await jwt).value }));
-  const read = added.then(({ projectId, basic, jwt }) => Promise.all([session.getAppByID(projectId, basic.appId), session.getAppByID(projectId, jwt.appId)]));
-  const unknownApp = added.then(({ projectId }) => failure(client, session.getAppByID(projectId, "404404404")));
-  const noToken = added.then(({ projectId, basic }) => failure(client, anonymous.getAppByID(projectId, basic.appId)));
-  const unknownOrg = added.then(({ projectId, basic }) => failure(client, session.getAppByID(projectId, basic.appId, { orgId: "999999999" })));
-  const done = Promise.all([read, unknownApp, noToken, unknownOrg].map(settled)).then(() => {
-    session.close();
-    anonymous.close();
-  });
-  const played = { project, basic, jwt, read, unknownApp, noToken, unknownOrg, done };
-  // A failed call fails the test that reads it; until then its rejection is not unhandled.
-  for (const step of Object.values(played)) void settled(step);
-  return played;
+  // The server's clock stamps the events; allow for the clock granularity either side.
+  expect(details!.creationDate!.getTime()).toBeGreaterThanOrEqual(startedAt - 1000);
+  expect(details!.creationDate!.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
 }
 
 describeEachBackend("e2e: every client and protocol adds and reads API apps", (backend) => {
   let keygate: TestKeygate;
   let orgId: string;
-  /** Each client's calls, by the client's index; all begun at once. */
-  let plays: Played[];
+  /** Every app and client id handed out in this run, across all clients. */
+  const issuedIds: string[] = [];
 
   beforeAll(async () => {
     keygate = await startTestKeygate(backend);
     orgId = (await managementClient(keygate.url, keygate.adminToken).getMyOrg({})).org!.id;
-    plays = clients.map((client, index) => play(client, index, { url: keygate.url, port: keygate.port }, keygate.adminToken));
   }, 180_000);
-  afterAll(async () => {
-    await Promise.all((plays ?? []).map((played) => played.done));
-    await keygate?.dispose();
-  });
+  afterAll(() => keygate?.dispose());
 
   describe.each(clients.map((client, index) => [client.name, client, index] as const))("%s", (_, client, index) => {
-    const played = () => plays[index]!;
+    let session: Session;
+    let anonymous: Session;
+    let projectId: string;
+    let basic: AddedApp;
+    let jwt: AddedApp;
+
+    beforeAll(() => {
+      const target = { url: keygate.url, port: keygate.port };
+      session = client.connect(target, keygate.adminToken);
+      anonymous = client.connect(target, undefined);
+    });
+    afterAll(() => {
+      session?.close();
+      anonymous?.close();
+    });
 
     test("AddProject creates a project in the caller's org at sequence 1", async () => {
-      const project = await played().project;
-      expect(project.value.id).toMatch(/^\d+$/);
-      expectAddDetails(client, project.value.details, 1n, orgId, project);
+      const startedAt = Date.now();
+      const project = await session.addProject(`clients-${index}`);
+      expect(project.id).toMatch(/^\d+$/);
+      expectAddDetails(client, project.details, 1n, orgId, startedAt);
+      projectId = project.id;
     }, SLOW);
 
     test("AddAPIApp BASIC: numeric distinct ids, a 64-character secret, add-type details at sequence 3", async () => {
-      const added = await played().basic;
-      const basic = added.value;
+      const startedAt = Date.now();
+      basic = await session.addAPIApp(projectId, "basic-app", "BASIC");
       expect(basic.appId).toMatch(/^\d+$/);
       expect(basic.clientId).toMatch(/^\d+$/);
       expect(basic.clientId).not.toBe(basic.appId);
       expect(basic.clientSecret).toMatch(/^[A-Za-z0-9]{64}$/);
       // application.added + config.api.added follow project.added (1) on the project aggregate.
-      expectAddDetails(client, basic.details, 3n, orgId, added);
+      expectAddDetails(client, basic.details, 3n, orgId, startedAt);
+      issuedIds.push(basic.appId, basic.clientId);
     }, SLOW);
 
     test("AddAPIApp PRIVATE_KEY_JWT: no secret, details at sequence 5", async () => {
-      const added = await played().jwt;
-      const [basic, jwt] = [(await played().basic).value, added.value];
+      const startedAt = Date.now();
+      jwt = await session.addAPIApp(projectId, "jwt-app", "PRIVATE_KEY_JWT");
       expect(jwt.appId).toMatch(/^\d+$/);
       expect(jwt.clientId).toMatch(/^\d+$/);
       expect(new Set([basic.appId, basic.clientId, jwt.appId, jwt.clientId]).size).toBe(4);
       expect(jwt.clientSecret).toBeUndefined();
-      expectAddDetails(client, jwt.details, 5n, orgId, added);
+      expectAddDetails(client, jwt.details, 5n, orgId, startedAt);
+      issuedIds.push(jwt.appId, jwt.clientId);
     }, SLOW);
 
     test("GetAppByID reads both apps back: ACTIVE, apiConfig with client id and auth method, read-type details", async () => {
-      const [basic, jwt] = [(await played().basic).value, (await played().jwt).value];
-      const read = await played().read;
-      for (const [app, added, name, authMethod] of [
-        [read[0]!, basic, "basic-app", "BASIC"],
-        [read[1]!, jwt, "jwt-app", "PRIVATE_KEY_JWT"],
+      for (const [added, name, authMethod] of [
+        [basic, "basic-app", "BASIC"],
+        [jwt, "jwt-app", "PRIVATE_KEY_JWT"],
       ] as const) {
+        const app = await session.getAppByID(projectId, added.appId);
         expect({ id: app.id, name: app.name, state: app.state, configCase: app.configCase, clientId: app.clientId, authMethod: app.authMethod }).toEqual({
           id: added.appId,
           name,
@@ -199,22 +158,20 @@ describeEachBackend("e2e: every client and protocol adds and reads API apps", (b
     }, SLOW);
 
     test("GetAppByID of an unknown app is NotFound QUERY-pCP8P with its ErrorDetail", async () => {
-      expectError(await played().unknownApp, UNKNOWN_APP);
+      await expectFailure(client, session.getAppByID(projectId, "404404404"), UNKNOWN_APP);
     }, SLOW);
 
     test("a call without a token is Unauthenticated 'auth header missing'", async () => {
-      expectError(await played().noToken, NO_TOKEN);
+      await expectFailure(client, anonymous.getAppByID(projectId, basic.appId), NO_TOKEN);
     }, SLOW);
 
     test("an x-zitadel-orgid naming no org is PermissionDenied AUTH-Bs7Ds", async () => {
-      expectError(await played().unknownOrg, UNKNOWN_ORG);
+      await expectFailure(client, session.getAppByID(projectId, basic.appId, { orgId: "999999999" }), UNKNOWN_ORG);
     }, SLOW);
   });
 
   describe("across clients", () => {
-    test("every app and client id issued across all clients is distinct", async () => {
-      const added = await Promise.all(plays.flatMap((played) => [played.basic, played.jwt]));
-      const issuedIds = added.flatMap(({ value }) => [value.appId, value.clientId]);
+    test("every app and client id issued across all clients is distinct", () => {
       expect(issuedIds).toHaveLength(clients.length * 4);
       expect(new Set(issuedIds).size).toBe(issuedIds.length);
     });
