@@ -14,7 +14,7 @@ import { managementClient } from "../support/management-client.js";
 import { bufCurlVariants } from "./clients/buf-curl.js";
 import { grpcJs } from "./clients/grpc-js.js";
 import { rest } from "./clients/rest.js";
-import type { AddedApp, CallError, ClientUnderTest, Details, ErrorDetail, Session } from "./clients/types.js";
+import type { AddedApp, AddedProject, CallError, ClientUnderTest, Details, ErrorDetail, Session } from "./clients/types.js";
 import { zitadelClientVariants } from "./clients/zitadel-client.js";
 import { zitadelNode } from "./clients/zitadel-node.js";
 
@@ -75,72 +75,102 @@ function expectAddDetails(client: ClientUnderTest, details: Details | undefined,
   expect(details!.creationDate!.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
 }
 
+/** A call's answer, and when it was made (the bounds of its details' creation date). */
+interface Timed<T> {
+  startedAt: number;
+  result: T;
+}
+
+async function timed<T>(call: () => Promise<T>): Promise<Timed<T>> {
+  const startedAt = Date.now();
+  return { startedAt, result: await call() };
+}
+
+/** What one client adds: a project, then a BASIC and a PRIVATE_KEY_JWT app, in that order (each add's sequence follows the one before). */
+interface Added {
+  project: Timed<AddedProject>;
+  basic: Timed<AddedApp>;
+  jwt: Timed<AddedApp>;
+}
+
+/**
+ * One client's sessions and adds against the keygate `target()` gives, made by whichever test needs
+ * them first, so that every test reads the same adds and none depends on another having run.
+ */
+function clientScenario(client: ClientUnderTest, index: number, target: () => TestKeygate) {
+  let sessions: { session: Session; anonymous: Session } | undefined;
+  let added: Promise<Added> | undefined;
+  const connected = () => {
+    const { url, port, adminToken } = target();
+    return (sessions ??= { session: client.connect({ url, port }, adminToken), anonymous: client.connect({ url, port }, undefined) });
+  };
+  return {
+    session: () => connected().session,
+    anonymous: () => connected().anonymous,
+    added: () =>
+      (added ??= (async () => {
+        const { session } = connected();
+        const project = await timed(() => session.addProject(`clients-${index}`));
+        const basic = await timed(() => session.addAPIApp(project.result.id, "basic-app", "BASIC"));
+        const jwt = await timed(() => session.addAPIApp(project.result.id, "jwt-app", "PRIVATE_KEY_JWT"));
+        return { project, basic, jwt };
+      })()),
+    close() {
+      sessions?.session.close();
+      sessions?.anonymous.close();
+    },
+  };
+}
+
 describeEachBackend("e2e: every client and protocol adds and reads API apps", (backend) => {
   let keygate: TestKeygate;
   let orgId: string;
-  /** Every app and client id handed out in this run, across all clients. */
-  const issuedIds: string[] = [];
+  const scenarios = clients.map((client, index) => clientScenario(client, index, () => keygate));
 
   beforeAll(async () => {
     keygate = await startTestKeygate(backend);
     orgId = (await managementClient(keygate.url, keygate.adminToken).getMyOrg({})).org!.id;
   }, 180_000);
-  afterAll(() => keygate?.dispose());
+  afterAll(async () => {
+    for (const scenario of scenarios) scenario.close();
+    await keygate?.dispose();
+  });
 
-  describe.each(clients.map((client, index) => [client.name, client, index] as const))("%s", (_, client, index) => {
-    let session: Session;
-    let anonymous: Session;
-    let projectId: string;
-    let basic: AddedApp;
-    let jwt: AddedApp;
-
-    beforeAll(() => {
-      const target = { url: keygate.url, port: keygate.port };
-      session = client.connect(target, keygate.adminToken);
-      anonymous = client.connect(target, undefined);
-    });
-    afterAll(() => {
-      session?.close();
-      anonymous?.close();
-    });
-
+  describe.each(clients.map((client, index) => [client.name, client, scenarios[index]!] as const))("%s", (_, client, scenario) => {
     test("AddProject creates a project in the caller's org at sequence 1", async () => {
-      const startedAt = Date.now();
-      const project = await session.addProject(`clients-${index}`);
-      expect(project.id).toMatch(/^\d+$/);
-      expectAddDetails(client, project.details, 1n, orgId, startedAt);
-      projectId = project.id;
+      const { project } = await scenario.added();
+      expect(project.result.id).toMatch(/^\d+$/);
+      expectAddDetails(client, project.result.details, 1n, orgId, project.startedAt);
     }, SLOW);
 
     test("AddAPIApp BASIC: numeric distinct ids, a 64-character secret, add-type details at sequence 3", async () => {
-      const startedAt = Date.now();
-      basic = await session.addAPIApp(projectId, "basic-app", "BASIC");
+      const { basic: added } = await scenario.added();
+      const basic = added.result;
       expect(basic.appId).toMatch(/^\d+$/);
       expect(basic.clientId).toMatch(/^\d+$/);
       expect(basic.clientId).not.toBe(basic.appId);
       expect(basic.clientSecret).toMatch(/^[A-Za-z0-9]{64}$/);
       // application.added + config.api.added follow project.added (1) on the project aggregate.
-      expectAddDetails(client, basic.details, 3n, orgId, startedAt);
-      issuedIds.push(basic.appId, basic.clientId);
+      expectAddDetails(client, basic.details, 3n, orgId, added.startedAt);
     }, SLOW);
 
     test("AddAPIApp PRIVATE_KEY_JWT: no secret, details at sequence 5", async () => {
-      const startedAt = Date.now();
-      jwt = await session.addAPIApp(projectId, "jwt-app", "PRIVATE_KEY_JWT");
+      const { basic: { result: basic }, jwt: added } = await scenario.added();
+      const jwt = added.result;
       expect(jwt.appId).toMatch(/^\d+$/);
       expect(jwt.clientId).toMatch(/^\d+$/);
       expect(new Set([basic.appId, basic.clientId, jwt.appId, jwt.clientId]).size).toBe(4);
       expect(jwt.clientSecret).toBeUndefined();
-      expectAddDetails(client, jwt.details, 5n, orgId, startedAt);
-      issuedIds.push(jwt.appId, jwt.clientId);
+      expectAddDetails(client, jwt.details, 5n, orgId, added.startedAt);
     }, SLOW);
 
     test("GetAppByID reads both apps back: ACTIVE, apiConfig with client id and auth method, read-type details", async () => {
+      const { project, basic, jwt } = await scenario.added();
       for (const [added, name, authMethod] of [
-        [basic, "basic-app", "BASIC"],
-        [jwt, "jwt-app", "PRIVATE_KEY_JWT"],
+        [basic.result, "basic-app", "BASIC"],
+        [jwt.result, "jwt-app", "PRIVATE_KEY_JWT"],
       ] as const) {
-        const app = await session.getAppByID(projectId, added.appId);
+        const app = await scenario.session().getAppByID(project.result.id, added.appId);
         expect({ id: app.id, name: app.name, state: app.state, configCase: app.configCase, clientId: app.clientId, authMethod: app.authMethod }).toEqual({
           id: added.appId,
           name,
@@ -158,23 +188,27 @@ describeEachBackend("e2e: every client and protocol adds and reads API apps", (b
     }, SLOW);
 
     test("GetAppByID of an unknown app is NotFound QUERY-pCP8P with its ErrorDetail", async () => {
-      await expectFailure(client, session.getAppByID(projectId, "404404404"), UNKNOWN_APP);
+      const { project } = await scenario.added();
+      await expectFailure(client, scenario.session().getAppByID(project.result.id, "404404404"), UNKNOWN_APP);
     }, SLOW);
 
     test("a call without a token is Unauthenticated 'auth header missing'", async () => {
-      await expectFailure(client, anonymous.getAppByID(projectId, basic.appId), NO_TOKEN);
+      const { project, basic } = await scenario.added();
+      await expectFailure(client, scenario.anonymous().getAppByID(project.result.id, basic.result.appId), NO_TOKEN);
     }, SLOW);
 
     test("an x-zitadel-orgid naming no org is PermissionDenied AUTH-Bs7Ds", async () => {
-      await expectFailure(client, session.getAppByID(projectId, basic.appId, { orgId: "999999999" }), UNKNOWN_ORG);
+      const { project, basic } = await scenario.added();
+      await expectFailure(client, scenario.session().getAppByID(project.result.id, basic.result.appId, { orgId: "999999999" }), UNKNOWN_ORG);
     }, SLOW);
   });
 
   describe("across clients", () => {
-    test("every app and client id issued across all clients is distinct", () => {
+    test("every app and client id issued across all clients is distinct", async () => {
+      const issuedIds = (await Promise.all(scenarios.map((scenario) => scenario.added()))).flatMap(({ basic, jwt }) => [basic.result, jwt.result].flatMap((app) => [app.appId, app.clientId]));
       expect(issuedIds).toHaveLength(clients.length * 4);
       expect(new Set(issuedIds).size).toBe(issuedIds.length);
-    });
+    }, SLOW);
 
     test("REST: AddAPIApp with a name taken in another case is HTTP 409, code 6, with the ErrorDetail as an Any", async () => {
       const projectId = (await managementClient(keygate.url, keygate.adminToken).addProject({ name: "clients-duplicate" })).id;
