@@ -20,10 +20,11 @@ import { ProjectService } from "../../src/gen/keygate/v1/projects_pb.js";
 import { AppAccessService } from "../../src/gen/keygate/v1/app_roles_pb.js";
 import { AppSecretService } from "../../src/gen/keygate/v1/app_secrets_pb.js";
 import { APIAuthMethodType } from "../../src/gen/zitadel/app_pb.js";
+import { testClock } from "../support/test-clock.js";
 
 let session: AdminSession;
 /** How far keygate's clock (the one secrets expire by) runs ahead of the real one. */
-let clockAheadMs = 0;
+const clock = testClock();
 let browser: Browser;
 /** A second org, which the admin (IAM_OWNER) reaches with its id in x-zitadel-orgid. */
 let otherOrg: { id: string; name: string; admin: ManagementClient };
@@ -32,7 +33,7 @@ let projectId: string;
 beforeAll(async () => {
   // Chromium starts in processes of its own, meanwhile keygate's embedded database in this one.
   const launched = launchChromium().then((started) => (browser = started));
-  session = await startAdminSession(embeddedBackend(), {}, { now: () => new Date(Date.now() + clockAheadMs) });
+  session = await startAdminSession(embeddedBackend(), {}, { now: clock.now });
   await launched;
   const { id } = await session.admin.addOrg({ name: "Other org" });
   otherOrg = { id, name: "Other org", admin: managementClient(session.keygate.url, session.keygate.adminToken, id) };
@@ -384,7 +385,7 @@ describe("an app's page", () => {
       await rows.nth(2).waitFor();
       const third = await page.getByLabel("Client secret").inputValue();
       expect(await secretWorks(app.clientId, third)).toBe(true);
-      clockAheadMs = 3 * 3600e3;
+      clock.advance(3 * 3600e3);
       try {
         await page.reload();
         const thirdRow = rows.filter({ hasText: `••••${third.slice(-4)}` });
@@ -395,7 +396,7 @@ describe("an app's page", () => {
         expect(await secondRow.getByText("live").count()).toBe(1);
         expect(await page.locator("#client-secret").count()).toBe(0);
       } finally {
-        clockAheadMs = 0;
+        clock.reset();
       }
     });
   });

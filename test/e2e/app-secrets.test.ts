@@ -15,6 +15,7 @@ import { keygateV1Client, restCall } from "../support/keygate-v1-client.js";
 import { managementClient, type ManagementClient } from "../support/management-client.js";
 import { addBasicApp, addMachineWithSecret, basicAuth, postForm, projectAudience, type BasicApp } from "../support/oauth-fixtures.js";
 import { uniqueName } from "../support/auth-fixtures.js";
+import { testClock } from "../support/test-clock.js";
 
 const HOUR = 3_600_000;
 
@@ -35,13 +36,13 @@ describeEachBackend("app secrets (keygate.v1.AppSecretService)", (backend) => {
   let projectId: string;
   let accessToken: string;
   // The test clock: secrets expire by it, at the OAuth endpoints and in the lists alike.
-  let clockOffset = 0;
+  const clock = testClock();
 
   const introspect = (app: { clientId: string }, secret: string) =>
     postForm(keygate.issuer, "/oauth/v2/introspect", { token: accessToken }, basicAuth(app.clientId, secret));
 
   beforeAll(async () => {
-    keygate = await startTestKeygate(backend, {}, undefined, { now: () => new Date(Date.now() + clockOffset) });
+    keygate = await startTestKeygate(backend, {}, undefined, { now: clock.now });
     admin = managementClient(keygate.url, keygate.adminToken);
     secrets = keygateV1Client(AppSecretService, keygate.url, keygate.adminToken);
     projectId = (await admin.addProject({ name: uniqueName("secrets") })).id;
@@ -52,7 +53,7 @@ describeEachBackend("app secrets (keygate.v1.AppSecretService)", (backend) => {
   afterAll(() => keygate?.dispose());
   // A test that moves the clock moves it for itself: the next one (in any order) starts at the real time.
   afterEach(() => {
-    clockOffset = 0;
+    clock.reset();
   });
 
   test("rotation without downtime: a consumer introspecting in a loop sees no failure while a second secret is added, it switches, and the first is removed", async () => {
@@ -95,10 +96,10 @@ describeEachBackend("app secrets (keygate.v1.AppSecretService)", (backend) => {
 
   test("expiry by the test clock: an expired secret is refused with 401 invalid_client and listed as expired; the others go on", async () => {
     const app = await addBasicApp(admin, projectId);
-    const expiring = await secrets.addAppSecret({ projectId, appId: app.appId, expirationDate: timestampFromDate(new Date(Date.now() + clockOffset + HOUR)) });
+    const expiring = await secrets.addAppSecret({ projectId, appId: app.appId, expirationDate: timestampFromDate(new Date(clock.now().getTime() + HOUR)) });
     expect(expiring.secret!.expired).toBe(false);
     expect((await introspect(app, expiring.clientSecret)).body).toMatchObject({ active: true });
-    clockOffset += 2 * HOUR;
+    clock.advance(2 * HOUR);
     const refused = await introspect(app, expiring.clientSecret);
     expect(refused.status).toBe(401);
     expect(refused.body).toMatchObject({ error: "invalid_client" });

@@ -13,6 +13,7 @@ import { describeEachBackend } from "../../support/backends.js";
 import { startAdminSession, type AdminSession } from "../../support/keygate-server.js";
 import { keygateV1Client } from "../../support/keygate-v1-client.js";
 import { addKeyApp, addMachineWithKey, postForm, projectAudience, type KeyApp, type OAuthAnswer } from "../../support/oauth-fixtures.js";
+import { testClock } from "../../support/test-clock.js";
 
 const ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 const JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
@@ -28,16 +29,16 @@ describeEachBackend("key expiry by the endpoints' clock", (backend) => {
   let session: AdminSession;
   let issuer: string;
   let projectId: string;
-  let clockOffset = 0;
+  const clock = testClock();
 
   beforeAll(async () => {
-    session = await startAdminSession(backend, {}, { now: () => new Date(Date.now() + clockOffset) });
+    session = await startAdminSession(backend, {}, { now: clock.now });
     issuer = session.keygate.issuer;
     projectId = (await session.admin.addProject({ name: uniqueName("key-clock") })).id;
   });
   afterAll(() => session?.keygate.dispose());
   afterEach(() => {
-    clockOffset = 0;
+    clock.reset();
   });
 
   const asApp = async (app: KeyApp) => ({ client_assertion_type: ASSERTION_TYPE, client_assertion: await assertion(app.keyFile, app.clientId, issuer) });
@@ -59,7 +60,7 @@ describeEachBackend("key expiry by the endpoints' clock", (backend) => {
     const lasting = await tokenKeyApp();
     expect((await introspect(expiring)).body).toEqual({ active: false });
     expect((await appToken(expiring)).status).toBe(200);
-    clockOffset = 30 * MINUTE;
+    clock.advance(30 * MINUTE);
     expectInvalidClient(await introspect(expiring));
     expectInvalidClient(await appToken(expiring));
     expect((await introspect(lasting)).body).toEqual({ active: false });
@@ -67,7 +68,7 @@ describeEachBackend("key expiry by the endpoints' clock", (backend) => {
     // Assertions expire by the same clock (a remembered one included): two hours on, the lasting key's is refused too.
     const remembered = await asApp(lasting);
     expect((await postForm(issuer, "/oauth/v2/introspect", { token: "t", ...remembered })).status).toBe(200);
-    clockOffset = 2 * 60 * MINUTE;
+    clock.advance(90 * MINUTE); // two hours on
     expectInvalidClient(await postForm(issuer, "/oauth/v2/introspect", { token: "t", ...remembered }));
   });
 
@@ -77,7 +78,7 @@ describeEachBackend("key expiry by the endpoints' clock", (backend) => {
     const grant = async (user: typeof expiring) => postForm(issuer, "/oauth/v2/token", { grant_type: JWT_BEARER, scope: projectAudience(projectId), assertion: await assertion(user.keyFile, user.userId, issuer) });
     const issued = await grant(expiring);
     expect(issued.status).toBe(200);
-    clockOffset = 30 * MINUTE;
+    clock.advance(30 * MINUTE);
     const refused = await grant(expiring);
     expect([refused.status, refused.body?.error, refused.body?.error_description]).toEqual([400, "invalid_grant", "the assertion's key does not exist or has expired"]);
     expectInvalidClient(
