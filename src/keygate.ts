@@ -2,6 +2,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { removeAdminTokenFile, writeAdminTokenFile } from "./admin-token-file.js";
+import { createAuthCache, DEFAULT_AUTH_CACHE_TTL_MS, revokesToken } from "./api/auth-cache.js";
 import { createAuthenticator, type JwtTrust } from "./api/authentication.js";
 import { authInterceptor, errorInterceptor, validationInterceptor } from "./api/interceptors.js";
 import { KEYGATE_SERVICES, registerKeygateServices } from "./api/keygate/keygate-services.js";
@@ -91,6 +92,8 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
   const metrics = createMetrics();
   // The standard OTEL_* variables configure it; undefined (off) without an OTLP endpoint.
   const tracing = await startTracing(process.env, logger);
+  // What the API's auth looked up, kept for a second by the clock tokens expire by (auth-cache.ts).
+  const authCache = createAuthCache(DEFAULT_AUTH_CACHE_TTL_MS, () => now().getTime());
   // Known once the OAuth service exists (after bootstrap, whose events only the metrics need).
   let oauthHears: ((events: readonly StoredEvent[]) => void) | undefined;
   const store = await openStore(target, config.nodeId, {
@@ -98,6 +101,7 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
     onEventsAppended: (events) => {
       metrics.eventsAppended(events);
       oauthHears?.(events);
+      if (events.some(revokesToken)) authCache.clear();
     },
     onIdleConnectionError: (error) => logger.warn({ err: error }, "an idle database connection was closed; the pool opens a new one when needed"),
     roundTrips: tracing?.roundTrips,
@@ -162,7 +166,7 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
       interceptors: [
         observer.interceptor,
         errorInterceptor(faults),
-        authInterceptor(queries, authenticate, { now }),
+        authInterceptor(queries, authenticate, authCache),
         validationInterceptor,
       ],
       onError: (error) => logger.error({ err: error }, "call failed"),

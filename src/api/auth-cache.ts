@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Membership } from "../domain/authorization.js";
+import type { StoredEvent } from "../domain/events.js";
 import type { TokenOwner } from "../store/queries/auth-queries.js";
 
 /**
@@ -125,6 +126,9 @@ const AUTH_NEUTRAL_WRITES = new Set([
   "UpdateProjectRole",
   "RemoveProjectRole",
 ]);
+
+/** A token revoked outside the API's RPCs (at `/oauth/v2/revoke`): the API must refuse it at once too. */
+export const revokesToken = (event: Pick<StoredEvent, "type">): boolean => event.type === "oidc_session.access_token.revoked";
 
 export function invalidatesAuth(methodName: string, permission: string): boolean {
   return !permission.endsWith(".read") && !AUTH_NEUTRAL_WRITES.has(methodName);

@@ -5,7 +5,7 @@ import { permissionDenied, unauthenticated } from "../domain/errors.js";
 import { ManagementService } from "../gen/zitadel/management_pb.js";
 import type { TokenOwner } from "../store/queries/auth-queries.js";
 import type { Queries } from "../store/queries/queries.js";
-import { createAuthCache, DEFAULT_AUTH_CACHE_TTL_MS, invalidatesAuth } from "./auth-cache.js";
+import { invalidatesAuth, type AuthCache } from "./auth-cache.js";
 import type { Authenticate } from "./authentication.js";
 import { callerKey, identityKey } from "./call-context.js";
 import { toCallError, type CallFaults } from "./errors.js";
@@ -33,18 +33,10 @@ export function errorInterceptor(faults: CallFaults): Interceptor {
  * before any validation of the request. ManagementService and keygate's own services (keygate.v1)
  * act in the org of x-zitadel-orgid (or the caller's own) and check the method's permission here; the v2 services need a valid token
  * here and check permissions themselves, in the org of the resource named (see Identity).
- * Other services (health, reflection) are public. Lookups are remembered for `authCacheTtlMs`
- * (0 turns that off) by `now`, the clock tokens expire by; see auth-cache.ts for when they are
- * forgotten sooner.
+ * Other services (health, reflection) are public. Lookups are remembered in `cache` (see
+ * auth-cache.ts for how long, and when they are forgotten sooner).
  */
-export function authInterceptor(
-  queries: Queries,
-  authenticate: Authenticate,
-  options: { authCacheTtlMs?: number; now?: () => Date } = {},
-): Interceptor {
-  const now = options.now ?? (() => new Date());
-  const cache = createAuthCache(options.authCacheTtlMs ?? DEFAULT_AUTH_CACHE_TTL_MS, () => now().getTime());
-
+export function authInterceptor(queries: Queries, authenticate: Authenticate, cache: AuthCache): Interceptor {
   async function tokenOwner(header: Headers): Promise<TokenOwner> {
     const authorization = header.get("authorization");
     if (authorization === null) throw new ConnectError("auth header missing", Code.Unauthenticated);
