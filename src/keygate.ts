@@ -117,6 +117,7 @@ export async function startKeygate(config: Config, logger: Logger, target: Datab
       ids: store.ids,
       hashSecret: config.secretHash === "bcrypt" ? (s) => hashSecretBcrypt(s) : async (s) => hashSecret(s),
       keyPairs,
+      now,
     };
     const boot = await bootstrap(commands, {
       instanceName: "keygate",

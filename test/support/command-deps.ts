@@ -10,6 +10,7 @@ export const commandDepsOf = (store: Pick<Store, "events" | "ids">): CommandDeps
   ids: store.ids,
   hashSecret: async (secret) => hashSecret(secret),
   keyPairs: pooledKeyPairs,
+  now: () => new Date(),
 });
 
 /**

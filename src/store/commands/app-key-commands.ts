@@ -17,11 +17,11 @@ export interface AddedAppKey {
  */
 export async function addAppKey(deps: CommandDeps, actor: Actor, projectId: string, appId: string, expiration: Date | undefined): Promise<AddedAppKey> {
   const scope = { instanceId: actor.instanceId, orgId: actor.orgId };
-  const app = checkKeyAllowed(await loadApiApp({ tx: deps.store.db, ...scope }, projectId, appId), expiration, new Date());
+  const app = checkKeyAllowed(await loadApiApp({ tx: deps.store.db, ...scope }, projectId, appId), expiration, deps.now());
   const keyId = deps.ids.next();
   const pair = await deps.keyPairs();
   const events = await deps.store.execute(actor, { type: "project", id: projectId }, async (tx) =>
-    decideAddAppKey(await loadApiApp({ tx, ...scope }, projectId, appId), { keyId, publicKeyPem: pair.publicKeyPem, ...(expiration ? { expiration } : {}) }, new Date()),
+    decideAddAppKey(await loadApiApp({ tx, ...scope }, projectId, appId), { keyId, publicKeyPem: pair.publicKeyPem, ...(expiration ? { expiration } : {}) }, deps.now()),
   );
   return { id: keyId, keyDetails: appKeyFile({ keyId, privateKeyPem: pair.privateKeyPem, appId, clientId: app.clientId }), details: detailsOf(events) };
 }

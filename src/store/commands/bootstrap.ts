@@ -46,7 +46,7 @@ export async function bootstrap(deps: CommandDeps, options: BootstrapOptions): P
   /** A never-expiring personal access token for the admin, known to the store by its digest only. */
   const addAdminToken = (tx: Transaction<Database>, admin: Actor, digest: string) => {
     const adminUser = { id: admin.userId, owner: admin.orgId, userName: ADMIN_USER_NAME, state: "active" as const };
-    return deps.store.push(tx, { ...admin, userId: BOOTSTRAP_CREATOR }, addPersonalAccessToken(adminUser, deps.ids.next(), digest, NO_EXPIRATION, new Date()));
+    return deps.store.push(tx, { ...admin, userId: BOOTSTRAP_CREATOR }, addPersonalAccessToken(adminUser, deps.ids.next(), digest, NO_EXPIRATION, deps.now()));
   };
   /** Revokes the admin's live bootstrap tokens: the configured token changed, they are what it replaces. */
   const revokeBootstrapTokens = async (tx: Transaction<Database>, admin: Actor) => {

@@ -11,6 +11,8 @@ export interface CommandDeps {
   hashSecret: (secret: string) => Promise<string>;
   /** The RSA key pairs of new app and machine keys (generateRsaKeyPair: off the event loop). */
   keyPairs: KeyPairSource;
+  /** The clock a new credential's expiry must lie ahead of, and a new token is dated by (keygate's runtime clock). */
+  now: () => Date;
 }
 
 /** The `details` of a write: the last appended event's sequence, time and owner. */

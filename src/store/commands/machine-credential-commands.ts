@@ -50,11 +50,11 @@ export async function addMachineKey(
   input: { expiration: Date | undefined; publicKeyPem?: string },
 ): Promise<AddedMachineKey> {
   const ownPublicKey = input.publicKeyPem === undefined ? undefined : parseRsaPublicKey(input.publicKeyPem);
-  checkMachineKeyAllowed(await loadUser(scopeOf(actor, deps.store.db), userId), input.expiration, new Date());
+  checkMachineKeyAllowed(await loadUser(scopeOf(actor, deps.store.db), userId), input.expiration, deps.now());
   const keyId = deps.ids.next();
   const { publicKeyPem, privateKeyPem }: { publicKeyPem: string; privateKeyPem?: string } = ownPublicKey ? { publicKeyPem: ownPublicKey } : await deps.keyPairs();
   const events = await deps.store.execute(actor, { type: "user", id: userId }, async (tx) =>
-    decideAddMachineKey(await loadUser(scopeOf(actor, tx), userId), { keyId, publicKeyPem, ...(input.expiration ? { expiration: input.expiration } : {}) }, new Date()),
+    decideAddMachineKey(await loadUser(scopeOf(actor, tx), userId), { keyId, publicKeyPem, ...(input.expiration ? { expiration: input.expiration } : {}) }, deps.now()),
   );
   const keyDetails = privateKeyPem && machineKeyFile({ keyId, privateKeyPem, userId });
   return { keyId, ...(keyDetails ? { keyDetails } : {}), details: detailsOf(events) };

@@ -34,7 +34,7 @@ export async function addPersonalAccessToken(deps: CommandDeps, actor: Actor, us
   const tokenId = deps.ids.next();
   const token = generateAccessToken();
   const events = await onUser(deps, actor, userId, (state) =>
-    user.addPersonalAccessToken(state, tokenId, accessTokenDigest(token), expiration ?? NO_EXPIRATION, new Date()),
+    user.addPersonalAccessToken(state, tokenId, accessTokenDigest(token), expiration ?? NO_EXPIRATION, deps.now()),
   );
   return { tokenId, token, details: detailsOf(events) };
 }

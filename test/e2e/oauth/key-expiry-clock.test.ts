@@ -55,6 +55,17 @@ describeEachBackend("key expiry by the endpoints' clock", (backend) => {
     return app;
   }
 
+  test("a new key's expiry must lie ahead of keygate's clock, not the system's: app and machine keys alike", async () => {
+    clock.advance(30 * MINUTE);
+    const inTenMinutes = new Date(Date.now() + 10 * MINUTE);
+    const pastByTheClock = /Errors.AuthNKey.ExpireBeforeNow \(DOMAIN-dv3t5\)/;
+    await expect(addKeyApp(session.admin, projectId, inTenMinutes)).rejects.toThrow(pastByTheClock);
+    await expect(addMachineWithKey(session.admin, { expirationDate: inTenMinutes })).rejects.toThrow(pastByTheClock);
+    const ahead = new Date(Date.now() + 40 * MINUTE);
+    expect((await addKeyApp(session.admin, projectId, ahead)).keyId).toMatch(/^\d+$/);
+    expect((await addMachineWithKey(session.admin, { expirationDate: ahead })).keyId).toMatch(/^\d+$/);
+  });
+
   test("an app key past its expiry by the test clock: introspection and the token endpoint are 401 invalid_client; an unexpired key goes on", async () => {
     const expiring = await tokenKeyApp(new Date(Date.now() + 10 * MINUTE));
     const lasting = await tokenKeyApp();
