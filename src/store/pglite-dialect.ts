@@ -106,17 +106,6 @@ type BackendMessage = Awaited<ReturnType<PGlite["execProtocolStream"]>>[number];
 
 const { serialize } = protocol;
 
-/** Several protocol messages as one, for one call into the engine. */
-function joined(messages: Uint8Array[]): Uint8Array {
-  const all = new Uint8Array(messages.reduce((length, message) => length + message.length, 0));
-  let offset = 0;
-  for (const message of messages) {
-    all.set(message, offset);
-    offset += message.length;
-  }
-  return all;
-}
-
 class PGliteConnection implements DatabaseConnection {
   /** The parameter types of each statement prepared by name on the engine (it is one session), by name. */
   private readonly prepared = new Map<string, number[]>();
@@ -149,7 +138,7 @@ class PGliteConnection implements DatabaseConnection {
     let types = name === undefined ? undefined : this.prepared.get(name);
     if (types === undefined) {
       try {
-        messages.push(...(await this.pglite.execProtocolStream(joined([serialize.parse({ text: sql, name }), serialize.describe({ type: "S", name })]), { syncToFs: false })));
+        messages.push(...(await this.pglite.execProtocolStream(Buffer.concat([serialize.parse({ text: sql, name }), serialize.describe({ type: "S", name })]), { syncToFs: false })));
       } catch (error) {
         // Postgres skips what follows a failed message until a sync, which ends the failed statement.
         await this.pglite.execProtocolStream(serialize.sync(), { syncToFs: false });
@@ -159,7 +148,8 @@ class PGliteConnection implements DatabaseConnection {
       if (name !== undefined) this.prepared.set(name, types);
     }
     const values = parameters.map((value, i) => this.serialized(value, types[i]!));
-    const run = joined([serialize.bind({ statement: name, values }), serialize.describe({ type: "P" }), serialize.execute({}), serialize.sync()]);
+    // Several protocol messages as one: one call into the engine.
+    const run = Buffer.concat([serialize.bind({ statement: name, values }), serialize.describe({ type: "P" }), serialize.execute({}), serialize.sync()]);
     messages.push(...(await this.pglite.execProtocolStream(run, { syncToFs: true })));
     return parse.parseResults(messages, this.pglite.parsers, { rowMode: "object" })[0] as Results<R>;
   }
