@@ -5,8 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, test } from "@jest/globals";
 import { describeEachBackend, type Backend } from "../support/backends.js";
-import { copyEmbeddedTemplate } from "../support/database-templates.js";
-import { spawnKeygate } from "../support/keygate-process.js";
+import { spawnKeygate, templateDataDir } from "../support/keygate-process.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -40,15 +39,14 @@ async function tempDir(): Promise<string> {
  * (database-templates.ts): no initdb, and no migrations where they are not under test (seconds of CPU).
  */
 async function databaseEnv(backend: Backend, { migrated = false } = {}): Promise<Record<string, string>> {
-  const dataDir = await tempDir();
   if (backend.name === "postgres") {
     const target = await backend.create({ empty: !migrated });
     if (target.kind !== "postgres") throw new Error("the Postgres backend made an embedded database");
     // On Postgres keygate needs a master key for its signing keys (the embedded one makes its own).
-    return { DATABASE_URL: target.url, KEYGATE_DATA_DIR: dataDir, KEYGATE_MASTERKEY: "cli-test-master-key-0123456789ab" };
+    return { DATABASE_URL: target.url, KEYGATE_DATA_DIR: await tempDir(), KEYGATE_MASTERKEY: "cli-test-master-key-0123456789ab" };
   }
-  // The embedded database lives in the data dir's db/ (see databaseTarget).
-  await copyEmbeddedTemplate({ dir: join(dataDir, "db"), empty: !migrated });
+  const dataDir = await templateDataDir({ empty: !migrated });
+  dirs.push(dataDir);
   return { KEYGATE_DATA_DIR: dataDir };
 }
 

@@ -9,7 +9,7 @@ import { Http2SessionManager, createGrpcTransport } from "@connectrpc/connect-no
 import { Health, HealthCheckResponse_ServingStatus as Status } from "../../src/gen/grpc/health/v1/health_pb.js";
 import { APIAuthMethodType } from "../../src/gen/zitadel/app_pb.js";
 import { KeyType } from "../../src/gen/zitadel/auth_n_key_pb.js";
-import { migratedDataDir, spawnKeygate } from "../support/keygate-process.js";
+import { templateDataDir, spawnKeygate } from "../support/keygate-process.js";
 import { startTestKeygate } from "../support/keygate-server.js";
 import { clientsFor, embedded, sampleValue } from "./ops-support.js";
 
@@ -71,7 +71,7 @@ afterAll(async () => {
 });
 
 test("SIGTERM: NOT_SERVING, no new connections, calls in flight finish OK on HTTP/1.1 and HTTP/2, exit code 0", async () => {
-  const dataDir = await migratedDataDir();
+  const dataDir = await templateDataDir();
   dirs.push(dataDir);
   const token = randomBytes(32).toString("base64url");
   const keygate = spawnKeygate({ KEYGATE_DATA_DIR: dataDir, KEYGATE_ADMIN_TOKEN: token, KEYGATE_LOG_LEVEL: "info", KEYGATE_SHUTDOWN_TIMEOUT_MS: "60000" }, [], { optimizeWasm: false });

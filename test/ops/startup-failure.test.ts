@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, test } from "@jest/globals";
-import { migratedDataDir, spawnKeygate, type LogLine } from "../support/keygate-process.js";
+import { templateDataDir, spawnKeygate, type LogLine } from "../support/keygate-process.js";
 
 const serverUrl = new URL(process.env.TEST_DATABASE_URL!);
 const dirs: string[] = [];
@@ -79,7 +79,7 @@ test("a port in use: one line naming the port, before anything is written to the
 
 test("a port nothing holds is free to take (the check does not keep it)", async () => {
   const port = await closedPort();
-  const dataDir = await migratedDataDir();
+  const dataDir = await templateDataDir();
   dirs.push(dataDir);
   const child = spawnKeygate({ PORT: String(port), KEYGATE_DATA_DIR: dataDir, KEYGATE_LOG_LEVEL: "info" }, [], { optimizeWasm: false });
   await child.listening();

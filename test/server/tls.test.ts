@@ -17,7 +17,7 @@ import { readTlsFiles, TlsFilesError } from "../../src/server/tls-files.js";
 import { bufExecutable, bufSchema } from "../support/buf.js";
 import { embeddedBackend } from "../support/backends.js";
 import { launchChromium } from "../support/chromium.js";
-import { migratedDataDir, spawnKeygate } from "../support/keygate-process.js";
+import { templateDataDir, spawnKeygate } from "../support/keygate-process.js";
 import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
 import { grpcJsUnary } from "./grpc-js-client.js";
 
@@ -226,7 +226,7 @@ describe("TLS files", () => {
     const ca = await TestCa.create();
     const first = await ca.issue("0c01");
     const second = await ca.issue("0c02");
-    const dir = await migratedDataDir();
+    const dir = await templateDataDir();
     dirs.push(dir);
     const files = await writeCertFiles(dir, first);
     const env = { KEYGATE_DATA_DIR: dir, KEYGATE_LOG_LEVEL: "info", KEYGATE_TLS_CERT_FILE: files.certFile, KEYGATE_TLS_KEY_FILE: files.keyFile };

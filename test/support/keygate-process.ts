@@ -129,11 +129,12 @@ export function spawnKeygate(env: Record<string, string>, args: string[] = [], o
 
 /**
  * A new data dir (KEYGATE_DATA_DIR) whose embedded database (its db/, see databaseTarget) is a copy
- * of the run's migrated template: a process started on it skips initdb and the migrations (about
- * 5 s of CPU on these machines), for tests of something else than a first start. The caller removes it.
+ * of the run's template: migrated, or with `empty` as initdb left it. A process started on it skips
+ * initdb (and, migrated, the migrations: about 5 s of CPU on these machines), for tests of something
+ * else than a first start. The caller removes it.
  */
-export async function migratedDataDir(): Promise<string> {
+export async function templateDataDir({ empty = false }: { empty?: boolean } = {}): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "keygate-process-"));
-  await copyEmbeddedTemplate({ dir: join(dir, "db") });
+  await copyEmbeddedTemplate({ dir: join(dir, "db"), empty });
   return dir;
 }
