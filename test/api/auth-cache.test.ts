@@ -1,4 +1,4 @@
-import { describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "vitest";
 import { createAuthCache, invalidatesAuth } from "../../src/api/auth-cache.js";
 
 const owner = { instanceId: "i", userId: "u", orgId: "o" };

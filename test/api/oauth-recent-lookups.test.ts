@@ -1,4 +1,4 @@
-import { describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "vitest";
 import { createRecentLookups, tokenKey } from "../../src/api/oauth/recent-lookups.js";
 
 const facts = { id: "t" };

@@ -3,7 +3,7 @@
  * key encrypted under the master key, replaced when due, published while their tokens may live, and
  * the same for every process on one database.
  */
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createSigningKeys } from "../../src/api/oauth/signing-keys.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { startKeygate, type Keygate } from "../../src/keygate.js";

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 
 /** Packages whose internals keygate relies on (src/server/connect-compat/README.md says which and why). */

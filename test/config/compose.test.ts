@@ -5,7 +5,7 @@
  * image is multi-stage, non-root and starts dist/main.js, the server build.
  */
 import { readFileSync } from "node:fs";
-import { describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import { loadConfig, SETTINGS } from "../../src/config.js";
 

@@ -1,4 +1,4 @@
-import { describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "vitest";
 import { ConfigError, helpText, loadConfig, SETTINGS } from "../../src/config.js";
 import { MAX_NODE_ID } from "../../src/domain/ids.js";
 

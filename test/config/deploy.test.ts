@@ -5,7 +5,7 @@
  * locked-down pods, a grace period that outlasts the drain, selectors that find the pods.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "vitest";
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import type { IJob } from "kubernetes-models/batch/v1/Job";
 import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";

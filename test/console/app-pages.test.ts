@@ -5,7 +5,7 @@
  * the org's page's project description and labels.
  * What the page did is checked through keygate's API with node clients, never through the page.
  */
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { embeddedBackend } from "../support/backends.js";
 import { eventCountOf } from "../support/auth-fixtures.js";

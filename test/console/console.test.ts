@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { request } from "node:http";
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Browser, Page } from "playwright-core";
 import { APIAuthMethodType, AppState } from "../../src/gen/zitadel/app_pb.js";

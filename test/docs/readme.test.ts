@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "vitest";
 import { METHOD_PERMISSIONS } from "../../src/api/method-permissions.js";
 import { ManagementService } from "../../src/gen/zitadel/management_pb.js";
 import { configurationTable, keygateRpcTable, rolesTable, rpcTable, v2RpcTable } from "../../scripts/readme-tables.js";

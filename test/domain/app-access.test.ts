@@ -1,4 +1,4 @@
-import { describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "vitest";
 import { credentialGone } from "../../src/domain/access-token.js";
 import { addAppRoles, removeAppRole, setAppClientCredentials, type AppAccessState } from "../../src/domain/app-access.js";
 import { issueAppAccessToken, requireAppCredentialHolds, type AppCredentialState } from "../../src/domain/app-access-token.js";

@@ -1,4 +1,4 @@
-import { describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "vitest";
 import { addAppKey, checkKeyAllowed, removeAppKey } from "../../src/domain/app-key.js";
 import { KEY_TYPE_JSON, NO_EXPIRATION } from "../../src/domain/authn-key.js";
 import { ApiAuthMethod, type AppState } from "../../src/domain/app.js";

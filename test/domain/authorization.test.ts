@@ -1,4 +1,4 @@
-import { describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "vitest";
 import { authorize, readScope, type Membership } from "../../src/domain/authorization.js";
 import { IAM_OWNER, ORG_OWNER, PROJECT_OWNER, ROLES, rolesGrant, rolesOfScope } from "../../src/domain/roles.js";
 import { expectDomainError } from "./expect-domain-error.js";

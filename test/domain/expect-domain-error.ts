@@ -1,4 +1,4 @@
-import { expect } from "@jest/globals";
+import { expect } from "vitest";
 import { DomainError, type ErrorKind } from "../../src/domain/errors.js";
 import type { UniqueConstraintChange } from "../../src/domain/decision.js";
 

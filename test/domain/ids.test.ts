@@ -1,4 +1,4 @@
-import { describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "vitest";
 import { createIdGenerator, MAX_NODE_ID } from "../../src/domain/ids.js";
 
 const EPOCH_MS = Date.UTC(2019, 3, 29);

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, sign, verify } from "node:crypto";
-import { beforeAll, describe, expect, test } from "@jest/globals";
+import { beforeAll, describe, expect, test } from "vitest";
 import { APP_KEY_BITS, appKeyFile, generateRsaKeyPair, machineKeyFile, type RsaKeyPair } from "../../src/domain/key-pair.js";
 
 let pair: RsaKeyPair;

@@ -1,4 +1,4 @@
-import { describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "vitest";
 import { parseLabelSelector } from "../../src/domain/label-selector.js";
 import { checkLabels, labelKeyProblem, labelValueProblem } from "../../src/domain/labels.js";
 

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
-import { describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "vitest";
 import { addMachineKey, checkMachineKeyAllowed, parseRsaPublicKey, removeMachineKey } from "../../src/domain/machine-key.js";
 import { removeMachineSecret, setMachineSecret } from "../../src/domain/machine-secret.js";
 import { AccessTokenType, type MachineUserState } from "../../src/domain/user.js";

@@ -1,4 +1,4 @@
-import { describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "vitest";
 import { audienceOf, grantScopes, SCOPE_API_AUDIENCE, SCOPE_RESOURCE_OWNER } from "../../src/domain/oauth-scopes.js";
 
 describe("grantScopes", () => {

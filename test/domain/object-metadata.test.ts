@@ -1,4 +1,4 @@
-import { describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "vitest";
 import { addApiApp, ApiAuthMethod, describeApp, type AppState } from "../../src/domain/app.js";
 import { checkMetadataChange } from "../../src/domain/object-metadata.js";
 import { addProject, describeProject, type ProjectState } from "../../src/domain/project.js";

@@ -1,4 +1,4 @@
-import { describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "vitest";
 import { addOrg, orgDomainLabel } from "../../src/domain/org.js";
 import { constraintKeys, expectClaimError, expectDomainError } from "./expect-domain-error.js";
 

@@ -1,4 +1,4 @@
-import { describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { decodePageToken, encodePageToken } from "../../src/domain/page-token.js";
 import { expectDomainError } from "./expect-domain-error.js";

@@ -1,4 +1,4 @@
-import { describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "vitest";
 import type { ProjectState } from "../../src/domain/project.js";
 import { addProjectRoles, changeProjectRole, removeProjectRole, type ProjectRoleState } from "../../src/domain/project-role.js";
 import { constraintKeys, expectClaimError, expectDomainError } from "./expect-domain-error.js";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "vitest";
 import { type Algorithm, hash as argon2Hash } from "@node-rs/argon2";
 import bcrypt from "bcryptjs";
 import {

@@ -1,4 +1,4 @@
-import { describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "vitest";
 import { pooledKeyPairs } from "../support/key-pair-pool.js";
 import { addSigningKey, currentSigningKey, decryptUnderMasterKey, encryptUnderMasterKey, generateSigningKey, type SigningKeyState } from "../../src/domain/signing-key.js";
 

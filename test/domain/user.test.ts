@@ -1,4 +1,4 @@
-import { describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "vitest";
 import { addInstance } from "../../src/domain/instance.js";
 import { addInstanceMember } from "../../src/domain/member.js";
 import {

@@ -3,7 +3,7 @@
  * rotated without a failed introspection, expiring by a test clock, replaced by ZITADEL's
  * regenerate, refused with a field named, confined to the caller's org, and in the app's changes.
  */
-import { afterAll, afterEach, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
 import { Code, ConnectError, type Client } from "@connectrpc/connect";
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { AppSecretService } from "../../src/gen/keygate/v1/app_secrets_pb.js";

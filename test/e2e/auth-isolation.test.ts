@@ -10,7 +10,7 @@
  *
  * Connect covers every method; gRPC, gRPC-Web and REST a representative subset through the same chain.
  */
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { toJsonString, type DescMethod, type JsonObject, type Message } from "@bufbuild/protobuf";
 import { METHOD_PERMISSIONS } from "../../src/api/method-permissions.js";
 import { APIAuthMethodType } from "../../src/gen/zitadel/app_pb.js";

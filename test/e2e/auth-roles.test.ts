@@ -3,7 +3,7 @@
  * and 58): the permission check per RPC class, project roles confined to their project, membership RPCs
  * that change what a user may do at once, and the authenticated user recorded as creator and editor.
  */
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Code } from "@connectrpc/connect";
 import { addOrgMemberUser, addProjectMemberUser, addServiceUser, uniqueName, type ServiceUser } from "../support/auth-fixtures.js";
 import { describeEachBackend } from "../support/backends.js";

@@ -3,7 +3,7 @@
  * created through ZITADEL's RPCs and REST paths, opaque 256-bit tokens returned once and stored as digests,
  * rejected after expiry (by keygate's clock, moved on), removal of the token, deactivation or removal of the user.
  */
-import { afterAll, afterEach, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
 import { Code } from "@connectrpc/connect";
 import { UserState } from "../../src/gen/zitadel/user_pb.js";
 import { addOrgMemberUser, addServiceUser, uniqueName } from "../support/auth-fixtures.js";

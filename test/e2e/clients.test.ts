@@ -7,7 +7,7 @@
  * Timestamp / Date / RFC 3339, ConnectError / ClientError / ServiceError / HTTP body / buf's exit code)
  * into one neutral shape; every assertion lives here and is shared by all clients.
  */
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { describeEachBackend } from "../support/backends.js";
 import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";
 import { managementClient } from "../support/management-client.js";

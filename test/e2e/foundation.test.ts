@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Code } from "@connectrpc/connect";
 import { APIAuthMethodType, AppState } from "../../src/gen/zitadel/app_pb.js";
 import { verifySecret } from "../../src/domain/secrets.js";

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import fc from "fast-check";
 import { createdMetadata } from "../../src/api/keygate/read-fields.js";
 import { ApiAuthMethod } from "../../src/domain/app.js";

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { AppService } from "../../src/gen/keygate/v1/apps_pb.js";
 import { ProjectService } from "../../src/gen/keygate/v1/projects_pb.js";
@@ -222,7 +222,7 @@ describeEachBackend("keygate.v1 app and project metadata", (backend) => {
   });
 
   test("the projections equal a rebuild from the events", async () => {
-    // Rows with metadata to rebuild, whichever tests ran before this one (jest --randomize).
+    // Rows with metadata to rebuild, whichever tests ran before this one (vitest --sequence.shuffle).
     let n = 0;
     const metadata = { description: "rebuilt", labels: { team: "rebuilt" }, ownerContacts: ["rebuilt@example.com"] };
     await seedMoreThan(session.keygate.store, "apps", 3, () => apps.createApp({ projectId, name: `rebuilt-${n++}`, version: "1", ...metadata }));

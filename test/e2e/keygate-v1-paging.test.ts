@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { Code, createClient } from "@connectrpc/connect";
 import { AppService } from "../../src/gen/keygate/v1/apps_pb.js";
 import { ProjectService } from "../../src/gen/keygate/v1/projects_pb.js";

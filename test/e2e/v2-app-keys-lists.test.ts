@@ -3,7 +3,7 @@
  * together), every sorting column both ways, pages; keys of another org never show, nor keys of an
  * app that is BASIC now (as v1's ListAppKeys).
  */
-import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { createClient } from "@connectrpc/connect";
 import type { MessageInitShape } from "@bufbuild/protobuf";

@@ -5,7 +5,7 @@
  * change, and lists must never show B's apps or keys. A member of B without the permission gets
  * PermissionDenied; an id chosen twice never makes a second app.
  */
-import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { AppService } from "../../src/gen/zitadel/app/v2beta/app_service_pb.js";

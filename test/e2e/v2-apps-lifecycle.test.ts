@@ -1,5 +1,5 @@
 import { createPrivateKey } from "node:crypto";
-import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { APIAuthMethodType, AppState } from "../../src/gen/zitadel/app_pb.js";

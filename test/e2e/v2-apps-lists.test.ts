@@ -3,7 +3,7 @@
  * (name with each text method, state, type, project, client id, and combinations), every sorting
  * column both ways, and pages of it. The caller is an org owner of A: org B's apps never show.
  */
-import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { createClient } from "@connectrpc/connect";
 import type { ApplicationSearchFilterSchema as ZitadelFilterSchema } from "@zitadel/proto/zitadel/app/v2beta/app_pb.js";

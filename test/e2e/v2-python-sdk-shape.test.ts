@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { describeEachBackend } from "../support/backends.js";
 import { startAdminSession, type TestKeygate } from "../support/keygate-server.js";
 import type { ManagementClient } from "../support/management-client.js";

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { fromJson, toBinary, type DescMethod, type JsonObject } from "@bufbuild/protobuf";
 import fc from "fast-check";
 import { KEYGATE_SERVICES } from "../../src/api/keygate/keygate-services.js";

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { clientsFor } from "../ops/ops-support.js";
 import type { DatabaseTarget } from "../../src/store/database.js";
 import { postgresBackend } from "../support/backends.js";

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "@jest/globals";
+import { afterAll, describe, expect, test } from "vitest";
 import type { DatabaseTarget } from "../../src/store/database.js";
 import { postgresBackend } from "../support/backends.js";
 import { spawnKeygate, type KeygateProcess } from "../support/keygate-process.js";

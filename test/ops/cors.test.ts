@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ConfigError, helpText, loadConfig } from "../../src/config.js";
 import { embedded } from "./ops-support.js";
 import { startTestKeygate, type TestKeygate } from "../support/keygate-server.js";

@@ -3,7 +3,7 @@
  * across every OAuth endpoint, successes and refusals alike, and for an app's added secrets (issue 15).
  */
 import { createPrivateKey } from "node:crypto";
-import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { importPKCS8, SignJWT } from "jose";
 import { createLogger } from "../../src/logger.js";
 import { AppSecretService } from "../../src/gen/keygate/v1/app_secrets_pb.js";

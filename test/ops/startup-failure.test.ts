@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, expect, test } from "@jest/globals";
+import { afterAll, expect, test } from "vitest";
 import { templateDataDir, spawnKeygate, type LogLine } from "../support/keygate-process.js";
 
 const serverUrl = new URL(process.env.TEST_DATABASE_URL!);

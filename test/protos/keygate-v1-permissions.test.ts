@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "vitest";
 import { KEYGATE_SERVICES } from "../../src/api/keygate/keygate-services.js";
 
 const goName = (field: string) => field.charAt(0).toUpperCase() + field.slice(1);

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "vitest";
 import { V2_PERMISSIONS, V2_SERVICES } from "../../src/api/v2/v2-permissions.js";
 
 describe("v2 permissions", () => {

@@ -1,5 +1,5 @@
 import { getOption, hasOption, toJson, type DescEnum, type DescField, type DescMessage, type DescService } from "@bufbuild/protobuf";
-import { describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "vitest";
 import { AppService as ZitadelAppService } from "@zitadel/proto/zitadel/app/v2beta/app_service_pb.js";
 import { ProjectService as ZitadelProjectService } from "@zitadel/proto/zitadel/project/v2beta/project_service_pb.js";
 import { http as zitadelHttp } from "@zitadel/proto/google/api/annotations_pb.js";

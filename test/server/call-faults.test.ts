@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import * as http2 from "node:http2";
 import { Code, ConnectError, type ConnectRouter, type Interceptor } from "@connectrpc/connect";
 import { Health, HealthCheckResponse_ServingStatus } from "../../src/gen/grpc/health/v1/health_pb.js";
@@ -14,7 +14,7 @@ import { managementPrefix } from "./fixture.js";
  * whose interceptor set `connection` as a trailer ended keygate: Node refuses the field only when
  * it sends the trailers, from an event handler (ERR_HTTP2_INVALID_CONNECTION_HEADERS, uncaught), and
  * a throw out of an HTTP route's handler escaped the server's "request" listener. If either
- * happened here, jest's worker would die with it.
+ * happened here, the test worker would die with it.
  */
 
 /** Sets the response metadata that the `x-zitadel-orgid` request header names (a header REST forwards too). */

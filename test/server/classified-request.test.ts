@@ -1,4 +1,4 @@
-import { describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "vitest";
 import { createConnection } from "node:net";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";

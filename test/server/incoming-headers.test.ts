@@ -1,4 +1,4 @@
-import { describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "vitest";
 import type { IncomingHttpHeaders } from "node:http2";
 import { IncomingHeaders } from "../../src/server/connect-compat/incoming-headers.js";
 import { forwardedHeaders } from "../../src/server/rest/forwarded-headers.js";

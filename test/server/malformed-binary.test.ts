@@ -1,5 +1,5 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import * as http from "node:http";
 import { gzipSync } from "node:zlib";

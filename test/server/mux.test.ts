@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "@jest/globals";
+import { afterEach, describe, expect, it } from "vitest";
 import * as http from "node:http";
 import * as http2 from "node:http2";
 import * as net from "node:net";

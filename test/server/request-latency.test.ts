@@ -1,4 +1,4 @@
-import { describe, expect, test } from "@jest/globals";
+import { describe, expect, test } from "vitest";
 import { Histogram, Registry } from "prom-client";
 import { RequestLatency } from "../../src/server/request-latency.js";
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "@jest/globals";
+import { describe, expect, it } from "vitest";
 import type { DescMethod } from "@bufbuild/protobuf";
 import { ManagementService } from "../../src/gen/zitadel/management_pb.js";
 import { httpBindingsOf } from "../../src/server/rest/http-rules.js";

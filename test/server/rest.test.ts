@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { managementPrefix, startTestServer, testReadMaxBytes } from "./fixture.js";
 import type { TestServer } from "./fixture.js";
 

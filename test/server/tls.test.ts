@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tls from "node:tls";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import grpc from "@grpc/grpc-js";
 import * as x509 from "@peculiar/x509";
 import { readTlsFiles, TlsFilesError } from "../../src/server/tls-files.js";

@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { afterEach, describe, expect, it } from "@jest/globals";
+import { afterEach, describe, expect, it } from "vitest";
 import { Code, ConnectError, createConnectRouter, createContextValues, type HandlerContext, type Interceptor } from "@connectrpc/connect";
 import { ManagementService } from "../../src/gen/zitadel/management_pb.js";
 import type { NodeResponse } from "../../src/server/node-http.js";

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { sql, type Kysely } from "kysely";
 import { MAX_APP_SECRETS } from "../../src/domain/app-secret.js";
 import { ApiAuthMethod } from "../../src/domain/app.js";

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { Code } from "@connectrpc/connect";
 import { ADMIN_TOKEN_FILE } from "../../src/admin-token-file.js";
 import { loadConfig } from "../../src/config.js";

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "@jest/globals";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { createServer, type Server, type Socket } from "node:net";
 import { CoalescingSocket } from "../../src/store/coalescing-socket.js";
 

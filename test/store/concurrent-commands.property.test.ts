@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { DomainError } from "../../src/domain/errors.js";
 import { Commands, type CallerCommands } from "../../src/store/commands/commands.js";

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
-import { afterAll, describe, expect, test } from "@jest/globals";
+import { afterAll, describe, expect, test } from "vitest";
 import { sql } from "kysely";
 import { openDatabase, type OpenDatabase } from "../../src/store/database.js";
 import { DataDirInUseError } from "../../src/store/data-dir-lock.js";

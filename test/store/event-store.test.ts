@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { sql } from "kysely";
 import { ApiAuthMethod } from "../../src/domain/app.js";
 import { DomainError } from "../../src/domain/errors.js";

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, sign, verify } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { verifySecret } from "../../src/domain/secrets.js";
 import { AccessTokenType } from "../../src/domain/user.js";
 import type { CommandDeps } from "../../src/store/commands/command-deps.js";

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { sql, type Kysely, type KyselyPlugin } from "kysely";
 import { openDatabase, type OpenDatabase } from "../../src/store/database.js";
 import { createMigrator, isAtLatest, migrateToLatest } from "../../src/store/migrator.js";

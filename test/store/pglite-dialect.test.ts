@@ -4,7 +4,7 @@
  * the oracle, on the same engine.
  */
 import { rm } from "node:fs/promises";
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { PGlite } from "@electric-sql/pglite";
 import { CompiledQuery, Kysely, sql } from "kysely";
 import { PGliteDialect } from "../../src/store/pglite-dialect.js";

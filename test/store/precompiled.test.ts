@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { precompile, precompiledShape, rowsOf } from "../../src/store/precompiled.js";
 import { openStore, type Store } from "../../src/store/open-store.js";
 import { embeddedBackend } from "../support/backends.js";

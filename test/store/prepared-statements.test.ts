@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { sql, type Kysely } from "kysely";
 import pg from "pg";
 import { ApiAuthMethod } from "../../src/domain/app.js";

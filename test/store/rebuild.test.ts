@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { ApiAuthMethod } from "../../src/domain/app.js";
 import * as apps from "../../src/store/commands/app-commands.js";
 import { addAppKey, removeAppKey } from "../../src/store/commands/app-key-commands.js";

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { openStore, type Store } from "../../src/store/open-store.js";
 import { deleteWhere, insertRow, updateWhere } from "../../src/store/projections/row-statements.js";
 import { embeddedBackend } from "../support/backends.js";

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createConnection, createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { ApiAuthMethod } from "../../src/domain/app.js";
 import { addApiApp } from "../../src/store/commands/app-commands.js";

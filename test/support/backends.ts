@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
-import { describe } from "@jest/globals";
+import { describe } from "vitest";
 import type { DatabaseTarget } from "../../src/store/database.js";
 import { copyEmbeddedTemplate, onServer, postgresTemplate } from "./database-templates.js";
 import { sharedPGliteCode } from "./shared-pglite-code.js";
@@ -29,7 +29,7 @@ export interface Backend {
  */
 function testDatabaseUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
-  if (!url) throw new Error("TEST_DATABASE_URL is not set: run the tests through jest's global setup (npm test), which starts a Postgres when none is given");
+  if (!url) throw new Error("TEST_DATABASE_URL is not set: run the tests through the global setup (npm test), which starts a Postgres when none is given");
   return url;
 }
 

@@ -4,7 +4,7 @@
  * runs in the page: the tests are type-checked without the DOM library.
  */
 import { mkdirSync } from "node:fs";
-import { expect } from "@jest/globals";
+import { expect } from "vitest";
 import type { Browser, Page } from "playwright-core";
 
 /** Where screenshots go, for a human to look at. */

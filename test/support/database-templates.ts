@@ -91,7 +91,7 @@ export async function makePostgresTemplate(serverUrl: string): Promise<{ name: s
  */
 export async function copyEmbeddedTemplate({ dir, empty = false }: { dir?: string; empty?: boolean } = {}): Promise<string> {
   const template = process.env[empty ? EMPTY_EMBEDDED_TEMPLATE_ENV : EMBEDDED_TEMPLATE_ENV];
-  if (!template) throw new Error("no embedded template: run the tests through jest's global setup (npm test)");
+  if (!template) throw new Error("no embedded template: run the tests through the global setup (npm test)");
   dir ??= await mkdtemp(join(tmpdir(), "keygate-test-db-"));
   await copyTree(template, dir);
   return dir;

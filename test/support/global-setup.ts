@@ -1,7 +1,7 @@
 /**
- * Jest's global setup: makes sure the Postgres half of the tests has a server and both halves have
+ * The test run's global setup: makes sure the Postgres half of the tests has a server and both halves have
  * a migrated template (see database-templates.ts). The server is TEST_DATABASE_URL when set, else a
- * throwaway cluster started here (throwaway-postgres.ts) and stopped by global-teardown.ts. Nothing
+ * throwaway cluster started here (throwaway-postgres.ts) and stopped by the teardown. Nothing
  * is skipped for want of a database: if neither can be had, the run fails here.
  * It also bundles the server once for the tests that run keygate as a process (keygate-process.ts),
  * builds the Buf image that `buf curl` takes as its schema (buf.ts), and makes sure the pool of RSA key
@@ -16,18 +16,10 @@ import { KEY_PAIR_POOL_ENV, ensureKeyPairPool } from "./key-pair-pool.js";
 import { TEST_BUNDLE_ENV } from "./keygate-process.js";
 import { startThrowawayPostgres } from "./throwaway-postgres.js";
 
-/** What global-teardown.ts undoes, in this order. */
-export interface SetupCleanup {
-  steps: Array<() => Promise<void>>;
-}
-declare global {
-  // eslint-disable-next-line no-var
-  var keygateTestCleanup: SetupCleanup | undefined;
-}
+/** Undoes the setup, step by step in this order. */
+const cleanup: Array<() => Promise<void>> = [];
 
-export default async function globalSetup(): Promise<void> {
-  const cleanup: SetupCleanup = { steps: [] };
-  globalThis.keygateTestCleanup = cleanup;
+export async function setup(): Promise<void> {
   try {
     const embeddedTemplates = makeEmbeddedTemplates();
     const bundle = buildTestBundle();
@@ -37,13 +29,13 @@ export default async function globalSetup(): Promise<void> {
     let serverUrl = process.env.TEST_DATABASE_URL;
     if (!serverUrl) {
       const cluster = await startThrowawayPostgres();
-      cleanup.steps.push(cluster.stop);
+      cleanup.push(cluster.stop);
       serverUrl = cluster.url;
       process.env.TEST_DATABASE_URL = serverUrl;
     }
     const [embedded, postgres, built, image] = await Promise.allSettled([embeddedTemplates, makePostgresTemplate(serverUrl), bundle, buildBufImage()]);
     // Templates go before the cluster's stop: dropping one needs the server.
-    for (const made of [embedded, postgres, built, image]) if (made.status === "fulfilled") cleanup.steps.unshift(made.value.remove);
+    for (const made of [embedded, postgres, built, image]) if (made.status === "fulfilled") cleanup.unshift(made.value.remove);
     if (embedded.status === "rejected") throw embedded.reason;
     if (postgres.status === "rejected") throw postgres.reason;
     if (built.status === "rejected") throw built.reason;
@@ -55,10 +47,15 @@ export default async function globalSetup(): Promise<void> {
     process.env[BUF_IMAGE_ENV] = image.value.file;
     process.env[KEY_PAIR_POOL_ENV] = await keyPairPool;
   } catch (error) {
-    // Jest does not run the teardown after a failed setup.
-    for (const step of cleanup.steps) await step().catch(() => {});
+    // The teardown does not run after a failed setup.
+    for (const step of cleanup.splice(0)) await step().catch(() => {});
     throw error;
   }
+}
+
+/** Removes the templates, the bundle and the image, then stops the throwaway cluster. */
+export async function teardown(): Promise<void> {
+  for (const step of cleanup.splice(0)) await step();
 }
 
 /**

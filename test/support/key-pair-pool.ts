@@ -2,7 +2,7 @@
  * RSA key pairs made ahead for the tests. Generating one costs 0.1–0.2 s of CPU, and the suite adds
  * a few hundred app, machine and signing keys where the making of the key is not what is tested.
  * The global setup makes sure that a pool of pairs exists (made once per checkout, kept under
- * node_modules/.cache as jest keeps its own cache) and names its file in the environment. Each test
+ * node_modules/.cache, where tools keep their caches) and names its file in the environment. Each test
  * file hands its pairs out in order, each at most once, and generates more when they run out: no two
  * keys of one test file are the same, as no two generated keys would be.
  */

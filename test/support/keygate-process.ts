@@ -112,11 +112,11 @@ export interface SpawnOptions {
 
 /**
  * keygate's command line `args` (`serve` when none, see keygateArgs) as a child process with `env` on
- * top of this one's, minus jest's NODE_OPTIONS and any DATABASE_URL or KEYGATE_DATA_DIR of the
+ * top of this one's, minus the test runner's NODE_OPTIONS and any DATABASE_URL or KEYGATE_DATA_DIR of the
  * caller's environment.
  */
 export function spawnKeygate(env: Record<string, string>, args: string[] = [], options: SpawnOptions = {}): KeygateProcess {
-  const { NODE_OPTIONS: _jestOptions, DATABASE_URL: _database, KEYGATE_DATA_DIR: _dataDir, ...inherited } = process.env;
+  const { NODE_OPTIONS: _runnerOptions, DATABASE_URL: _database, KEYGATE_DATA_DIR: _dataDir, ...inherited } = process.env;
   const nodeFlags = options.optimizeWasm === false ? ["--liftoff-only"] : [];
   const child = spawn(process.execPath, [...nodeFlags, ...keygateArgs(args)], {
     cwd: repo,

@@ -1,4 +1,4 @@
-import { expect } from "@jest/globals";
+import { expect } from "vitest";
 import type { Store } from "../../src/store/open-store.js";
 import { rebuildProjections, type RebuildResult } from "../../src/store/rebuild.js";
 import type { Database } from "../../src/store/schema.js";

@@ -17,7 +17,7 @@ export interface RapidResetStats {
  * the server does (in production an abuser's CPU is not the server's).
  */
 export function rapidResetAttack(port: number, localAddress: string, seconds: number, options: { lowPriority?: boolean } = {}): Promise<RapidResetStats> {
-  const { NODE_OPTIONS: _jestOptions, ...env } = process.env;
+  const { NODE_OPTIONS: _runnerOptions, ...env } = process.env;
   const node = [process.execPath, "--import", "tsx", "test/faults/support/rapid-reset-client.ts", String(port), localAddress, String(seconds)];
   const [command, ...args] = options.lowPriority ? ["nice", "-n", "19", ...node] : node;
   return new Promise((resolve, reject) => {

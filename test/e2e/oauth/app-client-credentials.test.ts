@@ -6,7 +6,7 @@
  * when it is asked. Every refusal, another org's app, and the projections' rebuild are covered too.
  */
 import { createPrivateKey, generateKeyPairSync } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Code, createClient, type Client } from "@connectrpc/connect";
 import { createRemoteJWKSet, importPKCS8, jwtVerify, SignJWT } from "jose";
 import * as oidc from "openid-client";

@@ -7,7 +7,7 @@
  * keygate_oauth_client_auth_failures_total{endpoint="revoke"}.
  */
 import { createPrivateKey } from "node:crypto";
-import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { importPKCS8 } from "jose";
 import * as oidc from "openid-client";
 import { AppAccessService, AppAccessTokenType } from "../../../src/gen/keygate/v1/app_roles_pb.js";

@@ -5,7 +5,7 @@
  * Unauthenticated, introspection `{"active":false}`), and leave the tokens of its other credentials.
  */
 import { createPrivateKey } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Code } from "@connectrpc/connect";
 import { SignJWT } from "jose";
 import { describeEachBackend } from "../../support/backends.js";

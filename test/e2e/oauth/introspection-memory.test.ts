@@ -6,7 +6,7 @@
  * same database within the memory's second (by keygate's clock, which the test moves on), except
  * where the token's own transaction checks again.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "@jest/globals";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { APIAuthMethodType } from "../../../src/gen/zitadel/app_pb.js";
 import type { Keygate } from "../../../src/keygate.js";
 import { RECENT_LOOKUPS_TTL_MS } from "../../../src/api/oauth/recent-lookups.js";

@@ -5,7 +5,7 @@
  * valid by either clock half an hour on: only the endpoints' clock can make the key's expiry refuse them.
  */
 import { createPrivateKey } from "node:crypto";
-import { afterAll, afterEach, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
 import { importPKCS8, SignJWT } from "jose";
 import { AppAccessService } from "../../../src/gen/keygate/v1/app_roles_pb.js";
 import { uniqueName } from "../../support/auth-fixtures.js";

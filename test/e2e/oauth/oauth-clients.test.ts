@@ -7,7 +7,7 @@
  */
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { createAccessTokenInterceptor, createManagementClient } from "@zitadel/node/dist/api/index.js";
 import { ServiceAccount } from "@zitadel/node/dist/credentials/index.js";
 import express from "express";

@@ -2,7 +2,7 @@
  * A database that refuses connections is a fault outside keygate: the OAuth endpoints answer 503
  * temporarily_unavailable (never 500, never a crash), and serve again once it is back.
  */
-import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { onServer } from "../../support/database-templates.js";
 import { postgresBackend } from "../../support/backends.js";
 import { startAdminSession, type AdminSession } from "../../support/keygate-server.js";

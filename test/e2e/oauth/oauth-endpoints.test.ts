@@ -3,7 +3,7 @@
  * the issuer exactly as KEYGATE_EXTERNAL_URL says, only the grants keygate serves, 413 before
  * anything else, RFC 6749 §5.2 errors, and failed client authentications counted in /metrics.
  */
-import { afterAll, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { describeEachBackend } from "../../support/backends.js";
 import { startTestKeygate, type TestKeygate } from "../../support/keygate-server.js";
 import { basicAuth, postForm } from "../../support/oauth-fixtures.js";

@@ -6,7 +6,7 @@
  * which the tests move on instead of sleeping.
  */
 import { createPrivateKey } from "node:crypto";
-import { afterAll, afterEach, beforeAll, expect, test } from "@jest/globals";
+import { afterAll, afterEach, beforeAll, expect, test } from "vitest";
 import { importPKCS8, SignJWT, type JWTPayload } from "jose";
 import { DEFAULT_AUTH_CACHE_TTL_MS } from "../../../src/api/auth-cache.js";
 import { describeEachBackend } from "../../support/backends.js";

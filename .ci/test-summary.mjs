@@ -1,0 +1,31 @@
+// Prints the suite's results as "N passed, N failed", the closing line CI reads (vitest's own summary
+// is not recognised, and a reporter prints before the summary, so it would not be last). Given
+// several result files (vitest's JSON report, one per run of the suite), it adds them up.
+// A test file that failed to run at all (a syntax error, a failing import) counts as one failure:
+// its tests are not counted, so without this such a run could read "N passed, 0 failed". So does a
+// run that failed with every test passing (an unhandled error between tests), and a result file that
+// cannot be read (the runner crashed before writing it).
+// Usage: node .ci/test-summary.mjs result.json...   (exit code 2 when a file is unreadable)
+import { readFileSync } from "node:fs";
+
+const files = process.argv.length > 2 ? process.argv.slice(2) : [".test-result.json"];
+let passed = 0;
+let failed = 0;
+let unreadable = false;
+for (const file of files) {
+  try {
+    const result = JSON.parse(readFileSync(file, "utf8"));
+    const filesThatDidNotRun = result.testResults.filter(
+      (testFile) => testFile.status === "failed" && !testFile.assertionResults.some((test) => test.status === "failed"),
+    ).length;
+    const runFailures = result.numFailedTests + filesThatDidNotRun;
+    passed += result.numPassedTests;
+    failed += runFailures > 0 || result.success ? runFailures : 1;
+  } catch (error) {
+    console.error(`cannot read the test result ${file}: ${error instanceof Error ? error.message : error}`);
+    failed += 1;
+    unreadable = true;
+  }
+}
+console.log(`${passed} passed, ${failed} failed`);
+if (unreadable) process.exit(2);
