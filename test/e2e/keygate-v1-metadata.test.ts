@@ -29,11 +29,11 @@ describeEachBackend("keygate.v1 app and project metadata", (backend) => {
 
   const eventCount = async () => Number((await session.keygate.store.db.selectFrom("events2").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
 
-  /** Expects InvalidArgument with a message naming `field`, and no event and no projected row written. */
-  async function refused(call: Promise<unknown>, field: string): Promise<void> {
+  /** Expects `call` to be refused with InvalidArgument naming `field`, and to write no event and no projected row. */
+  async function refused(call: () => Promise<unknown>, field: string): Promise<void> {
     const events = await eventCount();
     const tables = await snapshot(session.keygate.store);
-    const error = await call.then(
+    const error = await call().then(
       () => undefined,
       (e: unknown) => ConnectError.from(e),
     );
@@ -125,31 +125,31 @@ describeEachBackend("keygate.v1 app and project metadata", (backend) => {
     const appId = app!.id;
     const tooMany = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, "v"]));
     const elevenContacts = Array.from({ length: 11 }, (_, i) => `o${i}@example.com`);
-    await refused(apps.createApp({ projectId, name: "x", labels: { "bad key": "v" } }), "labels");
-    await refused(apps.createApp({ projectId, name: "x", labels: { key: "bad value" } }), "labels");
-    await refused(apps.createApp({ projectId, name: "x", labels: tooMany }), "labels");
-    await refused(apps.createApp({ projectId, name: "x", description: "d".repeat(501) }), "description");
-    await refused(apps.createApp({ projectId, name: "x", version: "v".repeat(201) }), "version");
-    await refused(apps.createApp({ projectId, name: "x", ownerContacts: ["not-an-email"] }), "owner_contacts[0]");
-    await refused(apps.createApp({ projectId, name: "x", ownerContacts: elevenContacts }), "owner_contacts");
-    await refused(apps.createApp({ projectId, name: "" }), "Name");
+    await refused(() => apps.createApp({ projectId, name: "x", labels: { "bad key": "v" } }), "labels");
+    await refused(() => apps.createApp({ projectId, name: "x", labels: { key: "bad value" } }), "labels");
+    await refused(() => apps.createApp({ projectId, name: "x", labels: tooMany }), "labels");
+    await refused(() => apps.createApp({ projectId, name: "x", description: "d".repeat(501) }), "description");
+    await refused(() => apps.createApp({ projectId, name: "x", version: "v".repeat(201) }), "version");
+    await refused(() => apps.createApp({ projectId, name: "x", ownerContacts: ["not-an-email"] }), "owner_contacts[0]");
+    await refused(() => apps.createApp({ projectId, name: "x", ownerContacts: elevenContacts }), "owner_contacts");
+    await refused(() => apps.createApp({ projectId, name: "" }), "Name");
     // What the database cannot hold is refused by type, before the domain sees it.
-    await refused(apps.createApp({ projectId, name: "x", description: "a\u0000b" }), "Description");
-    await refused(apps.createApp({ projectId, name: "x", labels: { k: "\u0000" } }), "abels");
-    await refused(apps.updateApp({ projectId, appId, version: "\u0000" }), "Version");
-    await refused(apps.updateApp({ projectId, appId, description: "ok", labels: { values: { "a/b/c": "" } } }), "labels");
-    await refused(apps.updateApp({ projectId, appId, description: "d".repeat(501) }), "description");
-    await refused(apps.updateApp({ projectId, appId, version: "ok", ownerContacts: { emails: ["a@example.com", "a@example.com"] } }), "owner_contacts[1]");
-    await refused(projects.createProject({ name: "x", labels: { "-x": "" } }), "labels");
-    await refused(projects.createProject({ name: "x", description: "d".repeat(501) }), "description");
-    await refused(projects.createProject({ name: "x", ownerContacts: ["a@b"] }), "owner_contacts[0]");
-    await refused(projects.updateProject({ projectId, labels: { values: tooMany } }), "labels");
-    await refused(projects.updateProject({ projectId, ownerContacts: { emails: elevenContacts } }), "owner_contacts");
-    await refused(apps.listApps({ labelSelector: "team=" + "x".repeat(64) }), "label_selector");
-    await refused(apps.listApps({ labelSelector: "team in payments" }), "label_selector");
-    await refused(apps.listApps({ pageToken: "garbage" }), "page_token");
-    await refused(projects.listProjects({ labelSelector: "a,,b" }), "label_selector");
-    await refused(projects.listProjects({ pageToken: "garbage" }), "page_token");
+    await refused(() => apps.createApp({ projectId, name: "x", description: "a\u0000b" }), "Description");
+    await refused(() => apps.createApp({ projectId, name: "x", labels: { k: "\u0000" } }), "abels");
+    await refused(() => apps.updateApp({ projectId, appId, version: "\u0000" }), "Version");
+    await refused(() => apps.updateApp({ projectId, appId, description: "ok", labels: { values: { "a/b/c": "" } } }), "labels");
+    await refused(() => apps.updateApp({ projectId, appId, description: "d".repeat(501) }), "description");
+    await refused(() => apps.updateApp({ projectId, appId, version: "ok", ownerContacts: { emails: ["a@example.com", "a@example.com"] } }), "owner_contacts[1]");
+    await refused(() => projects.createProject({ name: "x", labels: { "-x": "" } }), "labels");
+    await refused(() => projects.createProject({ name: "x", description: "d".repeat(501) }), "description");
+    await refused(() => projects.createProject({ name: "x", ownerContacts: ["a@b"] }), "owner_contacts[0]");
+    await refused(() => projects.updateProject({ projectId, labels: { values: tooMany } }), "labels");
+    await refused(() => projects.updateProject({ projectId, ownerContacts: { emails: elevenContacts } }), "owner_contacts");
+    await refused(() => apps.listApps({ labelSelector: "team=" + "x".repeat(64) }), "label_selector");
+    await refused(() => apps.listApps({ labelSelector: "team in payments" }), "label_selector");
+    await refused(() => apps.listApps({ pageToken: "garbage" }), "page_token");
+    await refused(() => projects.listProjects({ labelSelector: "a,,b" }), "label_selector");
+    await refused(() => projects.listProjects({ pageToken: "garbage" }), "page_token");
     expect((await apps.getApp({ projectId, appId })).app).toEqual(app);
   });
 
@@ -187,15 +187,15 @@ describeEachBackend("keygate.v1 app and project metadata", (backend) => {
     const forgedProjects = keygateV1Client(ProjectService, session.keygate.url, owner.token, otherOrg);
     const events = await eventCount();
     for (const call of [
-      forgedProjects.createProject({ name: "planted" }),
-      forgedProjects.getProject({ projectId: theirProject.id }),
-      forgedProjects.updateProject({ projectId: theirProject.id, description: "x" }),
-      forgedProjects.listProjects({}),
-      forgedApps.createApp({ projectId: theirProject.id, name: "planted" }),
-      forgedApps.listApps({}),
+      () => forgedProjects.createProject({ name: "planted" }),
+      () => forgedProjects.getProject({ projectId: theirProject.id }),
+      () => forgedProjects.updateProject({ projectId: theirProject.id, description: "x" }),
+      () => forgedProjects.listProjects({}),
+      () => forgedApps.createApp({ projectId: theirProject.id, name: "planted" }),
+      () => forgedApps.listApps({}),
     ]) {
       // As ManagementService answers (ZITADEL's interceptor): no membership in the org at all.
-      await expectError(call, Code.NotFound, "membership not found (AUTHZ-cdgFk)");
+      await expectError(call(), Code.NotFound, "membership not found (AUTHZ-cdgFk)");
     }
     expect(await eventCount()).toBe(events);
     // Positive control: in its own org the same token works.

@@ -270,8 +270,8 @@ describeEachBackend("v2 and v2beta projects: tenant isolation and permissions of
     for (const [name, viewer] of apis(tokens.projectViewer!)) {
       expect({ name, id: (await viewer.get(ownProject)).id }).toEqual({ name, id: ownProject });
       expect((await viewer.listRoles(ownProject)).items.map((r) => r.key)).toEqual(["by-owner"]);
-      for (const call of [viewer.addRole(ownProject, { key: "v", displayName: "v" }), viewer.removeRole(ownProject, "by-owner"), viewer.update(ownProject, { name: "v" }), viewer.remove(ownProject)]) {
-        expect({ name, ...(await outcome(call)) }).toMatchObject({ name, code: "PermissionDenied" });
+      for (const call of [() => viewer.addRole(ownProject, { key: "v", displayName: "v" }), () => viewer.removeRole(ownProject, "by-owner"), () => viewer.update(ownProject, { name: "v" }), () => viewer.remove(ownProject)]) {
+        expect({ name, ...(await outcome(call())) }).toMatchObject({ name, code: "PermissionDenied" });
       }
       expect({ name, ...(await outcome(viewer.get(otherOwnProject))) }).toMatchObject({ name, code: "PermissionDenied" });
     }
