@@ -14,13 +14,16 @@ import { EMBEDDED_TEMPLATE_ENV, EMPTY_EMBEDDED_TEMPLATE_ENV, POSTGRES_TEMPLATE_E
 import { BUF_IMAGE_ENV, buildBufImage } from "./buf.js";
 import { KEY_PAIR_POOL_ENV, ensureKeyPairPool } from "./key-pair-pool.js";
 import { TEST_BUNDLE_ENV } from "./keygate-process.js";
+import { useMemoryTmpdir } from "./memory-tmpdir.js";
 import { startThrowawayPostgres } from "./throwaway-postgres.js";
 
-/** Undoes the setup, step by step in this order. */
+/** Undoes the setup, step by step in this order: what was made last goes first. */
 const cleanup: Array<() => Promise<void>> = [];
 
 export async function setup(): Promise<void> {
   try {
+    const memory = await useMemoryTmpdir();
+    if (memory) cleanup.unshift(memory);
     const embeddedTemplates = makeEmbeddedTemplates();
     const bundle = buildTestBundle();
     const keyPairPool = ensureKeyPairPool();
@@ -29,7 +32,7 @@ export async function setup(): Promise<void> {
     let serverUrl = process.env.TEST_DATABASE_URL;
     if (!serverUrl) {
       const cluster = await startThrowawayPostgres();
-      cleanup.push(cluster.stop);
+      cleanup.unshift(cluster.stop);
       serverUrl = cluster.url;
       process.env.TEST_DATABASE_URL = serverUrl;
     }
