@@ -4,14 +4,15 @@
  * throwaway cluster started here (throwaway-postgres.ts) and stopped by the teardown. Nothing
  * is skipped for want of a database: if neither can be had, the run fails here.
  * It also bundles the server once for the tests that run keygate as a process (keygate-process.ts),
- * builds the Buf image that `buf curl` takes as its schema (buf.ts), and makes sure the pool of RSA key
- * pairs exists (key-pair-pool.ts).
+ * builds the Buf image that `buf curl` takes as its schema (buf.ts), makes sure the pool of RSA key
+ * pairs exists (key-pair-pool.ts), and has a Chromium for the browser tests (chromium.ts).
  */
 import { rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { bundleForNode } from "../../scripts/node-bundle.js";
 import { EMBEDDED_TEMPLATE_ENV, EMPTY_EMBEDDED_TEMPLATE_ENV, POSTGRES_TEMPLATE_ENV, makeEmbeddedTemplates, makePostgresTemplate } from "./database-templates.js";
 import { BUF_IMAGE_ENV, buildBufImage } from "./buf.js";
+import { CHROMIUM_ENV, chromiumExecutable } from "./chromium.js";
 import { KEY_PAIR_POOL_ENV, ensureKeyPairPool } from "./key-pair-pool.js";
 import { TEST_BUNDLE_ENV } from "./keygate-process.js";
 import { useMemoryTmpdir } from "./memory-tmpdir.js";
@@ -36,18 +37,20 @@ export async function setup(): Promise<void> {
       serverUrl = cluster.url;
       process.env.TEST_DATABASE_URL = serverUrl;
     }
-    const [embedded, postgres, built, image] = await Promise.allSettled([embeddedTemplates, makePostgresTemplate(serverUrl), bundle, buildBufImage()]);
+    const [embedded, postgres, built, image, browser] = await Promise.allSettled([embeddedTemplates, makePostgresTemplate(serverUrl), bundle, buildBufImage(), chromiumExecutable()]);
     // Templates go before the cluster's stop: dropping one needs the server.
     for (const made of [embedded, postgres, built, image]) if (made.status === "fulfilled") cleanup.unshift(made.value.remove);
     if (embedded.status === "rejected") throw embedded.reason;
     if (postgres.status === "rejected") throw postgres.reason;
     if (built.status === "rejected") throw built.reason;
     if (image.status === "rejected") throw image.reason;
+    if (browser.status === "rejected") throw browser.reason;
     process.env[EMBEDDED_TEMPLATE_ENV] = embedded.value.migrated;
     process.env[EMPTY_EMBEDDED_TEMPLATE_ENV] = embedded.value.empty;
     process.env[POSTGRES_TEMPLATE_ENV] = postgres.value.name;
     process.env[TEST_BUNDLE_ENV] = built.value.file;
     process.env[BUF_IMAGE_ENV] = image.value.file;
+    process.env[CHROMIUM_ENV] = browser.value;
     process.env[KEY_PAIR_POOL_ENV] = await keyPairPool;
   } catch (error) {
     // The teardown does not run after a failed setup.
