@@ -59,7 +59,7 @@ export async function setup(): Promise<void> {
   }
 }
 
-/** Removes the templates, the bundle and the image, then stops the throwaway cluster. */
+/** Removes the templates, the bundle and the image, stops the throwaway cluster, then removes the temp dir in memory. */
 export async function teardown(): Promise<void> {
   for (const step of cleanup.splice(0)) await step();
 }
