@@ -182,7 +182,7 @@ describe("TLS on the one port", () => {
     await writeFile(join(dir, "ca.pem"), ca.certPem);
     const script = `fetch(${JSON.stringify(`https://localhost:${port}/management/v1/healthz`)}).then(async (r) => console.log(r.status, await r.text()), (e) => { console.error(e.cause ?? e); process.exit(1); })`;
     const out = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, ["-e", script], { env: { ...process.env, NODE_OPTIONS: "", NODE_EXTRA_CA_CERTS: join(dir, "ca.pem") }, timeout: 30_000 }, (error, stdout, stderr) =>
+      execFile(process.execPath, ["-e", script], { env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, "ca.pem") }, timeout: 30_000 }, (error, stdout, stderr) =>
         error ? reject(new Error(stderr)) : resolve(stdout),
       ),
     );

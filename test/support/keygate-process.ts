@@ -112,11 +112,10 @@ export interface SpawnOptions {
 
 /**
  * keygate's command line `args` (`serve` when none, see keygateArgs) as a child process with `env` on
- * top of this one's, minus the test runner's NODE_OPTIONS and any DATABASE_URL or KEYGATE_DATA_DIR of the
- * caller's environment.
+ * top of this one's, minus any DATABASE_URL or KEYGATE_DATA_DIR of the caller's environment.
  */
 export function spawnKeygate(env: Record<string, string>, args: string[] = [], options: SpawnOptions = {}): KeygateProcess {
-  const { NODE_OPTIONS: _runnerOptions, DATABASE_URL: _database, KEYGATE_DATA_DIR: _dataDir, ...inherited } = process.env;
+  const { DATABASE_URL: _database, KEYGATE_DATA_DIR: _dataDir, ...inherited } = process.env;
   const nodeFlags = options.optimizeWasm === false ? ["--liftoff-only"] : [];
   const child = spawn(process.execPath, [...nodeFlags, ...keygateArgs(args)], {
     cwd: repo,

@@ -17,10 +17,9 @@ export interface RapidResetStats {
  * the server does (in production an abuser's CPU is not the server's).
  */
 export function rapidResetAttack(port: number, localAddress: string, seconds: number, options: { lowPriority?: boolean } = {}): Promise<RapidResetStats> {
-  const { NODE_OPTIONS: _runnerOptions, ...env } = process.env;
   const node = [process.execPath, "--import", "tsx", "test/faults/support/rapid-reset-client.ts", String(port), localAddress, String(seconds)];
   const [command, ...args] = options.lowPriority ? ["nice", "-n", "19", ...node] : node;
   return new Promise((resolve, reject) => {
-    execFile(command!, args, { env }, (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout) as RapidResetStats)));
+    execFile(command!, args, (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout) as RapidResetStats)));
   });
 }
