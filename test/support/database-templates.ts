@@ -1,20 +1,25 @@
 /**
- * Migrated databases made once per test run (by the global setup) and copied for each test file,
- * so that a file does not pay for creating and migrating its own: a fresh PGlite costs seconds of
- * initdb and migrations on these machines, a copy of a migrated data directory a fraction of that.
- * The embedded one also has an unmigrated twin, for the tests that need a database without keygate's
- * schema. Their names travel to the test workers in the environment.
+ * Migrated databases copied for each test file, so that a file does not pay for creating and
+ * migrating its own: a fresh PGlite costs seconds of initdb and migrations on these machines, a copy
+ * of a migrated data directory a fraction of that. The Postgres one is made by the global setup of
+ * each run; the embedded one, and its unmigrated twin for the tests that need a database without
+ * keygate's schema, are made once for what they are made from and kept between runs (see
+ * embeddedTemplates). Their names travel to the test workers in the environment.
  */
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, rm } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { sql, type Kysely } from "kysely";
 import pg from "pg";
 import { openDatabase, type DatabaseTarget } from "../../src/store/database.js";
 import { migrateToLatest } from "../../src/store/migrator.js";
 import { loadPGliteCode } from "../../src/store/pglite-code.js";
+import { TEST_CACHE } from "./test-cache.js";
 
 export const EMBEDDED_TEMPLATE_ENV = "KEYGATE_TEST_EMBEDDED_TEMPLATE";
 export const EMPTY_EMBEDDED_TEMPLATE_ENV = "KEYGATE_TEST_EMPTY_EMBEDDED_TEMPLATE";
@@ -52,27 +57,89 @@ async function copyTree(from: string, to: string): Promise<void> {
   else await execFileAsync("cp", ["-R", `${from}/.`, to]);
 }
 
+export interface EmbeddedTemplates {
+  /** A new data directory as the first start leaves it (initdb done, no keygate schema). */
+  empty: string;
+  /** The same, migrated. */
+  migrated: string;
+}
+
+const repo = fileURLToPath(new URL("../../", import.meta.url));
+const TEMPLATES_PREFIX = "embedded-templates-";
+
 /**
- * Two embedded data directories from one initdb: `empty`, a new data directory as the first start
- * leaves it, and `migrated`, a copy of it migrated; returns how to remove them.
+ * What the embedded templates are made from: the versions of PGlite and Kysely, and keygate's code
+ * that starts the engine and migrates (the migrations are self-contained), and this file.
  */
-export async function makeEmbeddedTemplates(): Promise<{ empty: string; migrated: string; remove(): Promise<void> }> {
-  const [empty, migrated] = await Promise.all([mkdtemp(join(tmpdir(), "keygate-test-empty-template-")), mkdtemp(join(tmpdir(), "keygate-test-template-"))]);
-  const remove = () => Promise.all([empty, migrated].map((dir) => rm(dir, { recursive: true, force: true }))).then(() => {});
+async function embeddedTemplatesKey(): Promise<string> {
+  const hash = createHash("sha256");
+  for (const pkg of ["@electric-sql/pglite", "kysely"]) hash.update(`${pkg}@${JSON.parse(await readFile(join(repo, "node_modules", pkg, "package.json"), "utf8")).version}\n`);
+  const migrations = (await readdir(join(repo, "src/store/migrations"))).sort().map((name) => `src/store/migrations/${name}`);
+  for (const file of ["src/store/database.ts", "src/store/migrator.ts", ...migrations, "test/support/database-templates.ts"]) hash.update(`${file}\n`).update(await readFile(join(repo, file)));
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** Makes the two templates from one initdb in `dir`: `empty`, then a copy of it, migrated. */
+async function makeEmbeddedTemplates(dir: string): Promise<EmbeddedTemplates> {
+  const templates = { empty: join(dir, "empty"), migrated: join(dir, "migrated") };
+  const code = loadPGliteCode();
+  const target: DatabaseTarget = { kind: "embedded", dataDir: templates.empty, fsync: false, code };
+  const { db } = await openDatabase(target);
+  // Kysely closes only an engine it has used; closed, the data directory is complete on disk.
+  await sql`SELECT 1`.execute(db);
+  await db.destroy();
+  await mkdir(templates.migrated);
+  await copyTree(templates.empty, templates.migrated);
+  await migrate({ ...target, dataDir: templates.migrated });
+  return templates;
+}
+
+/**
+ * The embedded templates in the cache under node_modules/.cache, made there unless made before from
+ * the same PGlite, Kysely and keygate code (embeddedTemplatesKey): making them costs about 4 CPU-seconds
+ * and 2.5 s of the setup, which runs before any test. Made aside and renamed, so that a run started
+ * meanwhile sees them whole or not at all; templates of other keys are removed then.
+ */
+async function cachedEmbeddedTemplates(): Promise<EmbeddedTemplates> {
+  const key = await embeddedTemplatesKey();
+  const dir = join(TEST_CACHE, `${TEMPLATES_PREFIX}${key}`);
+  const cached = { empty: join(dir, "empty"), migrated: join(dir, "migrated") };
+  if (existsSync(dir)) return cached;
+  const partial = `${dir}.${process.pid}`;
+  await rm(partial, { recursive: true, force: true });
+  await mkdir(partial, { recursive: true });
   try {
-    const code = loadPGliteCode();
-    const target: DatabaseTarget = { kind: "embedded", dataDir: empty, fsync: false, code };
-    const { db } = await openDatabase(target);
-    // Kysely closes only an engine it has used; closed, the data directory is complete on disk.
-    await sql`SELECT 1`.execute(db);
-    await db.destroy();
-    await copyTree(empty, migrated);
-    await migrate({ ...target, dataDir: migrated });
+    await makeEmbeddedTemplates(partial);
+    await rename(partial, dir);
+  } catch (error) {
+    await rm(partial, { recursive: true, force: true });
+    // Another run renamed its templates into place first: they are the same.
+    if (existsSync(dir)) return cached;
+    throw error;
+  }
+  const stale = (await readdir(TEST_CACHE)).filter((name) => name.startsWith(TEMPLATES_PREFIX) && name !== `${TEMPLATES_PREFIX}${key}` && !name.includes("."));
+  await Promise.all(stale.map((name) => rm(join(TEST_CACHE, name), { recursive: true, force: true })));
+  return cached;
+}
+
+/**
+ * The run's embedded templates: copies of the cached ones in the temporary directory, which the tests
+ * copy from for each database (in memory, where the run's temporary directory is, a copy costs less
+ * than from the disk); returns how to remove them.
+ */
+export async function embeddedTemplates(): Promise<EmbeddedTemplates & { remove(): Promise<void> }> {
+  const cached = await cachedEmbeddedTemplates();
+  const dir = await mkdtemp(join(tmpdir(), "keygate-test-templates-"));
+  const remove = () => rm(dir, { recursive: true, force: true });
+  try {
+    const templates = { empty: join(dir, "empty"), migrated: join(dir, "migrated") };
+    await Promise.all([mkdir(templates.empty), mkdir(templates.migrated)]);
+    await Promise.all([copyTree(cached.empty, templates.empty), copyTree(cached.migrated, templates.migrated)]);
+    return { ...templates, remove };
   } catch (error) {
     await remove();
     throw error;
   }
-  return { empty, migrated, remove };
 }
 
 /** A migrated database on the server, named uniquely (helpers share servers); returns how to drop it. */

@@ -10,7 +10,7 @@
 import { rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { bundleForNode } from "../../scripts/node-bundle.js";
-import { EMBEDDED_TEMPLATE_ENV, EMPTY_EMBEDDED_TEMPLATE_ENV, POSTGRES_TEMPLATE_ENV, makeEmbeddedTemplates, makePostgresTemplate } from "./database-templates.js";
+import { EMBEDDED_TEMPLATE_ENV, EMPTY_EMBEDDED_TEMPLATE_ENV, POSTGRES_TEMPLATE_ENV, embeddedTemplates, makePostgresTemplate } from "./database-templates.js";
 import { BUF_IMAGE_ENV, buildBufImage } from "./buf.js";
 import { CHROMIUM_ENV, chromiumExecutable } from "./chromium.js";
 import { KEY_PAIR_POOL_ENV, ensureKeyPairPool } from "./key-pair-pool.js";
@@ -23,13 +23,15 @@ const cleanup: Array<() => Promise<void>> = [];
 
 export async function setup(): Promise<void> {
   try {
+    // First and alone: unpacking the packaged Chromium changes TMPDIR meanwhile (chromium.ts).
+    process.env[CHROMIUM_ENV] = await chromiumExecutable();
     const memory = await useMemoryTmpdir();
     if (memory) cleanup.unshift(memory);
-    const embeddedTemplates = makeEmbeddedTemplates();
+    const templates = embeddedTemplates();
     const bundle = buildTestBundle();
     const keyPairPool = ensureKeyPairPool();
     // Awaited with the others below; until then a failure must not count as unhandled.
-    keyPairPool.catch(() => {});
+    for (const started of [templates, bundle, keyPairPool]) started.catch(() => {});
     let serverUrl = process.env.TEST_DATABASE_URL;
     if (!serverUrl) {
       const cluster = await startThrowawayPostgres();
@@ -37,20 +39,18 @@ export async function setup(): Promise<void> {
       serverUrl = cluster.url;
       process.env.TEST_DATABASE_URL = serverUrl;
     }
-    const [embedded, postgres, built, image, browser] = await Promise.allSettled([embeddedTemplates, makePostgresTemplate(serverUrl), bundle, buildBufImage(), chromiumExecutable()]);
+    const [embedded, postgres, built, image] = await Promise.allSettled([templates, makePostgresTemplate(serverUrl), bundle, buildBufImage()]);
     // Templates go before the cluster's stop: dropping one needs the server.
     for (const made of [embedded, postgres, built, image]) if (made.status === "fulfilled") cleanup.unshift(made.value.remove);
     if (embedded.status === "rejected") throw embedded.reason;
     if (postgres.status === "rejected") throw postgres.reason;
     if (built.status === "rejected") throw built.reason;
     if (image.status === "rejected") throw image.reason;
-    if (browser.status === "rejected") throw browser.reason;
     process.env[EMBEDDED_TEMPLATE_ENV] = embedded.value.migrated;
     process.env[EMPTY_EMBEDDED_TEMPLATE_ENV] = embedded.value.empty;
     process.env[POSTGRES_TEMPLATE_ENV] = postgres.value.name;
     process.env[TEST_BUNDLE_ENV] = built.value.file;
     process.env[BUF_IMAGE_ENV] = image.value.file;
-    process.env[CHROMIUM_ENV] = browser.value;
     process.env[KEY_PAIR_POOL_ENV] = await keyPairPool;
   } catch (error) {
     // The teardown does not run after a failed setup.

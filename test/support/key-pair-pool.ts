@@ -8,15 +8,15 @@
  */
 import { readFileSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
 import { APP_KEY_BITS, generateRsaKeyPair, type KeyPairSource, type RsaKeyPair } from "../../src/domain/key-pair.js";
+import { TEST_CACHE } from "./test-cache.js";
 
 export const KEY_PAIR_POOL_ENV = "KEYGATE_TEST_KEY_PAIRS";
 
 /** More than any test file adds (lifecycle-keys: about 50 over both databases). */
 const POOL_SIZE = 96;
-const POOL_FILE = fileURLToPath(new URL(`../../node_modules/.cache/keygate-test/rsa-${APP_KEY_BITS}-key-pairs.json`, import.meta.url));
+const POOL_FILE = join(TEST_CACHE, `rsa-${APP_KEY_BITS}-key-pairs.json`);
 
 function parsePool(text: string): RsaKeyPair[] {
   const pairs: unknown = JSON.parse(text);
