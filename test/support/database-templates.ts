@@ -7,8 +7,8 @@
  * embeddedTemplates). Their names travel to the test workers in the environment.
  */
 import { createHash } from "node:crypto";
-import { existsSync, type Dirent } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises";
+import type { Dirent } from "node:fs";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,7 +17,7 @@ import pg from "pg";
 import { openDatabase, type DatabaseTarget } from "../../src/store/database.js";
 import { migrateToLatest } from "../../src/store/migrator.js";
 import { loadPGliteCode } from "../../src/store/pglite-code.js";
-import { TEST_CACHE } from "./test-cache.js";
+import { cachedDirectory, removeFromCache } from "./test-cache.js";
 
 export const EMBEDDED_TEMPLATE_ENV = "KEYGATE_TEST_EMBEDDED_TEMPLATE";
 export const EMPTY_EMBEDDED_TEMPLATE_ENV = "KEYGATE_TEST_EMPTY_EMBEDDED_TEMPLATE";
@@ -95,31 +95,15 @@ async function makeEmbeddedTemplates(dir: string): Promise<EmbeddedTemplates> {
 }
 
 /**
- * The embedded templates in the cache under node_modules/.cache, made there unless made before from
- * the same PGlite, Kysely and keygate code (embeddedTemplatesKey): making them costs about 4 CPU-seconds
- * and 2.5 s of the setup, which runs before any test. Made aside and renamed, so that a run started
- * meanwhile sees them whole or not at all; templates of other keys are removed then.
+ * The embedded templates in the cache (test-cache.ts), made there unless made before from the same
+ * PGlite, Kysely and keygate code (embeddedTemplatesKey): making them costs about 4 CPU-seconds and
+ * 2.5 s of the setup, which runs before any test. Templates of other keys are removed.
  */
 async function cachedEmbeddedTemplates(): Promise<EmbeddedTemplates> {
-  const key = await embeddedTemplatesKey();
-  const dir = join(TEST_CACHE, `${TEMPLATES_PREFIX}${key}`);
-  const cached = { empty: join(dir, "empty"), migrated: join(dir, "migrated") };
-  if (existsSync(dir)) return cached;
-  const partial = `${dir}.${process.pid}`;
-  await rm(partial, { recursive: true, force: true });
-  await mkdir(partial, { recursive: true });
-  try {
-    await makeEmbeddedTemplates(partial);
-    await rename(partial, dir);
-  } catch (error) {
-    await rm(partial, { recursive: true, force: true });
-    // Another run renamed its templates into place first: they are the same.
-    if (existsSync(dir)) return cached;
-    throw error;
-  }
-  const stale = (await readdir(TEST_CACHE)).filter((name) => name.startsWith(TEMPLATES_PREFIX) && name !== `${TEMPLATES_PREFIX}${key}` && !name.includes("."));
-  await Promise.all(stale.map((name) => rm(join(TEST_CACHE, name), { recursive: true, force: true })));
-  return cached;
+  const name = `${TEMPLATES_PREFIX}${await embeddedTemplatesKey()}`;
+  const dir = await cachedDirectory(name, makeEmbeddedTemplates);
+  await removeFromCache((entry) => entry.startsWith(TEMPLATES_PREFIX) && entry !== name);
+  return { empty: join(dir, "empty"), migrated: join(dir, "migrated") };
 }
 
 /**
