@@ -150,6 +150,8 @@ describe("createMuxServer", () => {
     const session = http2.connect(`http://127.0.0.1:${port}`);
     session.on("error", () => {});
     const hangingH2 = h2Get(session, "/");
+    // Both fail while close() runs, before they are checked below: until then not unhandled.
+    for (const call of [hanging, hangingH2]) call.catch(() => {});
     await arrived;
 
     const started = Date.now();
