@@ -36,13 +36,17 @@ describe("the CI summary of test reports", () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  /** The script's last line and exit code over `reports` (objects written as files, strings as raw text). */
-  async function summary(...reports: Array<object | string | undefined>): Promise<{ line: string; code: number }> {
+  /**
+   * The script's last line and exit code over `reports` (objects written as files, strings as raw
+   * text; `{ content, exitCode }` names the run's exit code after the file).
+   */
+  async function summary(...reports: Array<object | string | undefined | { content: object; exitCode: number }>): Promise<{ line: string; code: number }> {
     const files = await Promise.all(
-      reports.map(async (content, i) => {
+      reports.map(async (report, i) => {
         const file = join(dir, `${Math.random().toString(36).slice(2)}-${i}.json`);
+        const { content, exitCode } = report !== null && typeof report === "object" && "exitCode" in report ? report : { content: report, exitCode: undefined };
         if (content !== undefined) await writeFile(file, typeof content === "string" ? content : JSON.stringify(content));
-        return file;
+        return exitCode === undefined ? file : `${file}:${exitCode}`;
       }),
     );
     const outcome = await run(process.execPath, [script, ...files]).then(
@@ -65,6 +69,12 @@ describe("the CI summary of test reports", () => {
 
   test("a failed run whose tests all passed (an unhandled error) is one failure", async () => {
     expect(await summary(report([{ status: "passed", tests: ["passed", "passed"] }], false))).toEqual({ line: "2 passed, 1 failed", code: 0 });
+  });
+
+  test("so is a run that exited non-zero with a clean report (vitest 4 reports success despite an unhandled error)", async () => {
+    const clean = report([{ status: "passed", tests: ["passed", "passed"] }]);
+    expect(await summary({ content: clean, exitCode: 1 })).toEqual({ line: "2 passed, 1 failed", code: 0 });
+    expect(await summary({ content: clean, exitCode: 0 })).toEqual({ line: "2 passed, 0 failed", code: 0 });
   });
 
   test("a missing or unreadable report is one failure, and the script exits 2", async () => {
