@@ -2,13 +2,13 @@ import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import * as http from "node:http";
 import * as http2 from "node:http2";
-import * as net from "node:net";
 import { afterAll, expect, test } from "vitest";
 import { createClient } from "@connectrpc/connect";
 import { Http2SessionManager, createGrpcTransport } from "@connectrpc/connect-node";
 import { Health, HealthCheckResponse_ServingStatus as Status } from "../../src/gen/grpc/health/v1/health_pb.js";
 import { APIAuthMethodType } from "../../src/gen/zitadel/app_pb.js";
 import { KeyType } from "../../src/gen/zitadel/auth_n_key_pb.js";
+import { connectOnceClosed, connectOutcome } from "../support/closed-port.js";
 import { templateDataDir, spawnKeygate } from "../support/keygate-process.js";
 import { startTestKeygate } from "../support/keygate-server.js";
 import { clientsFor, embedded, sampleValue } from "./ops-support.js";
@@ -47,17 +47,6 @@ function holdOverHttp2(session: http2.ClientHttp2Session, token: string, body: s
   });
   stream.write(body.slice(0, 10));
   return { finish: () => stream.end(body.slice(10)), response };
-}
-
-function connectRefused(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve("connected");
-    });
-    socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
-  });
 }
 
 async function inFlight(baseUrl: string): Promise<number> {
@@ -104,7 +93,7 @@ test("SIGTERM: NOT_SERVING, no new connections, calls in flight finish OK on HTT
 
     keygate.child.kill("SIGTERM");
     await keygate.waitFor((l) => typeof l.msg === "string" && l.msg.startsWith("draining"), 30_000);
-    expect(await connectRefused(port)).toBe("ECONNREFUSED");
+    expect(await connectOutcome(port)).toBe("ECONNREFUSED");
     expect((await watch.next()).value?.status).toBe(Status.NOT_SERVING);
     expect((await watch.next()).done).toBe(true);
 
@@ -157,7 +146,7 @@ test("KEYGATE_SHUTDOWN_DELAY_MS: /ready answers 503 at once, calls on new connec
     expect(closedAt).toBeUndefined();
     await closed;
     expect(closedAt! - startedAt).toBeGreaterThanOrEqual(delayMs);
-    expect(await connectRefused(port)).toBe("ECONNREFUSED");
+    expect(await connectOnceClosed(port)).toBe("ECONNREFUSED");
   } finally {
     await closed;
   }
