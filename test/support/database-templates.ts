@@ -65,6 +65,9 @@ export interface EmbeddedTemplates {
   migrated: string;
 }
 
+/** The two templates' directories in `dir`. */
+const templatesIn = (dir: string): EmbeddedTemplates => ({ empty: join(dir, "empty"), migrated: join(dir, "migrated") });
+
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const TEMPLATES_PREFIX = "embedded-templates-";
 
@@ -82,7 +85,7 @@ async function embeddedTemplatesKey(): Promise<string> {
 
 /** Makes the two templates from one initdb in `dir`: `empty`, then a copy of it, migrated. */
 async function makeEmbeddedTemplates(dir: string): Promise<EmbeddedTemplates> {
-  const templates = { empty: join(dir, "empty"), migrated: join(dir, "migrated") };
+  const templates = templatesIn(dir);
   const code = loadPGliteCode();
   const target: DatabaseTarget = { kind: "embedded", dataDir: templates.empty, fsync: false, code };
   const { db } = await openDatabase(target);
@@ -103,7 +106,7 @@ async function cachedEmbeddedTemplates(): Promise<EmbeddedTemplates> {
   const name = `${TEMPLATES_PREFIX}${await embeddedTemplatesKey()}`;
   const dir = await cachedDirectory(name, makeEmbeddedTemplates);
   await removeFromCache((entry) => entry.startsWith(TEMPLATES_PREFIX) && entry !== name);
-  return { empty: join(dir, "empty"), migrated: join(dir, "migrated") };
+  return templatesIn(dir);
 }
 
 /**
@@ -116,7 +119,7 @@ export async function embeddedTemplates(): Promise<EmbeddedTemplates & { remove(
   const dir = await mkdtemp(join(tmpdir(), "keygate-test-templates-"));
   const remove = () => rm(dir, { recursive: true, force: true });
   try {
-    const templates = { empty: join(dir, "empty"), migrated: join(dir, "migrated") };
+    const templates = templatesIn(dir);
     await Promise.all([copyTree(cached.empty, templates.empty), copyTree(cached.migrated, templates.migrated)]);
     return { ...templates, remove };
   } catch (error) {
