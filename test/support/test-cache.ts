@@ -42,6 +42,8 @@ export async function cachedDirectory(name: string, make: (dir: string) => Promi
   // What a run that is gone left aside while making it.
   await removeFromCache((entry) => entry.startsWith(`${name}.`));
   const partial = `${dir}.${process.pid}`;
+  // Left by a run that is gone and had this process's pid: it counts as being made, so remove it here.
+  await rm(partial, { recursive: true, force: true });
   await mkdir(partial, { recursive: true });
   try {
     await make(partial);
