@@ -35,7 +35,7 @@ export type DatabaseTarget =
       code?: Promise<PGliteCode>;
     };
 
-type EmbeddedTarget = Extract<DatabaseTarget, { kind: "embedded" }>;
+export type EmbeddedTarget = Extract<DatabaseTarget, { kind: "embedded" }>;
 
 export interface OpenDatabase {
   db: Kysely<Database>;
@@ -88,7 +88,7 @@ const EMBEDDED_SHARED_BUFFERS = "32MB";
  * one (measured under tsx). So on a new data dir the engine that made it is closed, and the start
  * goes on in a fresh one: a restart's time (about a second) once, on the first start only.
  */
-async function startPGlite(target: EmbeddedTarget): Promise<EmbeddedEngine> {
+export async function startPGlite(target: EmbeddedTarget): Promise<EmbeddedEngine> {
   const { dataDir } = target;
   const fsync = target.fsync !== false;
   await mkdir(dataDir, { recursive: true });

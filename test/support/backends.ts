@@ -3,6 +3,7 @@ import { rm } from "node:fs/promises";
 import { describe } from "vitest";
 import type { DatabaseTarget } from "../../src/store/database.js";
 import { copyEmbeddedTemplate, onServer, postgresTemplate } from "./database-templates.js";
+import { workerEnginePool } from "./embedded-engine-pool.js";
 import { sharedPGliteCode } from "./shared-pglite-code.js";
 
 export interface CreateOptions {
@@ -40,22 +41,30 @@ function takeOut(list: string[], item: string | undefined): string[] {
 }
 
 /**
- * An embedded PGlite per `create`: a copy of the migrated template directory (or, `empty`, of the
- * unmigrated one: no initdb per test), removed by `dispose`. Its engines share the worker's compiled PGlite.
+ * An embedded PGlite per `create`: a database lent by the worker's pool of started engines, in the
+ * template's state (see embedded-engine-pool.ts), or, `empty`, a copy of the unmigrated template
+ * (initdb done, no keygate schema) started by whoever opens it. `dispose` gives the first back and
+ * removes the second.
  */
 export function embeddedBackend(): Backend {
   const dirs: string[] = [];
+  const disposeOf = (dir: string) => (workerEnginePool.lends(dir) ? workerEnginePool.giveBack(dir) : rm(dir, { recursive: true, force: true }));
   return {
     name: "embedded",
     async create(options = {}) {
-      const dataDir = await copyEmbeddedTemplate({ empty: options.empty });
+      if (!options.empty) {
+        const target = await workerEnginePool.lend();
+        dirs.push(target.dataDir);
+        return target;
+      }
+      const dataDir = await copyEmbeddedTemplate({ empty: true });
       dirs.push(dataDir);
       // Test databases are thrown away: no flush to disk per commit (KEYGATE_EMBEDDED_FSYNC=false).
       return { kind: "embedded", dataDir, fsync: false, code: sharedPGliteCode() };
     },
     async dispose(target) {
       const removed = target ? takeOut(dirs, target.kind === "embedded" ? target.dataDir : undefined) : dirs.splice(0);
-      await Promise.all(removed.map((dir) => rm(dir, { recursive: true, force: true })));
+      await Promise.all(removed.map(disposeOf));
     },
   };
 }

@@ -7,11 +7,14 @@
  * builds the Buf image that `buf curl` takes as its schema (buf.ts), makes sure the pool of RSA key
  * pairs exists (key-pair-pool.ts), and has a Chromium for the browser tests (chromium.ts).
  */
-import { rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleForNode } from "../../scripts/node-bundle.js";
 import { EMBEDDED_TEMPLATE_ENV, EMPTY_EMBEDDED_TEMPLATE_ENV, POSTGRES_TEMPLATE_ENV, embeddedTemplates, makePostgresTemplate } from "./database-templates.js";
 import { BUF_IMAGE_ENV, buildBufImage } from "./buf.js";
+import { ENGINE_POOL_DIR_ENV } from "./embedded-engine-pool.js";
 import { CHROMIUM_ENV, chromiumExecutable } from "./chromium.js";
 import { KEY_PAIR_POOL_ENV, ensureKeyPairPool } from "./key-pair-pool.js";
 import { TEST_BUNDLE_ENV } from "./keygate-process.js";
@@ -27,6 +30,9 @@ export async function setup(): Promise<void> {
     process.env[CHROMIUM_ENV] = await chromiumExecutable();
     const memory = await useMemoryTmpdir();
     if (memory) cleanup.unshift(memory);
+    const enginePool = await mkdtemp(join(tmpdir(), "keygate-test-engines-"));
+    cleanup.unshift(() => rm(enginePool, { recursive: true, force: true }));
+    process.env[ENGINE_POOL_DIR_ENV] = enginePool;
     const templates = embeddedTemplates();
     const bundle = buildTestBundle();
     const keyPairPool = ensureKeyPairPool();
