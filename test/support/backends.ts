@@ -2,8 +2,9 @@ import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { describe } from "vitest";
 import type { DatabaseTarget } from "../../src/store/database.js";
-import { copyEmbeddedTemplate, onServer, postgresTemplate } from "./database-templates.js";
+import { copyEmbeddedTemplate, databaseUrl, dropDatabase, onServer, postgresTemplate } from "./database-templates.js";
 import { workerEnginePool } from "./embedded-engine-pool.js";
+import { workerPostgresPool } from "./postgres-database-pool.js";
 import { sharedPGliteCode } from "./shared-pglite-code.js";
 
 export interface CreateOptions {
@@ -69,41 +70,34 @@ export function embeddedBackend(): Backend {
   };
 }
 
-const OBJECT_IN_USE = "55006";
-
 /**
- * Drops a test's database. Without FORCE first: Postgres waits (up to 5 s) for connections that are
- * still closing (pg's pool.end() resolves before its sockets are closed), where FORCE would terminate
- * them and their pool would report the error to a test that has finished. Connections that stay
- * open (a test that leaked them) are then terminated.
+ * Each test file gets its own database on the server: a migrated one lent by the worker's pool
+ * (postgres-database-pool.ts) on the run's server, else one created for it; `empty`, one without
+ * keygate's schema. `dispose` gives the first back and drops the others.
  */
-async function dropDatabase(serverUrl: string, name: string): Promise<void> {
-  try {
-    await onServer(serverUrl, `DROP DATABASE IF EXISTS ${name}`);
-  } catch (error) {
-    if ((error as { code?: string }).code !== OBJECT_IN_USE) throw error;
-    await onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  }
-}
-/** Each test file gets its own database on the server, dropped afterwards. */
 export function postgresBackend(serverUrl: string = testDatabaseUrl()): Backend {
   const created: string[] = [];
+  const pool = workerPostgresPool(serverUrl);
   return {
     name: "postgres",
     async create(options = {}) {
-      const name = `keygate_test_${randomBytes(6).toString("hex")}`;
-      const template = options.empty ? undefined : postgresTemplate();
-      await onServer(serverUrl, `CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ""}`);
-      created.push(name);
-      const url = new URL(serverUrl);
-      url.pathname = `/${name}`;
-      return { kind: "postgres", url: url.toString(), poolSize: 20 };
+      const target: DatabaseTarget =
+        pool && !options.empty ? await pool.lend() : { kind: "postgres", url: await createDatabase(serverUrl, options.empty ? undefined : postgresTemplate()), poolSize: 20 };
+      if (target.kind === "postgres") created.push(new URL(target.url).pathname.slice(1));
+      return target;
     },
     async dispose(target) {
       const dropped = target ? takeOut(created, target.kind === "postgres" ? new URL(target.url).pathname.slice(1) : undefined) : created.splice(0);
-      for (const name of dropped) await dropDatabase(serverUrl, name);
+      for (const name of dropped) await (pool?.lends(name) ? pool.giveBack(name) : dropDatabase(serverUrl, name));
     },
   };
+}
+
+/** A new database on the server, a copy of `template` when given; returns its URL. */
+async function createDatabase(serverUrl: string, template: string | undefined): Promise<string> {
+  const name = `keygate_test_${randomBytes(6).toString("hex")}`;
+  await onServer(serverUrl, `CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ""}`);
+  return databaseUrl(serverUrl, name);
 }
 
 /** Runs `suite` once per backend; both always run (see testDatabaseUrl). */

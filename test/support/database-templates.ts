@@ -32,6 +32,13 @@ async function migrate(target: DatabaseTarget): Promise<void> {
   }
 }
 
+/** The URL of the database `name` on the server at `serverUrl`. */
+export function databaseUrl(serverUrl: string, name: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 /** Runs `sql` on the server's maintenance database (CREATE/DROP DATABASE cannot run in a transaction). */
 export async function onServer(serverUrl: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
@@ -43,6 +50,22 @@ export async function onServer(serverUrl: string, sql: string): Promise<void> {
   }
 }
 
+const OBJECT_IN_USE = "55006";
+
+/**
+ * Drops a test's database. Without FORCE first: Postgres waits (up to 5 s) for connections that are
+ * still closing (pg's pool.end() resolves before its sockets are closed), where FORCE would terminate
+ * them and their pool would report the error to a test that has finished. Connections that stay
+ * open (a test that leaked them) are then terminated.
+ */
+export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  try {
+    await onServer(serverUrl, `DROP DATABASE IF EXISTS ${name}`);
+  } catch (error) {
+    if ((error as { code?: string }).code !== OBJECT_IN_USE) throw error;
+    await onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}
 /**
  * Copies the directory tree `from` into `to`: the directories first, then the files all at once (on
  * libuv's thread pool). Not fs.cp, which copies file by file in JavaScript in Node 20 (about five
@@ -132,9 +155,7 @@ export async function embeddedTemplates(): Promise<EmbeddedTemplates & { remove(
 export async function makePostgresTemplate(serverUrl: string): Promise<{ name: string; remove(): Promise<void> }> {
   const name = `keygate_template_${process.pid}_${Date.now().toString(36)}`;
   await onServer(serverUrl, `CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  await migrate({ kind: "postgres", url: url.toString(), poolSize: 1 });
+  await migrate({ kind: "postgres", url: databaseUrl(serverUrl, name), poolSize: 1 });
   return { name, remove: () => onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 

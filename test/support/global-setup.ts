@@ -15,6 +15,7 @@ import { bundleForNode } from "../../scripts/node-bundle.js";
 import { EMBEDDED_TEMPLATE_ENV, EMPTY_EMBEDDED_TEMPLATE_ENV, POSTGRES_TEMPLATE_ENV, embeddedTemplates, makePostgresTemplate } from "./database-templates.js";
 import { BUF_IMAGE_ENV, buildBufImage } from "./buf.js";
 import { ENGINE_POOL_DIR_ENV } from "./embedded-engine-pool.js";
+import { POSTGRES_POOL_PREFIX_ENV, dropPooledDatabases } from "./postgres-database-pool.js";
 import { CHROMIUM_ENV, chromiumExecutable } from "./chromium.js";
 import { KEY_PAIR_POOL_ENV, ensureKeyPairPool } from "./key-pair-pool.js";
 import { TEST_BUNDLE_ENV } from "./keygate-process.js";
@@ -55,6 +56,11 @@ export async function setup(): Promise<void> {
     process.env[EMBEDDED_TEMPLATE_ENV] = embedded.value.migrated;
     process.env[EMPTY_EMBEDDED_TEMPLATE_ENV] = embedded.value.empty;
     process.env[POSTGRES_TEMPLATE_ENV] = postgres.value.name;
+    const poolPrefix = `keygate_pool_${process.pid}_`;
+    process.env[POSTGRES_POOL_PREFIX_ENV] = poolPrefix;
+    // Before the template's removal and the cluster's stop: what the workers' pools still held.
+    const pooledServer = serverUrl;
+    cleanup.unshift(() => dropPooledDatabases(pooledServer, poolPrefix));
     process.env[TEST_BUNDLE_ENV] = built.value.file;
     process.env[BUF_IMAGE_ENV] = image.value.file;
     process.env[KEY_PAIR_POOL_ENV] = await keyPairPool;
