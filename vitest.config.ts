@@ -4,7 +4,9 @@
  * worker rather than once per file, which is most of what the suite's CPU went to under a runner
  * that gives each file a fresh realm (the whole suite on a 2-core machine: 410 CPU-seconds and 207 s
  * under jest, 264 and 135 s here, 2026-12-06). Test files therefore leave no state behind them: each
- * starts its own keygates and databases and closes them, and restores what it changes of process.env.
+ * starts its own keygates and closes them, gives back the databases it was lent (the worker's pools
+ * bring them back to the template's state for the next file, see test/support/lending-pool.ts), and
+ * restores what it changes of process.env.
  */
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
