@@ -29,5 +29,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     // A Postgres for the tests (TEST_DATABASE_URL, else one started for the run) and migrated templates.
     globalSetup: ["test/support/global-setup.ts"],
+    // Modules as Vite transformed them, kept between runs in node_modules/.experimental-vitest-cache
+    // (keyed by each file's content): 2–3 instead of 7–9 s of transform and 15–18 instead of 23–24 s
+    // of import per run on a 2-core machine (2026-12-06). The first run after npm ci fills it.
+    experimental: { fsModuleCache: true },
   },
 });
