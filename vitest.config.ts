@@ -22,9 +22,11 @@ export default defineConfig({
     // session, 2026-12-06); on Node 24 both took 188. Nothing here needs a process of its own: the
     // tests that need one (signals, exits, a crash) start keygate as a child process.
     pool: "threads",
-    // The files spend much of their time waiting (on Postgres, on child processes, on Chromium), so
-    // two workers per core keep the cores busier. At most 8: each holds its own embedded databases.
-    maxWorkers: Math.min(2 * availableParallelism(), 8),
+    // The files spend part of their time waiting (on Postgres, on child processes, on Chromium), so
+    // more workers than cores keep the cores busier; but each worker loads and compiles keygate, the
+    // clients and PGlite for itself. On 2 cores, 3 workers took 84–89 s and 162–171 busy CPU-seconds,
+    // 4 took 89–93 s and 175–182 (2026-12-06). At most 8: each holds its own embedded databases.
+    maxWorkers: Math.min(Math.round(1.5 * availableParallelism()), 8),
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // A Postgres for the tests (TEST_DATABASE_URL, else one started for the run) and migrated templates.
