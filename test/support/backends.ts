@@ -4,7 +4,7 @@ import { describe } from "vitest";
 import type { DatabaseTarget } from "../../src/store/database.js";
 import { copyEmbeddedTemplate, databaseUrl, dropDatabase, onServer, postgresTemplate } from "./database-templates.js";
 import { workerEnginePool } from "./embedded-engine-pool.js";
-import { workerPostgresPool } from "./postgres-database-pool.js";
+import { TEST_POOL_SIZE, workerPostgresPool } from "./postgres-database-pool.js";
 import { sharedPGliteCode } from "./shared-pglite-code.js";
 
 export interface CreateOptions {
@@ -82,7 +82,7 @@ export function postgresBackend(serverUrl: string = testDatabaseUrl()): Backend 
     name: "postgres",
     async create(options = {}) {
       const target: DatabaseTarget =
-        pool && !options.empty ? await pool.lend() : { kind: "postgres", url: await createDatabase(serverUrl, options.empty ? undefined : postgresTemplate()), poolSize: 20 };
+        pool && !options.empty ? await pool.lend() : { kind: "postgres", url: await createDatabase(serverUrl, options.empty ? undefined : postgresTemplate()), poolSize: TEST_POOL_SIZE };
       if (target.kind === "postgres") created.push(new URL(target.url).pathname.slice(1));
       return target;
     },

@@ -5,7 +5,9 @@
  * is skipped for want of a database: if neither can be had, the run fails here.
  * It also bundles the server once for the tests that run keygate as a process (keygate-process.ts),
  * builds the Buf image that `buf curl` takes as its schema (buf.ts), makes sure the pool of RSA key
- * pairs exists (key-pair-pool.ts), and has a Chromium for the browser tests (chromium.ts).
+ * pairs exists (key-pair-pool.ts), and has a Chromium for the browser tests (chromium.ts). It names
+ * where the workers' pools of lent databases keep theirs (a directory for the embedded engines' data
+ * dirs, a prefix for the Postgres databases: lending-pool.ts), and the teardown removes what they held.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -28,7 +28,7 @@ const MAX_IDLE = 2;
 const CLOSING_MS = 5_000;
 
 /** The connection pool size of keygate on a test database. */
-const POOL_SIZE = 20;
+export const TEST_POOL_SIZE = 20;
 
 /** Runs `use` on one connection to `url`. */
 async function connected<T>(url: string, use: (run: RunSql) => Promise<T>): Promise<T> {
@@ -72,7 +72,7 @@ class PooledDatabase implements Lendable<PostgresTarget> {
   }
 
   target(): PostgresTarget {
-    return { kind: "postgres", url: databaseUrl(this.serverUrl, this.key), poolSize: POOL_SIZE };
+    return { kind: "postgres", url: databaseUrl(this.serverUrl, this.key), poolSize: TEST_POOL_SIZE };
   }
 
   async reset(): Promise<boolean> {
