@@ -114,7 +114,7 @@ describe.each([
     await pool.giveBack(second);
   });
 
-  test("a database given back while still open is not lent with what the open session does after", async () => {
+  test("what was written to a database given back while still open reaches no later file", async () => {
     const first = await pool.lend();
     const db = await open(first);
     await sql`INSERT INTO unique_constraints VALUES ('instance', 'type', 'field')`.execute(db);
