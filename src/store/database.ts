@@ -36,6 +36,7 @@ export type DatabaseTarget =
     };
 
 export type EmbeddedTarget = Extract<DatabaseTarget, { kind: "embedded" }>;
+export type PostgresTarget = Extract<DatabaseTarget, { kind: "postgres" }>;
 
 export interface OpenDatabase {
   db: Kysely<Database>;

@@ -6,11 +6,9 @@
  * environment for the test workers (two workers unpacking at once would run a half-written binary).
  */
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { chromium, type Browser } from "playwright-core";
-import { cachedDirectory } from "./test-cache.js";
+import { cachedDirectory, packageVersion } from "./test-cache.js";
 
 export const CHROMIUM_ENV = "KEYGATE_TEST_CHROMIUM";
 
@@ -41,9 +39,7 @@ async function unpackChromium(dir: string): Promise<void> {
  * 1.3 CPU-seconds and 1.1 s of the setup.
  */
 async function packagedChromium(): Promise<string> {
-  const packageJson = fileURLToPath(new URL("../../node_modules/@sparticuz/chromium/package.json", import.meta.url));
-  const { version } = JSON.parse(await readFile(packageJson, "utf8")) as { version: string };
-  return join(await cachedDirectory(`chromium-${version}`, unpackChromium), "chromium");
+  return join(await cachedDirectory(`chromium-${await packageVersion("@sparticuz/chromium")}`, unpackChromium), "chromium");
 }
 
 /** The machine's Chromium, else the packaged one, unpacked (for the global setup, before anything else). */

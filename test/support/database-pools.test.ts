@@ -3,11 +3,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql, type Kysely } from "kysely";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { openDatabase, type DatabaseTarget } from "../../src/store/database.js";
 import { postgresServerUrl } from "./backends.js";
-import { postgresTemplate } from "./database-templates.js";
+import { connected, postgresTemplate } from "./database-templates.js";
 import { embeddedEnginePool } from "./embedded-engine-pool.js";
 import { dropPooledDatabases, postgresDatabasePool } from "./postgres-database-pool.js";
 
@@ -56,15 +55,7 @@ async function postgresPool(): Promise<PoolUnderTest> {
     lend: () => pool.lend(),
     giveBack: (target) => pool.giveBack(name(target)),
     key: name,
-    async exists(target) {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      try {
-        return (await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name(target)])).rowCount === 1;
-      } finally {
-        await client.end();
-      }
-    },
+    exists: (target) => connected(serverUrl, async (run) => (await run(`SELECT 1 FROM pg_database WHERE datname = '${name(target)}'`)).length === 1),
     changes: CHANGES,
     async close() {
       await pool.close();

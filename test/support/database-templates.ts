@@ -17,7 +17,8 @@ import pg from "pg";
 import { openDatabase, type DatabaseTarget } from "../../src/store/database.js";
 import { migrateToLatest } from "../../src/store/migrator.js";
 import { loadPGliteCode } from "../../src/store/pglite-code.js";
-import { cachedDirectory, removeFromCache } from "./test-cache.js";
+import { cachedDirectory, packageVersion, removeFromCache } from "./test-cache.js";
+import type { RunSql } from "./template-state.js";
 
 export const EMBEDDED_TEMPLATE_ENV = "KEYGATE_TEST_EMBEDDED_TEMPLATE";
 export const EMPTY_EMBEDDED_TEMPLATE_ENV = "KEYGATE_TEST_EMPTY_EMBEDDED_TEMPLATE";
@@ -39,15 +40,20 @@ export function databaseUrl(serverUrl: string, name: string): string {
   return url.toString();
 }
 
-/** Runs `sql` on the server's maintenance database (CREATE/DROP DATABASE cannot run in a transaction). */
-export async function onServer(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
+/** Runs `use` on one connection to the database at `url`. */
+export async function connected<T>(url: string, use: (run: RunSql) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(sql);
+    return await use(async (sql) => (await client.query<Record<string, unknown>>(sql)).rows);
   } finally {
     await client.end();
   }
+}
+
+/** Runs `sql` on the server's maintenance database (CREATE/DROP DATABASE cannot run in a transaction). */
+export async function onServer(serverUrl: string, sql: string): Promise<void> {
+  await connected(serverUrl, (run) => run(sql));
 }
 
 const OBJECT_IN_USE = "55006";
@@ -66,6 +72,7 @@ export async function dropDatabase(serverUrl: string, name: string): Promise<voi
     await onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
 }
+
 /**
  * Copies the directory tree `from` into `to`: the directories first, then the files all at once (on
  * libuv's thread pool). Not fs.cp, which copies file by file in JavaScript in Node 20 (about five
@@ -100,7 +107,7 @@ const TEMPLATES_PREFIX = "embedded-templates-";
  */
 async function embeddedTemplatesKey(): Promise<string> {
   const hash = createHash("sha256");
-  for (const pkg of ["@electric-sql/pglite", "kysely"]) hash.update(`${pkg}@${JSON.parse(await readFile(join(repo, "node_modules", pkg, "package.json"), "utf8")).version}\n`);
+  for (const pkg of ["@electric-sql/pglite", "kysely"]) hash.update(`${pkg}@${await packageVersion(pkg)}\n`);
   const migrations = (await readdir(join(repo, "src/store/migrations"))).sort().map((name) => `src/store/migrations/${name}`);
   for (const file of ["src/store/database.ts", "src/store/migrator.ts", ...migrations, "test/support/database-templates.ts"]) hash.update(`${file}\n`).update(await readFile(join(repo, file)));
   return hash.digest("hex").slice(0, 16);

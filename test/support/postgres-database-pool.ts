@@ -10,13 +10,11 @@
  * teardown drops those the workers still held.
  */
 import { randomBytes } from "node:crypto";
-import pg from "pg";
-import type { DatabaseTarget } from "../../src/store/database.js";
-import { databaseUrl, dropDatabase, onServer, postgresTemplate } from "./database-templates.js";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { PostgresTarget } from "../../src/store/database.js";
+import { connected, databaseUrl, dropDatabase, onServer, postgresTemplate } from "./database-templates.js";
 import { LendingPool, type Lendable } from "./lending-pool.js";
 import { TemplateState, type RunSql } from "./template-state.js";
-
-type PostgresTarget = Extract<DatabaseTarget, { kind: "postgres" }>;
 
 /** The start of the names of this run's pooled databases (the global setup sets it). */
 export const POSTGRES_POOL_PREFIX_ENV = "KEYGATE_TEST_POSTGRES_POOL_PREFIX";
@@ -30,17 +28,6 @@ const CLOSING_MS = 5_000;
 /** The connection pool size of keygate on a test database. */
 export const TEST_POOL_SIZE = 20;
 
-/** Runs `use` on one connection to `url`. */
-async function connected<T>(url: string, use: (run: RunSql) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await use(async (sql) => (await client.query<Record<string, unknown>>(sql)).rows);
-  } finally {
-    await client.end();
-  }
-}
-
 /** Whether no other connection to the database `run` is on remains, waiting up to `closingMs` for them to close. */
 async function othersGone(run: RunSql, closingMs: number): Promise<boolean> {
   const deadline = Date.now() + closingMs;
@@ -48,7 +35,7 @@ async function othersGone(run: RunSql, closingMs: number): Promise<boolean> {
     const [{ others }] = (await run("SELECT count(*)::int AS others FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")) as [{ others: number }];
     if (others === 0) return true;
     if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
 }
 

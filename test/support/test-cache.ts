@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdir, readdir, rename, rm } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -9,6 +9,12 @@ import { fileURLToPath } from "node:url";
  * that `npm ci` starts it afresh.
  */
 export const TEST_CACHE = fileURLToPath(new URL("../../node_modules/.cache/keygate-test/", import.meta.url));
+
+/** The installed version of the package `name`, for the keys of what is made from it. */
+export async function packageVersion(name: string): Promise<string> {
+  const packageJson = fileURLToPath(new URL(`../../node_modules/${name}/package.json`, import.meta.url));
+  return (JSON.parse(await readFile(packageJson, "utf8")) as { version: string }).version;
+}
 
 /** Whether process `pid` still runs (one of another user's answers EPERM). */
 function running(pid: number): boolean {
